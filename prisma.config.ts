@@ -1,0 +1,8 @@
+import { defineConfig } from 'prisma/config';
+
+// The CLI reaches PostgreSQL through scripts/schema-engine.mjs (see package.json scripts).
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mantis_dev' },
+});
