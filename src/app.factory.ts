@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, type AppOptions } from './app.module.js';
+import { PinoNestLogger } from './platform/http/logger.js';
+import { setupOpenApi } from './platform/http/openapi.js';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP application (not listening yet): used by `serve`, `start` and the tests. */
+export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), adapter, {
+    logger: new PinoNestLogger(opts.logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    opts.logger.info({ reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}

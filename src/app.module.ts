@@ -1,0 +1,59 @@
+import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { AccessGuard } from './platform/auth/access.guard.js';
+import { AuthGuard } from './platform/auth/auth.guard.js';
+import { TeamGuard } from './platform/auth/team.guard.js';
+import { DatabaseModule } from './platform/database/database.module.js';
+import { DATABASE_URL } from './platform/database/database.tokens.js';
+import { ErrorFilter } from './platform/http/error.filter.js';
+import { LOGGER } from './platform/http/logger.js';
+import { RequestEvents } from './platform/http/request-events.js';
+import { PROCESS_ROLES, type ProcessRole } from './platform/process-roles.js';
+import { FEATURE_MODULES, PIPELINE_GUARDS } from './modules/feature-modules.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  logger: Logger;
+  databaseUrl: string;
+  /** `api` serves HTTP; `worker` runs queued runs and sends webhooks. `npm start` runs both. */
+  roles: ProcessRole[];
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(opts: AppOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: opts.config },
+      { provide: LOGGER, useValue: opts.logger },
+      { provide: DATABASE_URL, useValue: opts.databaseUrl },
+      { provide: PROCESS_ROLES, useValue: opts.roles },
+      RequestEvents,
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}
+
+/**
+ * Wiring only. Guard order matters: authenticate, resolve the team, check
+ * role and scope, then the pipeline guards (rate limit); the error filter
+ * shapes every failure, denials included.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(opts: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(opts), DatabaseModule, ...FEATURE_MODULES],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: TeamGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        ...PIPELINE_GUARDS.map((g) => ({ provide: APP_GUARD, useExisting: g })),
+      ],
+    };
+  }
+}

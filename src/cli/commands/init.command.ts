@@ -1,0 +1,45 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/app-config.js';
+import { PrismaClient } from '../../generated/prisma/client.js';
+import { generateApiKey } from '../../platform/auth/api-key-format.js';
+import { prepareDatabase } from '../../runtime.js';
+
+export interface InitResult {
+  created: boolean;
+  email?: string;
+  key?: string;
+}
+
+/**
+ * Applies migrations, creates the team `default` and, when there is no admin
+ * yet, an admin user with a new API key. Running it again changes nothing.
+ */
+export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'admin@mantis.local'): Promise<InitResult> {
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, true);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  try {
+    return await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(7270001)');
+      const team = await tx.team.upsert({ where: { slug: 'default' }, create: { slug: 'default', name: 'Default' }, update: {} });
+      if (await tx.user.findFirst({ where: { isAdmin: true } })) return { created: false };
+      const email = adminEmail.trim().toLowerCase();
+      const user = await tx.user.upsert({
+        where: { email },
+        create: { email, name: 'Administrator', isAdmin: true },
+        update: { isAdmin: true },
+      });
+      await tx.membership.upsert({
+        where: { userId_teamId: { userId: user.id, teamId: team.id } },
+        create: { userId: user.id, teamId: team.id, role: 'team_owner' },
+        update: {},
+      });
+      const key = generateApiKey();
+      await tx.apiKey.create({ data: { userId: user.id, name: 'init', keyHash: key.hash, prefix: key.prefix, source: 'api' } });
+      return { created: true, email, key: key.raw };
+    });
+  } finally {
+    await prisma.$disconnect();
+    await embedded?.stop();
+  }
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ZodError } from 'zod';
+import { envSchema, type Env } from './env.schema.js';
+
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId?: string;
+  clientSecret?: string;
+  audience: string;
+  /** null: any domain. */
+  allowedDomains: string[] | null;
+}
+
+/** The one typed, frozen configuration object. Nothing else reads process.env. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  secretsDir: string;
+  tenantKeysPath?: string;
+  keysFilePollMs: number;
+  apiToken?: string;
+  oidc?: OidcConfig;
+  limits: { maxCostUsd: number; maxRuntimeMinutes: number; maxStepsPerPlan: number; maxLoopIterations: number };
+  metricsAuth: 'open' | 'admin';
+  webhooks: { allowPrivate: boolean; retryScheduleSeconds: number[]; timeoutMs: number };
+  syncWaitSeconds: number;
+  autoMigrate: boolean;
+  masterKey?: string;
+  redisUrl?: string;
+  anthropicBaseUrl?: string;
+  logLevel: Env['MANTIS_LOG_LEVEL'];
+  worker: { concurrency: number; leaseSeconds: number; pollMs: number };
+  browser: { chromiumPath: string; recordVideo: boolean };
+  artifactRetentionDays: number;
+}
+
+export class ConfigError extends Error {}
+
+/** `auth.oidc.issuer_url` in mantis.yaml stands for MANTIS_AUTH_OIDC_ISSUER_URL. */
+function flattenYaml(value: unknown, path: string[] = [], out: Record<string, string> = {}): Record<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flattenYaml(v, [...path, k], out);
+    return out;
+  }
+  const key = path.join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  const name = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL'].includes(key) || key.startsWith('MANTIS_') ? key : `MANTIS_${key}`;
+  out[name] = Array.isArray(value) ? value.join(',') : String(value);
+  return out;
+}
+
+function readYaml(env: NodeJS.ProcessEnv): Record<string, string> {
+  const explicit = env.MANTIS_CONFIG?.trim();
+  const path = resolve(explicit || 'mantis.yaml');
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(`MANTIS_CONFIG: file not found: ${path}`);
+    return {};
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`MANTIS_CONFIG: ${path} is not valid YAML: ${(e as Error).message}`);
+  }
+  return doc == null ? {} : flattenYaml(doc);
+}
+
+function describe(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Parses env (over mantis.yaml) once; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse({ ...readYaml(env), ...env });
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describe(parsed.error)}`);
+  const e = parsed.data;
+
+  let oidc: OidcConfig | undefined;
+  if (e.MANTIS_AUTH_OIDC_ISSUER_URL) {
+    const audience = e.MANTIS_AUTH_OIDC_AUDIENCE ?? e.MANTIS_AUTH_OIDC_CLIENT_ID;
+    if (!audience) {
+      throw new ConfigError('Invalid configuration: MANTIS_AUTH_OIDC_AUDIENCE: required when MANTIS_AUTH_OIDC_ISSUER_URL is set');
+    }
+    const domains = e.MANTIS_AUTH_OIDC_ALLOWED_DOMAINS?.split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean);
+    oidc = {
+      issuerUrl: e.MANTIS_AUTH_OIDC_ISSUER_URL,
+      clientId: e.MANTIS_AUTH_OIDC_CLIENT_ID,
+      clientSecret: e.MANTIS_AUTH_OIDC_CLIENT_SECRET,
+      audience,
+      allowedDomains: domains && domains.length > 0 ? domains : null,
+    };
+  }
+
+  const dataDir = resolve(e.MANTIS_DATA_DIR);
+  const config: AppConfig = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    secretsDir: resolve(e.MANTIS_SECRETS_DIR ?? `${dataDir}/secrets`),
+    tenantKeysPath: e.MANTIS_TENANT_KEYS_PATH ? resolve(e.MANTIS_TENANT_KEYS_PATH) : undefined,
+    keysFilePollMs: e.MANTIS_KEYS_FILE_POLL_MS,
+    apiToken: e.MANTIS_API_TOKEN,
+    oidc,
+    limits: {
+      maxCostUsd: e.MANTIS_MAX_COST_USD,
+      maxRuntimeMinutes: e.MANTIS_MAX_RUNTIME_MINUTES,
+      maxStepsPerPlan: e.MANTIS_MAX_STEPS_PER_PLAN,
+      maxLoopIterations: e.MANTIS_MAX_LOOP_ITERATIONS,
+    },
+    metricsAuth: e.MANTIS_METRICS_AUTH === 'admin' ? 'admin' : 'open',
+    webhooks: {
+      allowPrivate: e.MANTIS_WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleSeconds: e.MANTIS_WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: e.MANTIS_WEBHOOK_TIMEOUT_MS,
+    },
+    syncWaitSeconds: e.MANTIS_SYNC_WAIT_SECONDS,
+    autoMigrate: e.MANTIS_AUTO_MIGRATE,
+    masterKey: e.MANTIS_MASTER_KEY,
+    redisUrl: e.REDIS_URL,
+    anthropicBaseUrl: e.MANTIS_ANTHROPIC_BASE_URL,
+    logLevel: e.MANTIS_LOG_LEVEL,
+    worker: { concurrency: e.MANTIS_WORKER_CONCURRENCY, leaseSeconds: e.MANTIS_LEASE_SECONDS, pollMs: e.MANTIS_WORKER_POLL_MS },
+    browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO },
+    artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const num = (fallback: number, min = 0) => z.coerce.number().min(min).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.string().url({ message: 'must be a URL' }).optional());
+
+/** Every environment variable Mantis reads (API.md §2 and §10), validated once at boot. */
+export const envSchema = z.object({
+  PORT: int(8080, 0).pipe(z.number().max(65535)),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgresql:// URL' })
+      .optional(),
+  ),
+  MANTIS_DATA_DIR: z.string().default('./.mantis'),
+  MANTIS_SECRETS_DIR: optionalString,
+  MANTIS_TENANT_KEYS_PATH: optionalString,
+  MANTIS_API_TOKEN: optionalString,
+  MANTIS_AUTH_OIDC_ISSUER_URL: optionalUrl,
+  MANTIS_AUTH_OIDC_CLIENT_ID: optionalString,
+  MANTIS_AUTH_OIDC_CLIENT_SECRET: optionalString,
+  MANTIS_AUTH_OIDC_AUDIENCE: optionalString,
+  MANTIS_AUTH_OIDC_ALLOWED_DOMAINS: optionalString,
+  MANTIS_MAX_COST_USD: num(25),
+  MANTIS_MAX_RUNTIME_MINUTES: int(60, 1),
+  MANTIS_MAX_STEPS_PER_PLAN: int(100, 1),
+  MANTIS_MAX_LOOP_ITERATIONS: int(50, 1),
+  MANTIS_METRICS_AUTH: z.enum(['open', 'admin', 'none', '']).default('open'),
+  MANTIS_WEBHOOK_ALLOW_PRIVATE: bool(false),
+  MANTIS_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('0,5,300,1800,7200,18000,36000,36000')
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => Number(p.trim()));
+      if (parts.length === 0 || parts.some((n) => !Number.isFinite(n) || n < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated seconds' });
+        return z.NEVER;
+      }
+      return parts;
+    }),
+  MANTIS_WEBHOOK_TIMEOUT_MS: int(15_000, 1),
+  MANTIS_SYNC_WAIT_SECONDS: num(30, 0),
+  MANTIS_AUTO_MIGRATE: bool(true),
+  MANTIS_MASTER_KEY: optionalString,
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+      .optional(),
+  ),
+  MANTIS_ANTHROPIC_BASE_URL: optionalUrl,
+  MANTIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MANTIS_WORKER_CONCURRENCY: int(2, 1),
+  MANTIS_LEASE_SECONDS: int(30, 2),
+  MANTIS_WORKER_POLL_MS: int(500, 10),
+  MANTIS_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  MANTIS_RECORD_VIDEO: bool(true),
+  MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
+  MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
+  MANTIS_CONFIG: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;

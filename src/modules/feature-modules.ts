@@ -1,0 +1,15 @@
+import type { Type } from '@nestjs/common';
+import { AuthModule } from '../platform/auth/auth.module.js';
+import { HealthModule } from './health/health.module.js';
+
+/**
+ * Every feature module, in one list so app.module.ts stays wiring only.
+ * Each feature adds its module here.
+ */
+export const FEATURE_MODULES: Type[] = [AuthModule, HealthModule];
+
+/**
+ * Guards that run after authentication, team resolution and access checks,
+ * in this order (e.g. the team rate limit). Each must be exported by a feature module.
+ */
+export const PIPELINE_GUARDS: Type[] = [];

@@ -1,0 +1,83 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+const KEY_PATTERN = /mk_[0-9a-fA-F]{4,}/g;
+const BEARER_PATTERN = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+
+/** Credential-looking text inside any logged string is replaced before it is written. */
+export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(KEY_PATTERN, 'mk_[REDACTED]').replace(BEARER_PATTERN, '$1[REDACTED]');
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: scrub(value.message, depth + 1), stack: scrub(value.stack, depth + 1) };
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  return out;
+}
+
+/** Header and field names whose values are never written, whatever they hold. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-mantis-token"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-mantis-token"]',
+  'headers.cookie',
+  '*.token',
+  '*.apiKey',
+  '*.api_key',
+  '*.key',
+  '*.secret',
+  '*.value',
+  '*.password',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'mantis' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: {
+        err: (e: Error) => scrub(e),
+        req: (req: { method: string; url: string; id?: string }) => ({
+          method: req.method,
+          url: scrub(req.url),
+          id: req.id,
+        }),
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}
+
+/** Nest's logger interface over pino, so framework messages are JSON lines too. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+export const LOGGER = Symbol('LOGGER');

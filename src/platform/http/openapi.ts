@@ -1,0 +1,67 @@
+import { applyDecorators } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiBody, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { z, type ZodType } from 'zod';
+
+type JsonSchema = Record<string, unknown>;
+
+export function jsonSchema(schema: ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+}
+
+/** Documents a request body from the same zod schema that validates it. */
+export const ZodBody = (schema: ZodType, description?: string) => ApiBody({ schema: jsonSchema(schema) as never, description });
+
+/** Documents a response from a zod schema. */
+export const ZodResponse = (status: number, schema: ZodType, description = '') =>
+  ApiResponse({ status, description, schema: jsonSchema(schema) as never });
+
+/** Documents each query parameter of a zod object schema. */
+export function ZodQuery(schema: z.ZodObject): MethodDecorator {
+  const decorators = Object.entries(schema.shape).map(([name, field]) =>
+    ApiQuery({ name, required: !(field as ZodType).safeParse(undefined).success, schema: jsonSchema(field as ZodType) as never }),
+  );
+  return applyDecorators(...decorators);
+}
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'request_id'],
+      properties: {
+        code: { type: 'string', example: 'not_found' },
+        message: { type: 'string' },
+        request_id: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+};
+
+/** Serves the OpenAPI UI at /docs and the document at /docs/json. */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('Mantis API')
+    .setDescription(
+      [
+        'Multi-tenant control plane for browser-agent runs.',
+        '',
+        'Authenticate with `X-Mantis-Token: <token>` (an `mk_` key, a tenant token or the single-tenant token) or',
+        '`Authorization: Bearer <token>` (an `mk_` key, or an OIDC JWT). Every error has the shape',
+        '`{"error": {"code", "message", "request_id", "details"?}}` and every response carries `X-Request-Id`.',
+        'Team-scoped routes act in the team of the path, of `X-Mantis-Team`, or the caller\'s only team.',
+      ].join('\n'),
+    )
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Mantis-Token' }, 'mantis-token')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'mk_ API key or OIDC JWT' }, 'bearer')
+    .addSecurityRequirements('mantis-token')
+    .addSecurityRequirements('bearer')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), Error: ERROR_SCHEMA as never } };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', useGlobalPrefix: false });
+}

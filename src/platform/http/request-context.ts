@@ -1,0 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, TeamContext } from '../auth/principal.js';
+
+/** What the pipeline attaches to a request as it passes the guards. */
+export interface MantisRequest extends FastifyRequest {
+  principal?: Principal;
+  team?: TeamContext;
+  /** Set by the auth guard when credentials were refused, for the audit and metrics. */
+  authFailure?: string;
+}
+
+export type MantisReply = FastifyReply;

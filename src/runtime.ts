@@ -1,0 +1,95 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { createHttpApp } from './app.factory.js';
+import { AppModule } from './app.module.js';
+import { loadConfig, type AppConfig } from './config/app-config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/database/embedded-postgres.js';
+import { migrate } from './platform/database/migrator.js';
+import { createLogger, PinoNestLogger } from './platform/http/logger.js';
+import type { ProcessRole } from './platform/process-roles.js';
+
+export interface RuntimeOptions {
+  env?: NodeJS.ProcessEnv;
+  roles: ProcessRole[];
+  config?: AppConfig;
+  logger?: Logger;
+}
+
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  databaseUrl: string;
+  app: NestFastifyApplication | INestApplicationContext;
+  /** The bound port when serving HTTP. */
+  port?: number;
+  close(): Promise<void>;
+}
+
+/** Resolves the database (configured or embedded) and applies migrations unless disabled. */
+export async function prepareDatabase(config: AppConfig, logger: Logger, applyMigrations = config.autoMigrate) {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, logger);
+    databaseUrl = embedded.url;
+  }
+  if (applyMigrations) {
+    const applied = await migrate(databaseUrl);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  return { databaseUrl, embedded };
+}
+
+/** Starts Mantis in the given roles: the HTTP API, the worker, or both (`npm start`). */
+export async function startMantis(opts: RuntimeOptions): Promise<Runtime> {
+  const config = opts.config ?? loadConfig(opts.env);
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger);
+  const appOptions = { config, logger, databaseUrl, roles: opts.roles };
+
+  let app: NestFastifyApplication | INestApplicationContext;
+  let port: number | undefined;
+  if (opts.roles.includes('api')) {
+    const http = await createHttpApp(appOptions);
+    await http.listen(config.port, config.host);
+    port = (http.getHttpServer().address() as { port: number }).port;
+    logger.info({ port, roles: opts.roles }, 'mantis listening');
+    app = http;
+  } else {
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(appOptions), { logger: new PinoNestLogger(logger) });
+    await app.init();
+    logger.info({ roles: opts.roles }, 'mantis worker started');
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close(); // drains HTTP, stops workers (onApplicationShutdown), closes pools
+      await embedded?.stop();
+    })());
+  return { config, logger, databaseUrl, app, port, close };
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
+export async function runUntilSignalled(opts: RuntimeOptions): Promise<void> {
+  const rt = await startMantis(opts);
+  const stop = async (signal: string) => {
+    rt.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      rt.logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, 30_000);
+    timer.unref();
+    try {
+      await rt.close();
+      process.exit(0);
+    } catch (e) {
+      rt.logger.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
