@@ -34,7 +34,7 @@ export interface AppConfig {
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
   worker: { concurrency: number; leaseSeconds: number; pollMs: number };
-  browser: { chromiumPath: string; recordVideo: boolean };
+  browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string };
   artifactRetentionDays: number;
 }
 
@@ -126,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     anthropicBaseUrl: e.MANTIS_ANTHROPIC_BASE_URL,
     logLevel: e.MANTIS_LOG_LEVEL,
     worker: { concurrency: e.MANTIS_WORKER_CONCURRENCY, leaseSeconds: e.MANTIS_LEASE_SECONDS, pollMs: e.MANTIS_WORKER_POLL_MS },
-    browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO },
+    browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO, ffmpegPath: e.MANTIS_FFMPEG_PATH },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
   };
   return deepFreeze(config);

@@ -67,6 +67,7 @@ export const envSchema = z.object({
   MANTIS_WORKER_POLL_MS: int(500, 10),
   MANTIS_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   MANTIS_RECORD_VIDEO: bool(true),
+  MANTIS_FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg'),
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
   MANTIS_CONFIG: optionalString,
