@@ -1,18 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { ApiError } from '../http/api-error.js';
-import type { MantisRequest } from '../http/request-context.js';
+import { ApiKeysModule } from '../../modules/api-keys/api-keys.module.js';
+import { TenantKeysModule } from '../../modules/tenant-keys/tenant-keys.module.js';
+import { CredentialsResolver } from './credentials.resolver.js';
+import { OidcVerifier } from './oidc-verifier.js';
 import { PrincipalResolver } from './principal-resolver.js';
-import type { Principal } from './principal.js';
-
-class NoCredentialsResolver extends PrincipalResolver {
-  async resolve(_req: MantisRequest): Promise<Principal> {
-    throw new ApiError('auth_not_configured', 'No credential source is configured');
-  }
-}
 
 @Global()
 @Module({
-  providers: [{ provide: PrincipalResolver, useClass: NoCredentialsResolver }],
+  imports: [ApiKeysModule, TenantKeysModule],
+  providers: [OidcVerifier, { provide: PrincipalResolver, useClass: CredentialsResolver }],
   exports: [PrincipalResolver],
 })
 export class AuthModule {}

@@ -1,0 +1,84 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { hashToken } from '../../platform/auth/api-key-format.js';
+import { TEAM_ROLES, type PrincipalMembership, type Scope, type TeamRole } from '../../platform/auth/principal.js';
+import { LOGGER } from '../../platform/http/logger.js';
+import { ApiKeyCache, type CachedKey } from './api-key-cache.js';
+import { ApiKeysRepository, type IdentityRow, type KeyRow } from './api-keys.repository.js';
+
+const USAGE_FLUSH_MS = 5_000;
+
+export function membershipsOf(user: IdentityRow, onlyTeamId?: string | null): PrincipalMembership[] {
+  return user.memberships
+    .filter((m) => (onlyTeamId ? m.teamId === onlyTeamId : true) && (TEAM_ROLES as readonly string[]).includes(m.role))
+    .map((m) => ({ teamId: m.teamId, teamSlug: m.team.slug, role: m.role as TeamRole }));
+}
+
+function toCached(row: KeyRow & { user: IdentityRow }): CachedKey {
+  const bound = row.teamId !== null;
+  return {
+    keyId: row.id,
+    userId: row.userId,
+    email: row.user.email,
+    kind: row.user.kind === 'service' ? 'service' : 'user',
+    // A key bound to a team acts only in that team, never with global rights.
+    admin: row.user.isAdmin && !bound,
+    prefix: row.prefix,
+    scopes: row.scopes as Scope[],
+    source: row.source,
+    expiresAt: row.expiresAt,
+    memberships: membershipsOf(row.user, row.teamId),
+  };
+}
+
+/**
+ * Resolves a raw key or tenant token to its (cached) identity, or null when it
+ * is unknown, revoked or expired. `last_used_at` is written in batches.
+ */
+@Injectable()
+export class ApiKeyLookup implements OnModuleInit, OnApplicationShutdown {
+  private usage = new Map<string, Date>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repo: ApiKeysRepository,
+    private readonly cache: ApiKeyCache,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flushUsage();
+  }
+
+  async find(raw: string): Promise<CachedKey | null> {
+    const hash = hashToken(raw);
+    let entry = this.cache.get(hash);
+    if (!entry) {
+      const snapshot = this.cache.snapshot();
+      const row = await this.repo.findByHash(hash);
+      if (!row || row.revokedAt) return null;
+      entry = toCached(row);
+      this.cache.set(hash, entry, snapshot);
+    }
+    if (entry.expiresAt && entry.expiresAt.getTime() <= Date.now()) return null;
+    this.usage.set(entry.keyId, new Date());
+    return entry;
+  }
+
+  async flushUsage(): Promise<void> {
+    if (this.usage.size === 0) return;
+    const batch = this.usage;
+    this.usage = new Map();
+    try {
+      await this.repo.touch(batch);
+    } catch (err) {
+      this.logger.warn({ err, keys: batch.size }, 'could not record API key usage');
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../platform/auth/auth.decorators.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { ZodResponse } from '../../platform/http/openapi.js';
+import { meSchema, type Me } from './me.schemas.js';
+
+@ApiTags('identity')
+@Controller('api/v1/me')
+export class MeController {
+  @Get()
+  @ApiOperation({
+    summary: 'Who is calling',
+    description:
+      'Any principal. `teams` lists the teams the credential may act in (a team-bound key or tenant token: only its team); ' +
+      '`scopes` are what the credential may do on the run API (OIDC sessions and the single-tenant token carry all four).',
+  })
+  @ZodResponse(200, meSchema)
+  me(@CurrentPrincipal() p: Principal): Me {
+    return {
+      kind: p.kind,
+      email: p.email,
+      admin: p.admin,
+      teams: p.memberships.map((m) => ({ team: m.teamSlug, role: m.role })).sort((a, b) => a.team.localeCompare(b.team)),
+      scopes: [...p.scopes],
+      auth_method: p.authMethod,
+    };
+  }
+}

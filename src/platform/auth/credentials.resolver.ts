@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiKeyLookup, membershipsOf } from '../../modules/api-keys/api-key-lookup.service.js';
+import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository.js';
+import { MetricsService } from '../../modules/metrics/metrics.service.js';
+import { SingleTenantService } from '../../modules/tenant-keys/single-tenant.service.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { ApiError } from '../http/api-error.js';
+import type { MantisRequest } from '../http/request-context.js';
+import { JwtRejected, OidcVerifier } from './oidc-verifier.js';
+import { PrincipalResolver } from './principal-resolver.js';
+import { SCOPES, type Principal } from './principal.js';
+
+/** One message for every refused credential, so a caller learns nothing about why. */
+export const INVALID_TOKEN_MESSAGE = 'The token is invalid, expired or revoked';
+
+export type Credential = { kind: 'token'; value: string } | { kind: 'jwt'; value: string };
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * API.md §2 precedence: `X-Mantis-Token`, then `Authorization: Bearer`. Any
+ * other Authorization scheme (e.g. a gateway's `Api-Key …`) is ignored.
+ */
+export function readCredential(headers: MantisRequest['headers']): Credential | null {
+  const header = headers['x-mantis-token'];
+  const token = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (token) return { kind: 'token', value: token };
+  const auth = headers.authorization;
+  const bearer = typeof auth === 'string' ? BEARER.exec(auth)?.[1] : undefined;
+  if (!bearer) return null;
+  return bearer.startsWith('mk_') ? { kind: 'token', value: bearer } : { kind: 'jwt', value: bearer };
+}
+
+/**
+ * Turns credentials into a Principal: `mk_` keys and tenant tokens (hash
+ * lookup, cached), the single-tenant token, or an OIDC JWT. Every refusal is
+ * counted in `mantis_auth_failures_total{reason}` and left on the request for
+ * the audit log.
+ */
+@Injectable()
+export class CredentialsResolver extends PrincipalResolver {
+  private keysSeen = false;
+
+  constructor(
+    private readonly keys: ApiKeyLookup,
+    private readonly identities: ApiKeysRepository,
+    private readonly oidc: OidcVerifier,
+    private readonly singleTenant: SingleTenantService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async resolve(req: MantisRequest): Promise<Principal> {
+    try {
+      return await this.authenticate(req);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        req.authFailure = e.code;
+        this.metrics.authFailures.inc({ reason: e.code });
+      }
+      throw e;
+    }
+  }
+
+  private async authenticate(req: MantisRequest): Promise<Principal> {
+    const credential = readCredential(req.headers);
+    if (!credential) {
+      if (!(await this.configured())) throw notConfigured();
+      throw new ApiError('missing_token', 'Send a token in X-Mantis-Token or Authorization: Bearer');
+    }
+    const principal = credential.kind === 'jwt' ? await this.fromJwt(credential.value) : await this.fromToken(credential.value);
+    if (principal) return principal;
+    if (!(await this.configured())) throw notConfigured();
+    throw new ApiError('invalid_token', INVALID_TOKEN_MESSAGE);
+  }
+
+  private async fromToken(token: string): Promise<Principal | null> {
+    const single = await this.singleTenant.match(token);
+    if (single) return single;
+    const key = await this.keys.find(token);
+    if (!key) return null;
+    return {
+      kind: key.kind,
+      userId: key.userId,
+      email: key.email,
+      admin: key.admin,
+      memberships: key.memberships,
+      scopes: [...key.scopes],
+      authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
+      keyId: key.keyId,
+      keyPrefix: key.prefix,
+    };
+  }
+
+  private async fromJwt(token: string): Promise<Principal | null> {
+    if (!this.oidc.enabled) return null;
+    let email: string;
+    try {
+      email = await this.oidc.verify(token);
+    } catch (e) {
+      if (e instanceof JwtRejected) return null;
+      throw e;
+    }
+    const user = await this.identities.findIdentityByEmail(email);
+    if (!user) throw new ApiError('user_not_provisioned', 'No Mantis user exists for this identity; ask an administrator to add you');
+    return {
+      kind: user.kind === 'service' ? 'service' : 'user',
+      userId: user.id,
+      email: user.email,
+      admin: user.isAdmin,
+      memberships: membershipsOf(user),
+      scopes: [...SCOPES],
+      authMethod: 'oidc',
+    };
+  }
+
+  /** Any credential source at all: keys file, MANTIS_API_TOKEN, OIDC, or a key in the database. */
+  private async configured(): Promise<boolean> {
+    if (this.config.tenantKeysPath || this.config.apiToken || this.config.oidc || this.keysSeen) return true;
+    this.keysSeen = await this.identities.anyKeyExists();
+    return this.keysSeen;
+  }
+}
+
+function notConfigured(): ApiError {
+  return new ApiError(
+    'auth_not_configured',
+    'No credential source is configured: run `mantis init`, set MANTIS_API_TOKEN or MANTIS_TENANT_KEYS_PATH, or configure OIDC',
+  );
+}
