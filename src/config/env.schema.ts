@@ -53,7 +53,9 @@ export const envSchema = z.object({
   MANTIS_WEBHOOK_TIMEOUT_MS: int(15_000, 1),
   MANTIS_SYNC_WAIT_SECONDS: num(30, 0),
   MANTIS_AUTO_MIGRATE: bool(true),
-  MANTIS_MASTER_KEY: optionalString,
+  MANTIS_MASTER_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+    message: 'must be base64 of exactly 32 bytes',
+  }),
   REDIS_URL: optionalString.pipe(
     z
       .string()

@@ -1,15 +1,17 @@
 import type { Type } from '@nestjs/common';
 import { AuthModule } from '../platform/auth/auth.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { SecretsModule } from './secrets/secrets.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, WebhooksModule, HealthModule, MeModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, WebhooksModule, HealthModule, MeModule];
 
 /**
  * Guards that run after authentication, team resolution and access checks,

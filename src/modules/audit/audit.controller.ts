@@ -1,0 +1,118 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentTeam, RequireRole } from '../../platform/auth/auth.decorators.js';
+import type { TeamContext } from '../../platform/auth/principal.js';
+import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
+import type { MantisReply } from '../../platform/http/request-context.js';
+import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { csvLine, CSV_COLUMNS, decodeCursor, encodeCursor, toEvent } from './audit-format.js';
+import type { AuditFilter } from './audit.repository.js';
+import {
+  adminAuditQuerySchema,
+  auditPageSchema,
+  auditQuerySchema,
+  exportQuerySchema,
+  verifySchema,
+  type AdminAuditQuery,
+  type AuditQuery,
+  type ExportQuery,
+} from './audit.schemas.js';
+import { AuditService } from './audit.service.js';
+
+const adminExportSchema = exportQuerySchema.extend({ team: adminAuditQuerySchema.shape.team });
+
+@ApiTags('audit')
+@Controller()
+export class AuditController {
+  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+
+  @Get('api/v1/teams/:team/audit-events')
+  @RequireRole('auditor')
+  @ApiOperation({ summary: "The team's audit events, newest first (auditor, team_owner, admin)", description: '`actor` matches a user email, a user id, or an `mk_` key prefix. `since` is inclusive, `until` exclusive. Pages are keyset-paginated: pass `next_cursor` back as `cursor`.' })
+  @ZodQuery(auditQuerySchema)
+  @ZodResponse(200, auditPageSchema)
+  async list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(auditQuerySchema, 'query')) q: AuditQuery) {
+    return this.page({ ...(await this.filter(q)), teamId: team.id }, q);
+  }
+
+  @Get('api/v1/teams/:team/audit-events/export')
+  @RequireRole('auditor')
+  @ApiOperation({ summary: "Streams the team's audit events, oldest first, as NDJSON or CSV" })
+  @ZodQuery(exportQuerySchema)
+  async export(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(exportQuerySchema, 'query')) q: ExportQuery, @Res() reply: MantisReply) {
+    return this.send(reply, { ...(await this.filter(q)), teamId: team.id }, q.format, team.slug);
+  }
+
+  @Get('api/v1/teams/:team/audit-events/verify')
+  @RequireRole('auditor')
+  @ApiOperation({ summary: "Walks the team's hash chain and names the first broken link, if any" })
+  @ZodResponse(200, verifySchema)
+  async verify(@CurrentTeam() team: TeamContext) {
+    return { team: team.slug, ...(await this.audit.verify(team.id)) };
+  }
+
+  @Get('api/v1/audit-events')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Audit events across every team (admin)', description: '`team` narrows to one team slug; `team=global` selects events outside any team.' })
+  @ZodQuery(adminAuditQuerySchema)
+  @ZodResponse(200, auditPageSchema)
+  async listAll(@Query(new ZodPipe(adminAuditQuerySchema, 'query')) q: AdminAuditQuery) {
+    return this.page({ ...(await this.filter(q)), ...teamFilter(q.team) }, q);
+  }
+
+  @Get('api/v1/audit-events/export')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Streams audit events across every team (admin), oldest first' })
+  @ZodQuery(adminExportSchema)
+  async exportAll(@Query(new ZodPipe(adminExportSchema, 'query')) q: ExportQuery & { team?: string }, @Res() reply: MantisReply) {
+    return this.send(reply, { ...(await this.filter(q)), ...teamFilter(q.team) }, q.format, q.team ?? 'all');
+  }
+
+  @Get('api/v1/audit-events/verify')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Verifies the global chain (events outside any team), admin' })
+  @ZodResponse(200, verifySchema)
+  async verifyGlobal() {
+    return { team: null, ...(await this.audit.verify(null)) };
+  }
+
+  private async page(filter: AuditFilter, q: AuditQuery) {
+    const rows = await this.audit.page(filter, q.limit + 1, decodeCursor(q.cursor));
+    const more = rows.length > q.limit;
+    const data = rows.slice(0, q.limit);
+    return { data: data.map(toEvent), next_cursor: more ? encodeCursor(data[data.length - 1]) : null };
+  }
+
+  private async filter(q: Pick<AuditQuery, 'actor' | 'action' | 'outcome' | 'since' | 'until'>): Promise<AuditFilter> {
+    const f: AuditFilter = { action: q.action, outcome: q.outcome, since: q.since, until: q.until };
+    if (q.actor?.includes('@')) {
+      const email = q.actor.toLowerCase();
+      const id = await this.audit.userIdByEmail(email);
+      if (id) f.actorId = id;
+      else f.actorEmail = email;
+    } else if (q.actor?.startsWith('mk_')) f.actorPrefix = q.actor;
+    else if (q.actor) f.actorId = q.actor;
+    return f;
+  }
+
+  private send(reply: MantisReply, filter: AuditFilter, format: 'ndjson' | 'csv', label: string) {
+    const rows = this.audit.stream(filter);
+    async function* lines() {
+      if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const r of rows) yield format === 'csv' ? csvLine(r) : `${JSON.stringify(toEvent(r))}\n`;
+    }
+    const name = `audit-${label.replace(/[^a-z0-9_-]/gi, '')}.${format}`;
+    reply
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      .send(Readable.from(lines()));
+    return reply;
+  }
+}
+
+function teamFilter(team: string | undefined): { teamId?: string | null; teamSlug?: string } {
+  if (team === undefined) return {};
+  if (team === 'global') return { teamId: null };
+  return { teamSlug: team };
+}

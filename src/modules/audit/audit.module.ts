@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { AuditFailureListener } from './audit-failure.listener.js';
+import { AuditRoutes } from './audit-routes.js';
+import { AuditController } from './audit.controller.js';
+import { AuditInterceptor } from './audit.interceptor.js';
+import { AuditRepository } from './audit.repository.js';
+import { AuditService } from './audit.service.js';
+
+/** The audit log: AuditService for every feature, the global interceptor, and the denial listener. */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditService, AuditRoutes, AuditFailureListener, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditService],
+})
+export class AuditModule {}

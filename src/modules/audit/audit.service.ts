@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Tx } from '../../platform/database/prisma.service.js';
+import { LOGGER, scrub } from '../../platform/http/logger.js';
+import type { MantisRequest } from '../../platform/http/request-context.js';
+import { GENESIS_HASH, chainHash } from './audit-chain.js';
+import { actorOf, requestMeta } from './audit-request.js';
+import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
+import type { AuditEventInput, AuditOutcome } from './audit.types.js';
+
+/** Detail keys whose values are never written, whatever they hold. */
+const SECRET_KEYS = /^(value|token|key|raw_key|secret|password|authorization|api_key|client_secret)$/i;
+
+function cleanDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details ?? {})) {
+    if (v === undefined) continue;
+    out[k] = SECRET_KEYS.test(k) ? '[REDACTED]' : v;
+  }
+  return JSON.parse(JSON.stringify(scrub(out))) as Record<string, unknown>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  last_hash: string;
+  first_broken: { id: string; seq: number; ts: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' } | null;
+}
+
+/** The tamper-evident audit log: per-team hash chains, append-only. */
+@Injectable()
+export class AuditService {
+  constructor(
+    @Inject(AuditRepository) private readonly repo: AuditRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Appends one event; inside `tx` when given, so it commits or rolls back with the change it records. */
+  async record(event: AuditEventInput, tx?: Tx): Promise<AuditRow> {
+    const fields = {
+      teamId: event.team?.id ?? null,
+      teamSlug: event.team?.slug ?? null,
+      actorType: event.actor.type,
+      actorId: event.actor.id ?? null,
+      actorEmail: event.actor.email ?? null,
+      actorPrefix: event.actor.prefix ?? null,
+      authMethod: event.authMethod ?? null,
+      action: event.action,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      outcome: event.outcome,
+      status: event.status ?? null,
+      ip: event.ip ?? null,
+      userAgent: event.userAgent ?? null,
+      requestId: event.requestId ?? null,
+      details: cleanDetails(event.details),
+    };
+    if (tx) return this.repo.append(tx, fields);
+    return this.repo.transaction((t) => this.repo.append(t, fields));
+  }
+
+  /** An event describing `req` (actor, auth method, ip, user agent, request id), for handlers recording in their own transaction. */
+  fromRequest(
+    req: MantisRequest,
+    e: { action: string; outcome: AuditOutcome; status?: number; team?: { id: string; slug: string } | null; target?: { type?: string | null; id?: string | null }; details?: Record<string, unknown> },
+  ): AuditEventInput {
+    const { actor, authMethod } = actorOf(req);
+    const team = e.team !== undefined ? e.team : req.team ? { id: req.team.id, slug: req.team.slug } : null;
+    return { ...e, team, actor, authMethod, ...requestMeta(req) };
+  }
+
+  /** Records without failing the caller: the change it describes already happened. */
+  async recordSafely(event: AuditEventInput): Promise<void> {
+    try {
+      await this.record(event);
+    } catch (e) {
+      this.logger.error({ err: e, action: event.action, reqId: event.requestId }, 'audit event could not be recorded');
+    }
+  }
+
+  page(filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<AuditRow[]> {
+    return this.repo.page(filter, limit, cursor);
+  }
+
+  /** Every matching event, oldest first, fetched in batches so an export never sits in memory. */
+  async *stream(filter: AuditFilter, batch = 1000): AsyncGenerator<AuditRow> {
+    let cursor: AuditCursor | undefined;
+    for (;;) {
+      const rows = await this.repo.page(filter, batch, cursor, 'asc');
+      for (const r of rows) yield r;
+      if (rows.length < batch) return;
+      const last = rows[rows.length - 1];
+      cursor = { ts: last.ts, seq: last.seq };
+    }
+  }
+
+  /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
+  async verify(teamId: string | null): Promise<VerifyResult> {
+    let prev = GENESIS_HASH;
+    let checked = 0;
+    let after = -1n;
+    for (;;) {
+      const rows = await this.repo.chainBatch(teamId, after, 2000);
+      for (const r of rows) {
+        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : chainHash(r.prevHash, r) !== r.hash ? 'hash_mismatch' : null;
+        if (reason) {
+          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts.toISOString(), reason } };
+        }
+        prev = r.hash;
+        checked++;
+      }
+      if (rows.length < 2000) return { ok: true, checked, last_hash: prev, first_broken: null };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  userIdByEmail(email: string): Promise<string | null> {
+    return this.repo.userIdByEmail(email);
+  }
+}

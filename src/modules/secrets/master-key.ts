@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The vault's master key: `MANTIS_MASTER_KEY` (base64 of 32 bytes), else
+ * `$MANTIS_DATA_DIR/master.key`, generated once with mode 0600. Creation is
+ * atomic (write a temporary file, then hard-link it into place) so an API
+ * process and a worker starting together agree on one key.
+ */
+export function loadMasterKey(configured: string | undefined, dataDir: string): Buffer {
+  if (configured) return decode(configured, 'MANTIS_MASTER_KEY');
+  const path = join(dataDir, 'master.key');
+  try {
+    return decode(readFileSync(path, 'utf8'), path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(tmp, 0o600);
+  try {
+    linkSync(tmp, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    unlinkSync(tmp);
+  }
+  return decode(readFileSync(path, 'utf8'), path);
+}
+
+function decode(text: string, source: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${source}: the master key must be base64 of exactly 32 bytes`);
+  return key;
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { SecretResolver } from './secret-resolver.port.js';
+import { SecretsController } from './secrets.controller.js';
+import { SecretsRepository } from './secrets.repository.js';
+import { SecretsService } from './secrets.service.js';
+import { VaultSecretResolver } from './vault-secret-resolver.js';
+import { VaultService } from './vault.service.js';
+
+/** The per-team vault and the SecretResolver used by the executor (global). */
+@Global()
+@Module({
+  controllers: [SecretsController],
+  providers: [SecretsRepository, VaultService, SecretsService, VaultSecretResolver, { provide: SecretResolver, useExisting: VaultSecretResolver }],
+  exports: [SecretResolver, VaultService],
+})
+export class SecretsModule {}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TeamContext } from '../../platform/auth/principal.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { SecretsRepository, type SecretRow } from './secrets.repository.js';
+import { VaultService } from './vault.service.js';
+
+export interface SecretView {
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function view(r: SecretRow): SecretView {
+  return { name: r.name, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
+}
+
+/** The team vault over REST: values go in, only names and timestamps come out. */
+@Injectable()
+export class SecretsService {
+  constructor(
+    @Inject(SecretsRepository) private readonly repo: SecretsRepository,
+    @Inject(VaultService) private readonly vault: VaultService,
+  ) {}
+
+  async put(team: TeamContext, name: string, value: string): Promise<{ created: boolean; secret: SecretView }> {
+    const sealed = await this.vault.encrypt(team.id, name, value);
+    const { created, row } = await this.repo.upsert(team.id, name, sealed);
+    return { created, secret: view(row) };
+  }
+
+  async list(team: TeamContext): Promise<SecretView[]> {
+    return (await this.repo.list(team.id)).map(view);
+  }
+
+  async delete(team: TeamContext, name: string): Promise<void> {
+    if (!(await this.repo.delete(team.id, name))) throw ApiError.notFound('secret');
+  }
+}
