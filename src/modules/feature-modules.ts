@@ -1,17 +1,23 @@
 import type { Type } from '@nestjs/common';
 import { AuthModule } from '../platform/auth/auth.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { ExecutorModule } from './executor/executor.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RunsModule } from './runs/runs.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
+import { TeamsModule } from './teams/teams.module.js';
+import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
+import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 
 /**
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, WebhooksModule, HealthModule, MeModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, WorkflowsModule, RunsModule];
 
 /**
  * Guards that run after authentication, team resolution and access checks,

@@ -1,0 +1,274 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Inject, Injectable } from '@nestjs/common';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { LOGGER } from '../../platform/http/logger.js';
+import { RunExecutor, type ClaimedRun, type RunContext, type RunOutcome } from '../runs/executor.port.js';
+import { SecretResolver } from '../secrets/secret-resolver.port.js';
+import { runAgent, type CostMeter } from './agent-loop.js';
+import { ArtifactStore, type RunArtifacts } from './artifact-store.js';
+import { BrowserPool } from './browser-pool.js';
+import { NavigationGuard } from './navigation-guard.js';
+import { DEFAULT_MODEL } from './pricing.js';
+import { RunFailure } from './run-failure.js';
+import { RunSession } from './run-session.js';
+import { runStep, type RunState, type StepEnv } from './step-runner.js';
+import { RunTemplating } from './templating.js';
+
+/** Longest a single browser action waits, unless the run has less time left. */
+export const ACTION_TIMEOUT_MS = 15_000;
+
+interface Execution {
+  session: RunSession;
+  artifacts: RunArtifacts;
+  guard: NavigationGuard;
+  state: RunState;
+  page: Page;
+  context: BrowserContext;
+  tracing: boolean;
+  stepsCompleted: number;
+  costUsd: number;
+  stepOutputs: unknown[];
+  anthropic?: Anthropic;
+}
+
+/**
+ * Runs a claimed plan in a fresh context of the worker's shared Chromium:
+ * every §11 step, the runtime allowlist, the run's limits, artifacts under the
+ * team's directory and the `state_key` profile. The dispatcher owns statuses,
+ * leases and the database row; this returns the outcome.
+ */
+@Injectable()
+export class BrowserRunExecutor extends RunExecutor {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(BrowserPool) private readonly pool: BrowserPool,
+    @Inject(ArtifactStore) private readonly store: ArtifactStore,
+    @Inject(SecretResolver) private readonly secrets: SecretResolver,
+  ) {
+    super();
+  }
+
+  async execute(run: ClaimedRun, ctx: RunContext): Promise<RunOutcome> {
+    const session = new RunSession(run, ctx, this.logger);
+    session.templating = new RunTemplating(run.teamId, run.inputs ?? {}, this.secrets, (name) => session.secretUsed(name));
+    const started = Date.now();
+    let x: Execution | null = null;
+    let failure: RunFailure | null = null;
+    try {
+      if (session.abortReason) throw session.abortReason;
+      const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey) : null;
+      const artifacts = await this.store.forRun(run);
+      await this.pool.withContext(await this.contextOptions(artifacts, profile), async (context) => {
+        x = await this.begin(session, artifacts, context);
+        try {
+          await this.runPlan(x);
+        } catch (e) {
+          failure = this.toFailure(e, session);
+        }
+        await this.finish(x, profile, failure);
+      });
+    } catch (e) {
+      failure ??= this.toFailure(e, session);
+    } finally {
+      session.dispose();
+    }
+    const ex = x as Execution | null;
+    const status = !failure ? 'succeeded' : failure.code === 'timed_out' ? 'timed_out' : failure.code === 'cancelled' ? 'cancelled' : 'failed';
+    const error = failure ? session.templating.redact({ code: failure.code, message: failure.message }) : null;
+    session.record('run.finished', { status, duration_ms: Date.now() - started, ...(error ? { error } : {}) });
+    await session.flush();
+    this.logger.info({ runId: run.id, tenant_id: run.teamSlug, status, ms: Date.now() - started }, 'run executed');
+    return {
+      status,
+      result: ex ? session.templating.redact({ extracted: ex.state.extracted, agent: ex.state.agent, screenshots: ex.state.screenshots, final_url: finalUrl(ex.page) }) : null,
+      error,
+      costUsd: ex?.costUsd ?? 0,
+      stepsCompleted: ex?.stepsCompleted ?? 0,
+      stepOutputs: session.templating.redact(ex?.stepOutputs ?? []),
+    };
+  }
+
+  private async contextOptions(artifacts: RunArtifacts, profile: string | null): Promise<BrowserContextOptions> {
+    const options: BrowserContextOptions = { viewport: { width: 1280, height: 720 }, acceptDownloads: false };
+    if (profile) {
+      const state = await this.store.readProfile(profile);
+      if (state) options.storageState = state as BrowserContextOptions['storageState'];
+    }
+    await this.pool.getBrowser();
+    if (this.config.browser.recordVideo && this.pool.videoAvailable) {
+      options.recordVideo = { dir: artifacts.path('video-parts'), size: { width: 1280, height: 720 } };
+    }
+    return options;
+  }
+
+  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext): Promise<Execution> {
+    const guard = new NavigationGuard(session.run.team.allowedDomains, {
+      navigation: (d) => session.record('navigation', d),
+      blocked: (d) => session.record('request.blocked', d),
+    });
+    await guard.install(context);
+    context.on('page', (p) => {
+      if (x.page && p !== x.page) session.record('popup', { url: p.url() });
+    });
+    await context.tracing.start({ screenshots: true, snapshots: true });
+    const x: Execution = {
+      session,
+      artifacts,
+      guard,
+      context,
+      state: { extracted: {}, screenshots: [], agent: null },
+      page: undefined as unknown as Page,
+      tracing: true,
+      stepsCompleted: 0,
+      costUsd: 0,
+      stepOutputs: [],
+    };
+    x.page = await context.newPage();
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    session.record('run.started', { attempt: session.run.attempt, steps: session.run.plan.steps.length, allowlist: guard.restricted });
+    return x;
+  }
+
+  private env(x: Execution): StepEnv {
+    return {
+      page: x.page,
+      guard: x.guard,
+      templating: x.session.templating,
+      state: x.state,
+      timeoutMs: () => Math.max(1, Math.min(ACTION_TIMEOUT_MS, x.session.remainingMs())),
+      saveScreenshot: async (name, png) => {
+        await x.artifacts.write('screenshot', name, `screenshots/${name}.png`, png, 'image/png');
+        x.session.record('artifact.saved', { kind: 'screenshot', name });
+      },
+    };
+  }
+
+  private async runPlan(x: Execution): Promise<void> {
+    const { run } = x.session;
+    const steps = run.plan.steps;
+    if (steps.length > run.limits.maxSteps) {
+      throw new RunFailure('step_limit_exceeded', `The plan has ${steps.length} steps; max_steps is ${run.limits.maxSteps}`);
+    }
+    if (run.plan.start_url) await this.step(x, -1, 'navigate', run.plan.start_url);
+    for (const [index, step] of steps.entries()) {
+      const [kind, value] = Object.entries(step)[0] ?? ['', undefined];
+      const output = await this.step(x, index, kind, value);
+      x.stepsCompleted++;
+      x.stepOutputs.push({ index, type: kind, status: 'succeeded', output });
+      await x.session.progress({ stepsCompleted: x.stepsCompleted });
+    }
+    if (x.guard.blocked) throw x.guard.blocked;
+  }
+
+  /** One step with its events; raced against a blocked navigation and the run's abort. */
+  private async step(x: Execution, index: number, kind: string, value: unknown): Promise<unknown> {
+    const s = x.session;
+    if (s.abortReason) throw s.abortReason;
+    if (x.guard.blocked) throw x.guard.blocked;
+    const started = Date.now();
+    s.record('step.started', { index, type: kind });
+    try {
+      if (kind === 'fill' && x.tracing && RunTemplating.mentionsSecret(String((value as { value?: unknown })?.value ?? ''))) {
+        await this.stopTrace(x, 'a secret is about to be typed');
+      }
+      const work = kind === 'agent' ? this.agent(x, value as { goal: string; max_iterations?: number }) : runStep(this.env(x), kind, value);
+      const output = await Promise.race([work, x.guard.violation, s.aborted]);
+      if (x.guard.blocked) throw x.guard.blocked;
+      s.record('step.finished', { index, type: kind, outcome: 'succeeded', duration_ms: Date.now() - started });
+      return output;
+    } catch (e) {
+      const f = this.toFailure(e, s);
+      s.record('step.finished', { index, type: kind, outcome: 'failed', duration_ms: Date.now() - started, error: { code: f.code, message: f.message } });
+      x.stepOutputs.push({ index, type: kind, status: 'failed', error: { code: f.code, message: f.message } });
+      throw f;
+    }
+  }
+
+  private async agent(x: Execution, step: { goal: string; max_iterations?: number }): Promise<unknown> {
+    const run = x.session.run;
+    if (x.tracing) await this.stopTrace(x, 'the agent may type secrets');
+    x.anthropic ??= new Anthropic({
+      apiKey: await x.session.templating.secret(run.team.anthropicSecretName),
+      baseURL: this.config.anthropicBaseUrl ?? null,
+      maxRetries: 1,
+    });
+    const session = x.session;
+    const meter: CostMeter = {
+      get spent() {
+        return x.costUsd;
+      },
+      cap: run.limits.maxCost,
+      add: async (usd) => {
+        x.costUsd += usd;
+        await session.progress({ costUsd: x.costUsd });
+      },
+    };
+    const result = await runAgent(
+      {
+        env: this.env(x),
+        client: x.anthropic,
+        model: run.model ?? DEFAULT_MODEL,
+        meter,
+        maxIterations: Math.min(step.max_iterations ?? run.limits.maxLoopIterations, run.limits.maxLoopIterations),
+        signal: session.signal,
+        record: (type, data) => session.record(type, data),
+      },
+      step.goal,
+    );
+    x.state.agent = result;
+    return { result };
+  }
+
+  /** Saves the trace so far and stops tracing: what follows may show a secret. */
+  private async stopTrace(x: Execution, why: string): Promise<void> {
+    x.tracing = false;
+    await x.context.tracing.stop({ path: x.artifacts.path('trace.zip') });
+    await x.artifacts.add('trace', 'trace.zip', 'trace.zip', 'application/zip');
+    x.session.record('trace.stopped', { reason: why });
+  }
+
+  /** Trace, storage state, video: best effort, each recorded as an artifact. */
+  private async finish(x: Execution, profile: string | null, failure: RunFailure | null): Promise<void> {
+    const s = x.session;
+    const keep = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (e) {
+        this.logger.warn({ runId: s.run.id, err: s.templating.redact((e as Error).message) }, `${what} not saved`);
+      }
+    };
+    if (x.tracing) await keep('trace', () => this.stopTrace(x, 'run finished'));
+    if (profile && failure?.code !== 'cancelled' && failure?.code !== 'invalid_state_key') {
+      await keep('storage state', async () => {
+        await this.store.writeProfile(profile, await x.context.storageState());
+        s.record('state.saved', { state_key: s.run.stateKey });
+      });
+    }
+    const video = x.page.video();
+    await x.context.close().catch(() => undefined);
+    if (video) {
+      await keep('video', async () => {
+        await video.saveAs(x.artifacts.path('video.webm'));
+        await video.delete().catch(() => undefined);
+        await x.artifacts.add('video', 'video.webm', 'video.webm', 'video/webm');
+      });
+    }
+  }
+
+  private toFailure(e: unknown, session: RunSession): RunFailure {
+    if (session.abortReason) return session.abortReason;
+    if (e instanceof RunFailure) return e;
+    const message = session.templating.redact(String((e as Error)?.message ?? e).split('\n')[0]);
+    if ((e as Error)?.name === 'TimeoutError') return new RunFailure('step_failed', message);
+    this.logger.error({ runId: session.run.id, err: message }, 'run failed unexpectedly');
+    return new RunFailure('browser_error', message);
+  }
+}
+
+function finalUrl(page: Page | undefined): string | null {
+  const url = page?.url();
+  return url && /^https?:/.test(url) ? url : null;
+}

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { RunExecutor } from '../runs/executor.port.js';
+import { ArtifactRetentionService } from './artifact-retention.service.js';
+import { ArtifactStore } from './artifact-store.js';
+import { BrowserPool } from './browser-pool.js';
+import { BrowserRunExecutor } from './browser-run-executor.js';
+import { ExecutorRepository } from './executor.repository.js';
+import { VideoController } from './video.controller.js';
+
+/** Runs plans in Chromium: provides the global `RunExecutor` the dispatcher calls. */
+@Global()
+@Module({
+  controllers: [VideoController],
+  providers: [
+    ExecutorRepository,
+    BrowserPool,
+    ArtifactStore,
+    ArtifactRetentionService,
+    BrowserRunExecutor,
+    { provide: RunExecutor, useExisting: BrowserRunExecutor },
+  ],
+  exports: [RunExecutor, BrowserPool, ArtifactStore],
+})
+export class ExecutorModule {}

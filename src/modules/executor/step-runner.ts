@@ -1,0 +1,159 @@
+import type { Page } from 'playwright';
+import type { NavigationGuard } from './navigation-guard.js';
+import { RunFailure } from './run-failure.js';
+import type { RunTemplating } from './templating.js';
+
+/** What the steps of one run accumulate into its result. */
+export interface RunState {
+  extracted: Record<string, unknown>;
+  screenshots: string[];
+  agent: unknown;
+}
+
+export interface StepEnv {
+  page: Page;
+  guard: NavigationGuard;
+  templating: RunTemplating;
+  state: RunState;
+  /** Milliseconds an action may wait (bounded by the run's remaining time). */
+  timeoutMs(): number;
+  saveScreenshot(name: string, png: Buffer): Promise<void>;
+}
+
+export const ASSERT_TIMEOUT_MS = 5_000;
+
+type StepValue = Record<string, unknown>;
+
+function isTimeout(e: unknown): boolean {
+  return (e as Error)?.name === 'TimeoutError';
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+/** Maps a Playwright error to a run failure, preferring a pending allowlist block. */
+function fail(env: StepEnv, e: unknown, code: 'selector_not_found' | 'navigation_failed' | 'step_failed', what: string): never {
+  if (e instanceof RunFailure) throw e;
+  if (env.guard.blocked) throw env.guard.blocked;
+  if (code === 'selector_not_found' && !isTimeout(e)) code = 'step_failed';
+  throw new RunFailure(code, `${what}: ${firstLine(e)}`);
+}
+
+async function navigate(env: StepEnv, raw: string): Promise<unknown> {
+  const url = await env.templating.render(raw);
+  if (!env.guard.allows(url)) throw env.guard.refuse(url);
+  try {
+    const res = await env.page.goto(url, { waitUntil: 'load', timeout: env.timeoutMs() });
+    return { url: env.page.url(), status: res?.status() ?? null };
+  } catch (e) {
+    fail(env, e, 'navigation_failed', `navigate ${url}`);
+  }
+}
+
+async function extract(env: StepEnv, v: StepValue): Promise<unknown> {
+  const selector = await env.templating.render(String(v.selector));
+  const attribute = v.attribute as string | undefined;
+  const loc = env.page.locator(selector);
+  try {
+    await loc.first().waitFor({ state: 'attached', timeout: env.timeoutMs() });
+    let value: unknown;
+    if (v.all) {
+      value = await loc.evaluateAll(
+        (els, attr) => els.map((el) => (attr ? el.getAttribute(attr) : (el.textContent ?? '').trim())),
+        attribute ?? null,
+      );
+    } else {
+      value = attribute ? await loc.first().getAttribute(attribute) : ((await loc.first().textContent()) ?? '').trim();
+    }
+    const safe = env.templating.redact(value);
+    env.state.extracted[String(v.name)] = safe;
+    return { name: v.name, value: safe };
+  } catch (e) {
+    fail(env, e, 'selector_not_found', `extract ${selector}`);
+  }
+}
+
+async function assertStep(env: StepEnv, v: StepValue): Promise<unknown> {
+  const timeout = Math.min(ASSERT_TIMEOUT_MS, env.timeoutMs());
+  const page = env.page;
+  const what: string[] = [];
+  try {
+    if (v.url !== undefined) {
+      const url = await env.templating.render(String(v.url));
+      what.push(`url ${url}`);
+      await page.waitForURL(url, { timeout, waitUntil: 'commit' });
+    }
+    if (v.selector !== undefined || v.text !== undefined) {
+      const text = v.text === undefined ? undefined : await env.templating.render(String(v.text));
+      let loc = v.selector !== undefined ? page.locator(await env.templating.render(String(v.selector))) : page.locator('body');
+      if (text !== undefined) loc = loc.filter({ hasText: text });
+      what.push([v.selector && `selector ${v.selector}`, text !== undefined && `text "${v.text}"`].filter(Boolean).join(' with '));
+      await loc.first().waitFor({ state: v.selector ? 'visible' : 'attached', timeout });
+    }
+  } catch (e) {
+    if (e instanceof RunFailure) throw e;
+    if (env.guard.blocked) throw env.guard.blocked;
+    throw new RunFailure('assertion_failed', `Assertion failed: ${what.join('; ')} (page at ${page.url()})`);
+  }
+  return { passed: true };
+}
+
+async function waitFor(env: StepEnv, v: StepValue): Promise<unknown> {
+  const timeout = Math.min(typeof v.timeout_ms === 'number' ? v.timeout_ms : env.timeoutMs(), env.timeoutMs());
+  try {
+    if (v.selector !== undefined) await env.page.locator(await env.templating.render(String(v.selector))).first().waitFor({ state: 'visible', timeout });
+    if (v.url !== undefined) await env.page.waitForURL(await env.templating.render(String(v.url)), { timeout });
+    if (v.selector === undefined && v.url === undefined) {
+      await env.page.waitForLoadState('load', { timeout });
+      await env.page.waitForTimeout(typeof v.timeout_ms === 'number' ? timeout : 1_000);
+    }
+  } catch (e) {
+    fail(env, e, v.selector !== undefined ? 'selector_not_found' : 'step_failed', 'wait_for');
+  }
+  return { url: env.page.url() };
+}
+
+/** Runs one §11 step (other than `agent`) on the run's page. Returns the step's output. */
+export async function runStep(env: StepEnv, kind: string, value: unknown): Promise<unknown> {
+  const t = env.templating;
+  const page = env.page;
+  switch (kind) {
+    case 'navigate':
+      return navigate(env, String(value));
+    case 'click': {
+      const selector = await t.render(String(value));
+      await page.click(selector, { timeout: env.timeoutMs() }).catch((e) => fail(env, e, 'selector_not_found', `click ${selector}`));
+      return { url: page.url() };
+    }
+    case 'fill': {
+      const v = value as StepValue;
+      const selector = await t.render(String(v.selector));
+      const text = await t.render(String(v.value));
+      await page.fill(selector, text, { timeout: env.timeoutMs() }).catch((e) => fail(env, e, 'selector_not_found', `fill ${selector}`));
+      return { selector };
+    }
+    case 'press': {
+      const v = value as StepValue;
+      const key = String(v.key);
+      const run = v.selector !== undefined ? page.press(await t.render(String(v.selector)), key, { timeout: env.timeoutMs() }) : page.keyboard.press(key);
+      await run.catch((e) => fail(env, e, 'selector_not_found', `press ${key}`));
+      return { key };
+    }
+    case 'wait_for':
+      return waitFor(env, value as StepValue);
+    case 'extract':
+      return extract(env, value as StepValue);
+    case 'screenshot': {
+      const name = String(value);
+      const png = await page.screenshot({ fullPage: true, timeout: env.timeoutMs() }).catch((e) => fail(env, e, 'step_failed', 'screenshot'));
+      await env.saveScreenshot(name, png);
+      if (!env.state.screenshots.includes(name)) env.state.screenshots.push(name);
+      return { name };
+    }
+    case 'assert':
+      return assertStep(env, value as StepValue);
+    default:
+      throw new RunFailure('step_failed', `Unknown step "${kind}"`);
+  }
+}
