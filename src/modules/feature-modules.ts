@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuthModule } from '../platform/auth/auth.module.js';
+import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ExecutorModule } from './executor/executor.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -11,7 +12,6 @@ import { TeamsModule } from './teams/teams.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
-import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 
 /**
  * Every feature module, in one list so app.module.ts stays wiring only.

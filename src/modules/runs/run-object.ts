@@ -1,0 +1,53 @@
+import type { RunRow } from './runs.repository.js';
+
+export interface RunObject {
+  run_id: string;
+  tenant_id: string;
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  state_key: string | null;
+  limits: { max_cost: number; max_time_minutes: number; max_steps: number; max_loop_iterations: number };
+  cost_usd: number;
+  steps_completed: number;
+  workflow: string | null;
+  source: string;
+  error: { code: string; message: string } | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The public run object of API.md §5; the team slug is the tenant id. */
+export function toRunObject(row: RunRow, teamSlug: string): RunObject {
+  return {
+    run_id: row.id,
+    tenant_id: teamSlug,
+    status: row.status,
+    created_at: row.createdAt.toISOString(),
+    started_at: iso(row.startedAt),
+    finished_at: iso(row.finishedAt),
+    state_key: row.stateKey,
+    limits: {
+      max_cost: row.maxCost,
+      max_time_minutes: row.maxTimeMinutes,
+      max_steps: row.maxSteps,
+      max_loop_iterations: row.maxLoopIterations,
+    },
+    cost_usd: row.costUsd,
+    steps_completed: row.stepsCompleted,
+    workflow: row.workflowName,
+    source: row.source,
+    error: (row.error as RunObject['error']) ?? null,
+  };
+}
+
+export function toRunResult(row: RunRow) {
+  return {
+    run_id: row.id,
+    status: row.status,
+    result: row.result ?? null,
+    cost_usd: row.costUsd,
+    error: (row.error as RunObject['error']) ?? null,
+  };
+}

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type Run } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import type { RunEventInput, TerminalStatus } from './executor.port.js';
+
+export type RunRow = Run;
+
+export const ACTIVE_STATUSES = ['queued', 'running'] as const;
+export const TERMINAL_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+
+export interface NewRun {
+  id: string;
+  source: 'predict' | 'workflow' | 'hook';
+  workflowName: string | null;
+  workflowVersion: number | null;
+  plan: unknown;
+  inputs: Record<string, unknown>;
+  stateKey: string | null;
+  model: string | null;
+  callbackUrl: string | null;
+  maxCost: number;
+  maxTimeMinutes: number;
+  maxSteps: number;
+  maxLoopIterations: number;
+  createdByKeyId: string | null;
+}
+
+export interface AdmissionRules {
+  maxConcurrentRuns: number;
+  monthlyBudgetUsd: number | null;
+}
+
+export interface TeamSettings {
+  id: string;
+  slug: string;
+  maxConcurrentRuns: number;
+  maxCostPerRun: number;
+  maxTimeMinutesPerRun: number;
+  maxStepsPerPlan: number | null;
+  maxLoopIterations: number | null;
+  monthlyBudgetUsd: number | null;
+  allowedDomains: string[];
+  anthropicSecretName: string;
+  weight: number;
+}
+
+export interface TerminalUpdate {
+  status: TerminalStatus;
+  costUsd?: number;
+  stepsCompleted?: number;
+  result?: unknown;
+  error?: { code: string; message: string } | null;
+  stepOutputs?: unknown[];
+}
+
+export interface ListFilter {
+  status?: string;
+  workflow?: string;
+  limit: number;
+  cursor?: { createdAt: Date; id: string };
+}
+
+const json = (v: unknown) => (v === null || v === undefined ? Prisma.JsonNull : (v as Prisma.InputJsonValue));
+
+/** Runs and their events. Every method takes the team id first; nothing crosses teams. */
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async teamSettings(teamId: string): Promise<TeamSettings | null> {
+    return this.prisma.team.findUnique({
+      where: { id: teamId },
+      select: {
+        id: true,
+        slug: true,
+        maxConcurrentRuns: true,
+        maxCostPerRun: true,
+        maxTimeMinutesPerRun: true,
+        maxStepsPerPlan: true,
+        maxLoopIterations: true,
+        monthlyBudgetUsd: true,
+        allowedDomains: true,
+        anthropicSecretName: true,
+        weight: true,
+      },
+    });
+  }
+
+  /**
+   * Admits and inserts a run in one transaction. The per-team advisory lock
+   * serializes admissions of one team across every replica, so the count of
+   * active runs and the month's reservations cannot be raced past.
+   */
+  async admit(teamId: string, run: NewRun, rules: AdmissionRules, inTx: (tx: Tx, row: RunRow) => Promise<void>): Promise<RunRow> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))`;
+      const [usage] = await tx.$queryRaw<{ active: number; spent: number; reserved: number }[]>`
+        SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
+               coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::float8 AS spent,
+               coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)::float8 AS reserved
+          FROM runs
+         WHERE team_id = ${teamId}::uuid
+           AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+      if (usage.active >= rules.maxConcurrentRuns) {
+        throw new ApiError('concurrency_limit', `The team already has ${usage.active} runs queued or running (max_concurrent_runs ${rules.maxConcurrentRuns})`, {
+          max_concurrent_runs: rules.maxConcurrentRuns,
+        });
+      }
+      if (rules.monthlyBudgetUsd !== null && usage.spent + usage.reserved + run.maxCost > rules.monthlyBudgetUsd + 1e-9) {
+        throw new ApiError('budget_exceeded', 'This run would take the team past its monthly budget', {
+          budget_usd: rules.monthlyBudgetUsd,
+          spent_usd: usage.spent,
+          reserved_usd: usage.reserved,
+          max_cost: run.maxCost,
+        });
+      }
+      const row = await tx.run.create({
+        data: {
+          id: run.id,
+          teamId,
+          source: run.source,
+          workflowName: run.workflowName,
+          workflowVersion: run.workflowVersion,
+          plan: json(run.plan),
+          inputs: json(run.inputs),
+          stateKey: run.stateKey,
+          model: run.model,
+          callbackUrl: run.callbackUrl,
+          maxCost: run.maxCost,
+          maxTimeMinutes: run.maxTimeMinutes,
+          maxSteps: run.maxSteps,
+          maxLoopIterations: run.maxLoopIterations,
+          reservedUsd: run.maxCost,
+          createdByKeyId: run.createdByKeyId,
+        },
+      });
+      await tx.runEvent.create({ data: { runId: row.id, teamId, seq: 1, type: 'run.queued', data: { source: run.source } } });
+      await inTx(tx, row);
+      return row;
+    });
+  }
+
+  async find(teamId: string, runId: string): Promise<RunRow | null> {
+    return this.prisma.run.findFirst({ where: { id: runId, teamId } });
+  }
+
+  async list(teamId: string, f: ListFilter): Promise<RunRow[]> {
+    const where: Prisma.RunWhereInput = { teamId };
+    if (f.status) where.status = f.status;
+    if (f.workflow) where.workflowName = f.workflow;
+    if (f.cursor) {
+      where.OR = [{ createdAt: { lt: f.cursor.createdAt } }, { createdAt: f.cursor.createdAt, id: { lt: f.cursor.id } }];
+    }
+    return this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit });
+  }
+
+  async events(teamId: string, runId: string, afterSeq: number, limit: number) {
+    return this.prisma.runEvent.findMany({
+      where: { teamId, runId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+      select: { seq: true, type: true, data: true, ts: true },
+    });
+  }
+
+  /** Appends an event with the next sequence number; a concurrent writer makes us retry. */
+  async appendEvent(teamId: string, runId: string, event: RunEventInput, tx?: Tx): Promise<number> {
+    const db = tx ?? this.prisma;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [row] = await db.$queryRaw<{ seq: number }[]>`
+          INSERT INTO run_events (run_id, team_id, seq, type, data)
+          SELECT ${runId}, ${teamId}::uuid, coalesce(max(seq), 0) + 1, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb
+            FROM run_events WHERE run_id = ${runId}
+          RETURNING seq`;
+        return row.seq;
+      } catch (e) {
+        if (tx || attempt >= 5 || !String((e as Error).message).includes('run_events_run_id_seq_key')) throw e;
+      }
+    }
+  }
+
+  /** Locks the run row for a status change. */
+  async lockForUpdate(tx: Tx, teamId: string, runId: string): Promise<RunRow | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM runs WHERE id = ${runId} AND team_id = ${teamId}::uuid FOR UPDATE`;
+    if (rows.length === 0) return null;
+    return tx.run.findUnique({ where: { id: runId } });
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  async requestCancel(tx: Tx, teamId: string, runId: string): Promise<RunRow> {
+    const row = await tx.run.update({ where: { id: runId, teamId }, data: { cancelRequested: true } });
+    await tx.$executeRaw`SELECT pg_notify('mantis_run_cancel', ${runId})`;
+    return row;
+  }
+
+  /**
+   * Makes a run terminal: settles the reservation (reserved → 0, cost → real
+   * cost) and clears the lease. `expect` guards the transition (e.g. only from
+   * the worker that holds the lease); returns null when it no longer applies.
+   */
+  async finish(tx: Tx, teamId: string, runId: string, u: TerminalUpdate, expect: { status: string[]; leaseOwner?: string }): Promise<RunRow | null> {
+    const where: Prisma.RunWhereInput = { id: runId, teamId, status: { in: expect.status } };
+    if (expect.leaseOwner) where.leaseOwner = expect.leaseOwner;
+    const data: Prisma.RunUpdateManyMutationInput = {
+      status: u.status,
+      finishedAt: new Date(),
+      reservedUsd: 0,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      error: json(u.error ?? null),
+    };
+    if (u.costUsd !== undefined) data.costUsd = u.costUsd;
+    if (u.stepsCompleted !== undefined) data.stepsCompleted = u.stepsCompleted;
+    if (u.result !== undefined) data.result = json(u.result);
+    if (u.stepOutputs !== undefined) data.stepOutputs = json(u.stepOutputs);
+    const { count } = await tx.run.updateMany({ where, data });
+    if (count === 0) return null;
+    await this.appendEvent(teamId, runId, { type: `run.${u.status}`, data: u.error ? { error: u.error } : {} }, tx);
+    return tx.run.findUnique({ where: { id: runId } });
+  }
+}

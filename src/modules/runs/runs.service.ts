@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { Principal, TeamContext } from '../../platform/auth/principal.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import type { IdempotencyHandle } from '../../platform/http/idempotency.interceptor.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
+import { clampLimits } from './limits.js';
+import { planUrls, type Plan } from './plan.schema.js';
+import { toRunObject, toRunResult, type RunObject } from './run-object.js';
+import type { RunOptions } from './runs.schemas.js';
+import { RunsRepository, TERMINAL_STATUSES, type RunRow } from './runs.repository.js';
+import { firstDisallowedUrl } from './url-allowlist.js';
+
+export interface SubmitRequest {
+  source: 'predict' | 'workflow' | 'hook';
+  plan: Plan;
+  workflow?: { name: string; version: number };
+  options: RunOptions;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+/** 128 bits of randomness: ids are not guessable. */
+export function newRunId(): string {
+  return `run_${randomBytes(16).toString('hex')}`;
+}
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(ts);
+  if (!id || Number.isNaN(createdAt.getTime())) {
+    throw ApiError.validation('Invalid cursor', { fields: [{ field: 'cursor', message: 'not a cursor from this API', in: 'query' }] });
+  }
+  return { createdAt, id };
+}
+
+/** The rules of the run API: admission (limits, allowlist, caps, budget), reads and cancellation. */
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly repo: RunsRepository,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly notifier?: RunCompletionNotifier,
+  ) {}
+
+  async submit(principal: Principal, team: TeamContext, req: SubmitRequest, idempotency?: IdempotencyHandle): Promise<RunObject> {
+    const settings = await this.repo.teamSettings(team.id);
+    if (!settings) throw ApiError.notFound('team');
+    const limits = clampLimits(req.options, settings, this.config.limits);
+    if (req.plan.steps.length > limits.maxSteps) {
+      throw ApiError.validation(`The plan has ${req.plan.steps.length} steps; max_steps is ${limits.maxSteps}`, {
+        fields: [{ field: 'plan.steps', message: `at most ${limits.maxSteps} steps`, in: 'body' }],
+      });
+    }
+    const refused = firstDisallowedUrl(planUrls(req.plan), settings.allowedDomains);
+    if (refused !== undefined) {
+      throw new ApiError('domain_not_allowed', "A plan URL is outside the team's allowed_domains", { url: refused });
+    }
+    let object: RunObject | undefined;
+    try {
+      const row = await this.repo.admit(
+        team.id,
+        {
+          id: newRunId(),
+          source: req.source,
+          workflowName: req.workflow?.name ?? null,
+          workflowVersion: req.workflow?.version ?? null,
+          plan: req.plan,
+          inputs: req.options.inputs ?? {},
+          stateKey: req.options.state_key ?? null,
+          model: req.options.model ?? null,
+          callbackUrl: req.options.callback_url ?? null,
+          ...limits,
+          createdByKeyId: principal.keyId ?? null,
+        },
+        { maxConcurrentRuns: settings.maxConcurrentRuns, monthlyBudgetUsd: settings.monthlyBudgetUsd },
+        async (tx, row) => {
+          object = toRunObject(row, team.slug);
+          await idempotency?.complete(tx, 202, object);
+        },
+      );
+      this.metrics.runsInFlight.inc({ tenant_id: team.slug });
+      return object ?? toRunObject(row, team.slug);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'concurrency_limit') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
+      throw e;
+    }
+  }
+
+  async get(team: TeamContext, runId: string): Promise<RunObject> {
+    return toRunObject(await this.row(team, runId), team.slug);
+  }
+
+  async row(team: TeamContext, runId: string): Promise<RunRow> {
+    const row = runId.length <= 100 ? await this.repo.find(team.id, runId) : null;
+    if (!row) throw ApiError.notFound('run');
+    return row;
+  }
+
+  async list(team: TeamContext, q: { status?: string; workflow?: string; limit: number; cursor?: string }): Promise<Page<RunObject>> {
+    const rows = await this.repo.list(team.id, { status: q.status, workflow: q.workflow, limit: q.limit + 1, cursor: decodeCursor(q.cursor) });
+    const page = rows.slice(0, q.limit);
+    const next = rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null;
+    return { data: page.map((r) => toRunObject(r, team.slug)), next_cursor: next };
+  }
+
+  async result(team: TeamContext, runId: string) {
+    const row = await this.row(team, runId);
+    if (!TERMINAL_STATUSES.includes(row.status)) {
+      throw new ApiError('conflict', `The run is ${row.status}; its result is available once it is terminal`, { status: row.status });
+    }
+    return toRunResult(row);
+  }
+
+  async events(team: TeamContext, runId: string, after: number, limit: number) {
+    await this.row(team, runId);
+    const rows = await this.repo.events(team.id, runId, after, limit);
+    const data = rows.map((e) => ({ seq: e.seq, type: e.type, ts: e.ts.toISOString(), data: e.data as Record<string, unknown> }));
+    return { data, next_cursor: data.length > 0 ? String(data[data.length - 1].seq) : null };
+  }
+
+  /**
+   * Cancels a queued run at once; asks a running one to stop (the worker
+   * aborts it within a second and records `cancelled`). Terminal runs are 409.
+   */
+  async cancel(principal: Principal, team: TeamContext, runId: string): Promise<RunObject> {
+    const outcome = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.lockForUpdate(tx, team.id, runId);
+      if (!row) throw ApiError.notFound('run');
+      if (TERMINAL_STATUSES.includes(row.status)) {
+        throw new ApiError('conflict', `The run is already ${row.status}`, { status: row.status });
+      }
+      if (row.status === 'queued') {
+        const done = await this.repo.finish(tx, team.id, runId, { status: 'cancelled', error: cancelledError() }, { status: ['queued'] });
+        if (!done) throw new ApiError('conflict', 'The run changed state; try again');
+        await this.notifier?.enqueue(tx, team.id, toRunObject(done, team.slug) as unknown as Record<string, unknown>, done.callbackUrl);
+        return { row: done, finished: true };
+      }
+      await this.repo.appendEvent(team.id, runId, { type: 'run.cancel_requested', data: {} }, tx);
+      return { row: await this.repo.requestCancel(tx, team.id, runId), finished: false };
+    });
+    if (outcome.finished) this.recordTerminal(team.slug, outcome.row);
+    return toRunObject(outcome.row, team.slug);
+  }
+
+  /** Waits (polling) until the run is terminal or `seconds` pass; returns the latest row. */
+  async waitForTerminal(team: TeamContext, runId: string, seconds: number): Promise<RunRow> {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const row = await this.row(team, runId);
+      if (TERMINAL_STATUSES.includes(row.status) || Date.now() >= until) return row;
+      await new Promise((r) => setTimeout(r, Math.min(200, Math.max(10, until - Date.now()))));
+    }
+  }
+
+  recordTerminal(teamSlug: string, row: RunRow): void {
+    this.metrics.runsTotal.inc({ tenant_id: teamSlug, status: row.status });
+    this.metrics.runsInFlight.dec({ tenant_id: teamSlug });
+    if (row.costUsd > 0) this.metrics.runCost.inc({ tenant_id: teamSlug }, row.costUsd);
+    if (row.startedAt && row.finishedAt) {
+      this.metrics.runDuration.observe({ tenant_id: teamSlug, status: row.status }, (row.finishedAt.getTime() - row.startedAt.getTime()) / 1000);
+    }
+  }
+}
+
+export function cancelledError(): { code: string; message: string } {
+  return { code: 'cancelled', message: 'The run was cancelled on request' };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { planSchema } from '../runs/plan.schema.js';
+import { workflowNameSchema } from '../runs/runs.schemas.js';
+
+export const applyWorkflowSchema = z.strictObject({
+  plan: planSchema,
+  description: z.string().max(2000).optional(),
+});
+export type ApplyWorkflow = z.infer<typeof applyWorkflowSchema>;
+
+export const workflowNameParamSchema = z.object({ name: workflowNameSchema });
+
+export const workflowSchema = z.object({
+  name: z.string(),
+  tenant_id: z.string(),
+  description: z.string(),
+  version: z.number(),
+  plan: z.unknown(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const workflowListSchema = z.object({ data: z.array(workflowSchema) });

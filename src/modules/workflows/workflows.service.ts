@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { TeamContext } from '../../platform/auth/principal.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { requestHash } from '../../platform/http/idempotency.interceptor.js';
+import type { Plan } from '../runs/plan.schema.js';
+import type { ApplyWorkflow } from './workflows.schemas.js';
+import { WorkflowsRepository, type WorkflowRow } from './workflows.repository.js';
+
+export interface WorkflowObject {
+  name: string;
+  tenant_id: string;
+  description: string;
+  version: number;
+  plan: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+function toObject(row: WorkflowRow, teamSlug: string): WorkflowObject {
+  return {
+    name: row.name,
+    tenant_id: teamSlug,
+    description: row.description,
+    version: row.version,
+    plan: row.plan,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Named, versioned plans of a team (API.md §6). */
+@Injectable()
+export class WorkflowsService {
+  constructor(private readonly repo: WorkflowsRepository) {}
+
+  async apply(team: TeamContext, name: string, body: ApplyWorkflow): Promise<{ workflow: WorkflowObject; created: boolean }> {
+    const description = body.description ?? '';
+    // The digest covers the canonical definition: key order in the request does not bump the version.
+    const digest = createHash('sha256').update(requestHash('WORKFLOW', name, { plan: body.plan, description })).digest('hex');
+    const { row, created } = await this.repo.apply(team.id, name, { plan: body.plan, description, digest });
+    return { workflow: toObject(row, team.slug), created };
+  }
+
+  async list(team: TeamContext): Promise<{ data: WorkflowObject[] }> {
+    return { data: (await this.repo.list(team.id)).map((r) => toObject(r, team.slug)) };
+  }
+
+  async get(team: TeamContext, name: string): Promise<WorkflowObject> {
+    return toObject(await this.row(team, name), team.slug);
+  }
+
+  async delete(team: TeamContext, name: string): Promise<void> {
+    if (!(await this.repo.delete(team.id, name))) throw ApiError.notFound('workflow');
+  }
+
+  /** The stored plan to run; `plans/<name>` is accepted as the name. */
+  async planFor(team: TeamContext, ref: string): Promise<{ name: string; version: number; plan: Plan }> {
+    const name = ref.startsWith('plans/') ? ref.slice('plans/'.length) : ref;
+    const row = await this.row(team, name);
+    return { name: row.name, version: row.version, plan: row.plan as Plan };
+  }
+
+  private async row(team: TeamContext, name: string): Promise<WorkflowRow> {
+    const row = name.length <= 128 ? await this.repo.find(team.id, name) : null;
+    if (!row) throw ApiError.notFound('workflow');
+    return row;
+  }
+}
