@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../platform/auth/auth.decorators.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import type { MantisRequest } from '../../platform/http/request-context.js';
+import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { annotateAudit, Audit } from '../audit/audit.decorator.js';
+import { UserKeysService } from '../users/user-keys.service.js';
+import { emailSchema } from '../users/users.schemas.js';
+import type { UserRow } from '../users/users.repository.js';
+import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from './api-keys.schemas.js';
+
+const emailParam = new ZodPipe(emailSchema, 'path');
+const nameParam = new ZodPipe(keyNameSchema, 'path');
+
+/** Key events go to the chain of the owner's team when it has exactly one, else the global chain. */
+function ownerTeam(user: UserRow) {
+  return user.memberships.length === 1 ? { id: user.memberships[0].teamId, slug: user.memberships[0].teamSlug } : null;
+}
+
+@ApiTags('api keys')
+@Controller('api/v1/users/:email/api-keys')
+export class ApiKeysController {
+  constructor(@Inject(UserKeysService) private readonly keys: UserKeysService) {}
+
+  @Post()
+  @Audit('api_key.create', 'api_key')
+  @ApiOperation({
+    summary: 'Creates an API key; the raw key is in this response only',
+    description:
+      'The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); ' +
+      'omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409.',
+  })
+  @ZodBody(createApiKeySchema)
+  @ZodResponse(201, createdApiKeySchema)
+  async create(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Body() body: unknown, @Req() req: MantisRequest) {
+    const user = await this.keys.owner(p, email);
+    annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
+    const created = await this.keys.create(p, user, body);
+    annotateAudit(req, { targetId: created.name, details: { prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at } });
+    return created;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The user’s keys: name, prefix, timestamps, scopes, source; never the key or its hash' })
+  @ZodResponse(200, apiKeyListSchema)
+  async list(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string) {
+    return { data: await this.keys.list(await this.keys.owner(p, email)) };
+  }
+
+  @Delete(':name')
+  @Audit('api_key.revoke', 'api_key', 'name')
+  @ApiOperation({ summary: 'Revokes a key: refused from the next request on, on every replica. Answers the revoked key.' })
+  @ZodResponse(200, apiKeyViewSchema)
+  async revoke(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Req() req: MantisRequest) {
+    const user = await this.keys.owner(p, email);
+    annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
+    const revoked = await this.keys.revoke(user, name);
+    annotateAudit(req, { details: { prefix: revoked.prefix } });
+    return revoked;
+  }
+
+  @Post(':name/rotate')
+  @Audit('api_key.rotate', 'api_key', 'name')
+  @ApiOperation({ summary: 'Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed' })
+  @ZodBody(rotateApiKeySchema)
+  @ZodResponse(201, createdApiKeySchema)
+  async rotate(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
+    const user = await this.keys.owner(p, email);
+    annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
+    const created = await this.keys.rotate(user, name, body);
+    annotateAudit(req, { details: { prefix: created.prefix } });
+    return created;
+  }
+}

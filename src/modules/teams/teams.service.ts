@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { Principal, TeamContext } from '../../platform/auth/principal.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { slugFromName, TEAM_SLUG, type CreateTeamBody, type PatchTeamBody, type TeamSettings } from './teams.schemas.js';
+import { TeamsRepository, type TeamRow } from './teams.repository.js';
+
+export function teamView(t: TeamRow, role?: string | null) {
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    source: t.source,
+    max_concurrent_runs: t.maxConcurrentRuns,
+    max_cost_per_run: t.maxCostPerRun,
+    max_time_minutes_per_run: t.maxTimeMinutesPerRun,
+    max_steps_per_plan: t.maxStepsPerPlan,
+    max_loop_iterations: t.maxLoopIterations,
+    rate_limit_per_minute: t.rateLimitPerMinute,
+    anthropic_secret_name: t.anthropicSecretName,
+    allowed_domains: t.allowedDomains,
+    webhook_url: t.webhookUrl,
+    webhook_secret_name: t.webhookSecretName,
+    monthly_budget_usd: t.monthlyBudgetUsd,
+    weight: t.weight,
+    ...(role !== undefined ? { role } : {}),
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  };
+}
+export type TeamView = ReturnType<typeof teamView>;
+
+function settingsData(s: TeamSettings): Prisma.TeamUpdateInput {
+  const data: Prisma.TeamUpdateInput = {};
+  if (s.max_concurrent_runs !== undefined) data.maxConcurrentRuns = s.max_concurrent_runs;
+  if (s.max_cost_per_run !== undefined) data.maxCostPerRun = s.max_cost_per_run;
+  if (s.max_time_minutes_per_run !== undefined) data.maxTimeMinutesPerRun = s.max_time_minutes_per_run;
+  if (s.max_steps_per_plan !== undefined) data.maxStepsPerPlan = s.max_steps_per_plan;
+  if (s.max_loop_iterations !== undefined) data.maxLoopIterations = s.max_loop_iterations;
+  if (s.rate_limit_per_minute !== undefined) data.rateLimitPerMinute = s.rate_limit_per_minute;
+  if (s.anthropic_secret_name !== undefined) data.anthropicSecretName = s.anthropic_secret_name;
+  if (s.allowed_domains !== undefined) data.allowedDomains = [...new Set(s.allowed_domains)];
+  if (s.webhook_url !== undefined) data.webhookUrl = s.webhook_url;
+  if (s.webhook_secret_name !== undefined) data.webhookSecretName = s.webhook_secret_name;
+  if (s.monthly_budget_usd !== undefined) data.monthlyBudgetUsd = s.monthly_budget_usd;
+  if (s.weight !== undefined) data.weight = s.weight;
+  return data;
+}
+
+/** Teams: created and changed by admins, readable by their members. */
+@Injectable()
+export class TeamsService {
+  constructor(
+    @Inject(TeamsRepository) private readonly repo: TeamsRepository,
+    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+  ) {}
+
+  async create(_principal: Principal, body: CreateTeamBody): Promise<TeamView> {
+    const { name, slug: given, ...settings } = body;
+    const slug = given ?? slugFromName(name);
+    if (!TEAM_SLUG.test(slug)) {
+      throw ApiError.validation('Cannot derive a slug from this name: send one', { fields: [{ field: 'slug', message: 'required for this name', in: 'body' }] });
+    }
+    const row = await this.repo.create({ ...(settingsData(settings) as Prisma.TeamCreateInput), name, slug }).catch((e: { code?: string }) => {
+      if (e.code === 'P2002') throw new ApiError('conflict', `A team with the slug "${slug}" already exists`);
+      throw e;
+    });
+    return teamView(row);
+  }
+
+  /** Admins see every team; others see the teams they belong to, with their role. */
+  async list(principal: Principal): Promise<TeamView[]> {
+    if (principal.admin) {
+      const roles = new Map(principal.memberships.map((m) => [m.teamId, m.role]));
+      return (await this.repo.list()).map((t) => teamView(t, roles.get(t.id) ?? null));
+    }
+    const roles = new Map(principal.memberships.map((m) => [m.teamId, m.role]));
+    return (await this.repo.list([...roles.keys()])).map((t) => teamView(t, roles.get(t.id)));
+  }
+
+  async get(team: TeamContext): Promise<TeamView> {
+    const row = await this.repo.get(team.id);
+    if (!row) throw ApiError.notFound('team');
+    return teamView(row, team.role);
+  }
+
+  async update(team: TeamContext, body: PatchTeamBody): Promise<TeamView> {
+    const { name, ...settings } = body;
+    const data = settingsData(settings);
+    if (name !== undefined) data.name = name;
+    return teamView(await this.repo.update(team.id, data), team.role);
+  }
+
+  /** Deletes the team with everything it owns; its service accounts' keys stop working at once. */
+  async delete(team: TeamContext): Promise<void> {
+    const accounts = await this.repo.serviceAccountIds(team.id);
+    for (const id of accounts) await this.keys.revokeAllForUser(id);
+    await this.repo.delete(team.id, accounts);
+  }
+}

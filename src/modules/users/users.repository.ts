@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '../../platform/database/prisma.service.js';
+import type { TeamRole } from '../../platform/auth/principal.js';
+
+export interface MembershipRow {
+  teamId: string;
+  teamSlug: string;
+  role: TeamRole;
+  createdAt: Date;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  kind: 'human' | 'service';
+  isAdmin: boolean;
+  createdAt: Date;
+  memberships: MembershipRow[];
+}
+
+const withMemberships = { memberships: { include: { team: { select: { slug: true } } }, orderBy: { createdAt: 'asc' as const } } };
+
+type Raw = {
+  id: string;
+  email: string;
+  name: string;
+  kind: string;
+  isAdmin: boolean;
+  createdAt: Date;
+  memberships: { teamId: string; role: string; createdAt: Date; team: { slug: string } }[];
+};
+
+function toRow(u: Raw): UserRow {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    kind: u.kind === 'service' ? 'service' : 'human',
+    isAdmin: u.isAdmin,
+    createdAt: u.createdAt,
+    memberships: u.memberships.map((m) => ({ teamId: m.teamId, teamSlug: m.team.slug, role: m.role as TeamRole, createdAt: m.createdAt })),
+  };
+}
+
+/** Users and memberships. Membership writes take the team id first. */
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  async teamBySlug(slug: string): Promise<{ id: string; slug: string } | null> {
+    return this.prisma.team.findUnique({ where: { slug }, select: { id: true, slug: true } });
+  }
+
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const u = await this.prisma.user.findUnique({ where: { email }, include: withMemberships });
+    return u ? toRow(u) : null;
+  }
+
+  async create(data: { email: string; name: string; kind: 'human' | 'service'; isAdmin: boolean }, teamId: string, role: TeamRole): Promise<UserRow> {
+    const u = await this.prisma.user.create({
+      data: { ...data, memberships: { create: { teamId, role } } },
+      include: withMemberships,
+    });
+    return toRow(u);
+  }
+
+  /** Users with a membership in one of `teamIds` (all users when omitted), by email, after `afterEmail`. */
+  async list(teamIds: string[] | undefined, limit: number, afterEmail?: string): Promise<UserRow[]> {
+    const rows = await this.prisma.user.findMany({
+      where: {
+        ...(teamIds ? { memberships: { some: { teamId: { in: teamIds } } } } : {}),
+        ...(afterEmail ? { email: { gt: afterEmail } } : {}),
+      },
+      include: withMemberships,
+      orderBy: { email: 'asc' },
+      take: limit,
+    });
+    return rows.map(toRow);
+  }
+
+  async delete(userId: string): Promise<void> {
+    await this.prisma.user.delete({ where: { id: userId } });
+  }
+
+  async setAdmin(userId: string, isAdmin: boolean): Promise<void> {
+    await this.prisma.user.update({ where: { id: userId }, data: { isAdmin } });
+  }
+
+  async upsertMembership(teamId: string, userId: string, role: TeamRole): Promise<void> {
+    await this.prisma.membership.upsert({
+      where: { userId_teamId: { userId, teamId } },
+      create: { userId, teamId, role },
+      update: { role },
+    });
+  }
+
+  async addMembership(teamId: string, userId: string, role: TeamRole): Promise<void> {
+    await this.prisma.membership.create({ data: { teamId, userId, role } });
+  }
+
+  async removeMembership(teamId: string, userId: string): Promise<boolean> {
+    const { count } = await this.prisma.membership.deleteMany({ where: { teamId, userId } });
+    return count > 0;
+  }
+
+  async members(teamId: string, kind?: 'human' | 'service'): Promise<UserRow[]> {
+    const rows = await this.prisma.user.findMany({
+      where: { memberships: { some: { teamId } }, ...(kind ? { kind } : {}) },
+      include: withMemberships,
+      orderBy: { email: 'asc' },
+    });
+    return rows.map(toRow);
+  }
+}
