@@ -17,8 +17,15 @@ function frameOf(req: Request): Frame | null {
   try {
     return req.frame();
   } catch {
-    return null; // service worker requests have no frame
+    return null; // a popup's first navigation is issued before its frame exists
   }
+}
+
+/** A navigation of a page's main frame; one without a frame yet is a new page's (window.open, target=_blank). */
+function isTopLevelNavigation(req: Request): boolean {
+  if (!req.isNavigationRequest()) return false;
+  const frame = frameOf(req);
+  return frame === null || isTopLevel(frame);
 }
 
 /**
@@ -97,14 +104,14 @@ export class NavigationGuard {
 
   private backstop(req: Request): void {
     const from = req.redirectedFrom();
-    if (!from || !req.isNavigationRequest() || !isTopLevel(frameOf(req))) return;
+    if (!from || !isTopLevelNavigation(req)) return;
     if (!this.allows(req.url())) this.block(req.url(), 'redirect_not_allowed', frameOf(req), from.url());
   }
 
   private async handle(route: Route): Promise<void> {
     const req = route.request();
     const frame = frameOf(req);
-    if (!req.isNavigationRequest() || !isTopLevel(frame)) return route.fallback();
+    if (!isTopLevelNavigation(req)) return route.fallback();
     const url = req.url();
     if (!this.allows(url)) {
       this.block(url, 'not_allowed', frame);
