@@ -1,44 +1,70 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiKeyCache } from '../../src/modules/api-keys/api-key-cache.js';
+import { ApiKeyLookup } from '../../src/modules/api-keys/api-key-lookup.service.js';
 import { ApiKeysService } from '../../src/modules/api-keys/api-keys.service.js';
+import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
+import { hashToken } from '../../src/platform/auth/api-key-format.js';
+import { ApiError } from '../../src/platform/http/api-error.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTeam, createUser } from '../support/factories.js';
+import { createTeam, createUser, type UserFixture } from '../support/factories.js';
+
+const INVALID = { code: 'invalid_token', message: 'The token is invalid, expired or revoked' };
+
+async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ApiError);
+  return e as ApiError;
+}
 
 describe('mk_ API keys', () => {
   let t: TestApp;
+  let replica: TestApp;
   let keys: ApiKeysService;
+  const rawKeys: string[] = [];
   beforeAll(async () => {
     t = await buildTestApp();
+    replica = await buildTestApp({ databaseUrl: t.databaseUrl });
     keys = t.app.get(ApiKeysService);
   });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   afterAll(async () => {
+    await replica?.close();
     await t?.close();
   });
 
-  const me = (token: string, header: 'x' | 'bearer' = 'x') =>
-    t.app.inject({ method: 'GET', url: '/api/v1/me', headers: header === 'x' ? { 'x-mantis-token': token } : { authorization: `Bearer ${token}` } });
+  const me = (token: string, app: TestApp = t, header: 'x' | 'bearer' = 'x') =>
+    app.app.inject({ method: 'GET', url: '/api/v1/me', headers: header === 'x' ? { 'x-mantis-token': token } : { authorization: `Bearer ${token}` } });
 
-  it('a created key is mk_ + 64 lowercase hex, shown once, and authenticates with its user and role', async () => {
+  async function newUser(): Promise<UserFixture> {
     const team = await createTeam(t.prisma);
-    const user = await createUser(t.prisma, { team, role: 'operator' });
-    const created = await keys.create({ userId: user.id }, { name: 'ci', scopes: ['status', 'run'] });
+    const u = await createUser(t.prisma, { team, role: 'operator' });
+    rawKeys.push(u.key);
+    return u;
+  }
+  async function create(userId: string, body: unknown) {
+    const k = await keys.create({ userId }, body);
+    rawKeys.push(k.key);
+    return k;
+  }
+
+  it('a created key is mk_ + 64 lowercase hex, shown once, and acts with its user and role, limited by its scopes', async () => {
+    const user = await newUser();
+    const created = await create(user.id, { name: 'ci', scopes: ['status', 'run'] });
     expect(created.key).toMatch(/^mk_[0-9a-f]{64}$/);
     expect(created.prefix).toBe(created.key.slice(0, 9));
     expect(created).toMatchObject({ name: 'ci', expires_at: null, scopes: ['run', 'status'] });
 
-    const res = await me(created.key, 'bearer');
+    const res = await me(created.key, t, 'bearer');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
-      kind: 'user',
-      email: user.email,
-      admin: false,
-      teams: [{ team: team.slug, role: 'operator' }],
-      scopes: ['run', 'status'],
-      auth_method: 'api_key',
-    });
+    expect(res.json()).toMatchObject({ kind: 'user', email: user.email, scopes: ['run', 'status'], auth_method: 'api_key' });
 
     const listed = await keys.list(user.id);
-    const ci = listed.find((k) => k.name === 'ci')!;
-    expect(ci).toEqual({
+    expect(listed.find((k) => k.name === 'ci')).toEqual({
       name: 'ci',
       prefix: created.prefix,
       created_at: expect.any(String),
@@ -49,7 +75,145 @@ describe('mk_ API keys', () => {
       source: 'api',
     });
     expect(JSON.stringify(listed)).not.toContain(created.key.slice(9));
-    const row = await t.prisma.apiKey.findFirstOrThrow({ where: { userId: user.id, name: 'ci' } });
-    expect(row.keyHash).not.toContain(created.key.slice(3));
+  });
+
+  it('defaults to all four scopes; a name is unique among a user’s live keys (409 conflict)', async () => {
+    const user = await newUser();
+    const first = await create(user.id, { name: 'deploy' });
+    expect(first.scopes).toEqual(['run', 'status', 'result', 'logs']);
+    expect((await rejection(keys.create({ userId: user.id }, { name: 'deploy' }))).code).toBe('conflict');
+    const other = await newUser();
+    await create(other.id, { name: 'deploy' });
+  });
+
+  it('rejects bad input with validation_failed and creates nothing', async () => {
+    const user = await newUser();
+    for (const body of [{ name: '' }, { name: 'a/b' }, { name: 'x', expires_in: '90 days' }, { name: 'x', expires_in: '0d' }, { name: 'x', scopes: ['admin'] }, { name: 'x', scopes: [] }, { name: 'x', extra: 1 }]) {
+      const e = await rejection(keys.create({ userId: user.id }, body));
+      expect(e.code).toBe('validation_failed');
+    }
+    expect((await keys.list(user.id)).map((k) => k.name)).toEqual([expect.stringMatching(/^key-/)]);
+  });
+
+  it('expires_in sets expires_at; past it the key gets the same 401 as an unknown one, even when cached', async () => {
+    const user = await newUser();
+    const k = await create(user.id, { name: 'short', expires_in: '90d' });
+    const expires = new Date(k.expires_at!).getTime();
+    expect(expires - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
+    const h = await create(user.id, { name: 'hour', expires_in: '1h' });
+    expect((await me(h.key)).statusCode).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_601_000 });
+    const res = await me(h.key);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error).toMatchObject(INVALID);
+  });
+
+  it('malformed, unknown, expired and revoked keys all get the same 401 invalid_token', async () => {
+    const team = await createTeam(t.prisma);
+    const expired = await createUser(t.prisma, { team, expiresAt: new Date(Date.now() - 1000) });
+    const revoked = await createUser(t.prisma, { team });
+    await keys.revoke(revoked.id, (await keys.list(revoked.id))[0].name);
+    rawKeys.push(expired.key, revoked.key);
+    for (const token of ['mk_123', `mk_${'A'.repeat(64)}`, `mk_${'0'.repeat(64)}`, expired.key, revoked.key]) {
+      for (const header of ['x', 'bearer'] as const) {
+        const res = await me(token, t, header);
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error).toMatchObject(INVALID);
+      }
+    }
+  });
+
+  it('revocation takes effect on the next request, on this replica and on another one that had the key cached', async () => {
+    const user = await newUser();
+    const k = await create(user.id, { name: 'revoke-me' });
+    expect((await me(k.key, t)).statusCode).toBe(200);
+    expect((await me(k.key, replica)).statusCode).toBe(200);
+    expect(replica.app.get(ApiKeyCache).get(hashToken(k.key))).toBeDefined(); // served from the cache from now on
+    const view = await keys.revoke(user.id, 'revoke-me');
+    expect(view.revoked_at).not.toBeNull();
+    expect((await me(k.key, t)).statusCode).toBe(401);
+    await expect.poll(async () => (await me(k.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+    expect(replica.app.get(ApiKeyCache).get(hashToken(k.key))).toBeUndefined();
+    expect((await rejection(keys.revoke(user.id, 'revoke-me'))).code).toBe('not_found');
+    expect((await rejection(keys.revoke(user.id, 'no-such-key'))).code).toBe('not_found');
+  });
+
+  it('rotation: a new key under the same name; the old one works during the overlap only', async () => {
+    const user = await newUser();
+    const old = await create(user.id, { name: 'rotating', scopes: ['status'], expires_in: '30d' });
+    expect((await me(old.key, replica)).statusCode).toBe(200);
+    const next = await keys.rotate(user.id, 'rotating', { overlap: '1h' });
+    rawKeys.push(next.key);
+    expect(next.key).not.toBe(old.key);
+    expect(next).toMatchObject({ name: 'rotating', scopes: ['status'] });
+    expect(new Date(next.expires_at!).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect((await me(next.key)).statusCode).toBe(200);
+    expect((await me(old.key)).statusCode).toBe(200);
+    const listed = (await keys.list(user.id)).filter((k) => k.name === 'rotating');
+    expect(listed).toHaveLength(2);
+
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_601_000 });
+    expect((await me(old.key)).statusCode).toBe(401);
+    expect((await me(old.key, replica)).statusCode).toBe(401);
+    expect((await me(next.key)).statusCode).toBe(200);
+  });
+
+  it('rotation with overlap 0s ends the old key at once, on every replica', async () => {
+    const user = await newUser();
+    const old = await create(user.id, { name: 'now' });
+    expect((await me(old.key, replica)).statusCode).toBe(200);
+    const next = await keys.rotate(user.id, 'now', { overlap: '0s' });
+    rawKeys.push(next.key);
+    expect((await me(old.key)).statusCode).toBe(401);
+    await expect.poll(async () => (await me(old.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+    expect((await me(next.key, replica)).statusCode).toBe(200);
+  });
+
+  it('revokeAllForUser ends every key of the user', async () => {
+    const user = await newUser();
+    const a = await create(user.id, { name: 'a' });
+    expect((await me(a.key, replica)).statusCode).toBe(200);
+    expect(await keys.revokeAllForUser(user.id)).toBe(2);
+    expect((await me(user.key)).statusCode).toBe(401);
+    await expect.poll(async () => (await me(a.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+  });
+
+  it('a role change reaches a cached key on every replica', async () => {
+    const team = await createTeam(t.prisma);
+    const u = await createUser(t.prisma, { team, role: 'viewer' });
+    rawKeys.push(u.key);
+    expect((await me(u.key, replica)).json().teams).toEqual([{ team: team.slug, role: 'viewer' }]);
+    await t.prisma.membership.update({ where: { userId_teamId: { userId: u.id, teamId: team.id } }, data: { role: 'team_owner' } });
+    await expect.poll(async () => (await me(u.key, replica)).json().teams, { timeout: 2_000, interval: 20 }).toEqual([{ team: team.slug, role: 'team_owner' }]);
+  });
+
+  it('records last_used_at in batches', async () => {
+    const user = await newUser();
+    const k = await create(user.id, { name: 'used' });
+    await me(k.key);
+    await me(k.key);
+    await t.app.get(ApiKeyLookup).flushUsage();
+    const used = (await keys.list(user.id)).find((x) => x.name === 'used')!;
+    expect(used.last_used_at).not.toBeNull();
+  });
+
+  it('counts refusals in mantis_auth_failures_total{reason}', async () => {
+    const counter = t.app.get(MetricsService).authFailures;
+    const before = (await counter.get()).values.find((v) => v.labels.reason === 'invalid_token')?.value ?? 0;
+    await me('mk_nope');
+    await me(`mk_${'1'.repeat(64)}`);
+    const after = (await counter.get()).values.find((v) => v.labels.reason === 'invalid_token')?.value ?? 0;
+    expect(after - before).toBe(2);
+    const missing = (await counter.get()).values.find((v) => v.labels.reason === 'missing_token')?.value ?? 0;
+    await t.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect((await counter.get()).values.find((v) => v.labels.reason === 'missing_token')?.value).toBe(missing + 1);
+  });
+
+  it('no key ever appears in a log line of either replica', () => {
+    expect(rawKeys.length).toBeGreaterThan(10);
+    for (const logs of [t.logs.text(), replica.logs.text()]) {
+      for (const k of rawKeys) expect(logs).not.toContain(k.slice(3));
+    }
   });
 });

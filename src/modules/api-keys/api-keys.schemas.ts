@@ -15,11 +15,11 @@ export function parseDuration(text: string): number {
 const MAX_DURATION_MS = 3650 * UNIT_MS.d;
 
 const duration = (allowZero: boolean) =>
-  z
-    .string()
-    .regex(DURATION, { message: 'must be a whole number followed by s, m, h or d (e.g. 90d)' })
-    .refine((v) => parseDuration(v) <= MAX_DURATION_MS, { message: 'must be at most 3650d' })
-    .refine((v) => allowZero || parseDuration(v) > 0, { message: 'must be greater than zero' });
+  z.string().superRefine((v, ctx) => {
+    if (!DURATION.test(v)) ctx.addIssue({ code: 'custom', message: 'must be a whole number followed by s, m, h or d (e.g. 90d)' });
+    else if (parseDuration(v) > MAX_DURATION_MS) ctx.addIssue({ code: 'custom', message: 'must be at most 3650d' });
+    else if (!allowZero && parseDuration(v) === 0) ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
+  });
 
 /** Key names appear in URL paths and CLI flags. */
 export const keyNameSchema = z
