@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditService } from '../../src/modules/audit/audit.service.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTeam, createUser, type UserFixture } from '../support/factories.js';
+
+const rid = () => `rid-${randomBytes(6).toString('hex')}`;
+
+describe('audit log', () => {
+  let t: TestApp;
+  let admin: UserFixture;
+  const call = (key: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, requestId = rid()) =>
+    t.app.inject({ method, url, headers: { 'x-mantis-token': key, 'x-request-id': requestId, 'user-agent': 'audit-test/1' }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const eventsOf = (requestId: string) => t.prisma.auditEvent.findMany({ where: { requestId } });
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    admin = await createUser(t.prisma, { admin: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('an admin action writes exactly one event with actor, action, target and outcome', async () => {
+    const id = rid();
+    const res = await call(admin.key, 'POST', '/api/v1/teams', { name: `Audited ${id}` }, id);
+    expect(res.statusCode).toBe(201);
+    const events = await eventsOf(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      teamId: null,
+      actorType: 'api_key',
+      actorId: admin.id,
+      actorEmail: admin.email,
+      actorPrefix: admin.key.slice(0, 9),
+      authMethod: 'api_key',
+      action: 'team.create',
+      targetType: 'team',
+      targetId: res.json().slug,
+      outcome: 'success',
+      status: 201,
+      userAgent: 'audit-test/1',
+    });
+    expect(events[0].ip).toBeTruthy();
+  });
+
+  it('records a denied attempt once, under the attempted action, in the team’s chain', async () => {
+    const team = await createTeam(t.prisma);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    const id = rid();
+    const res = await call(owner.key, 'PATCH', `/api/v1/teams/${team.slug}`, { weight: 9 }, id);
+    expect(res.statusCode).toBe(403);
+    const events = await eventsOf(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ teamId: team.id, action: 'team.update', outcome: 'denied', status: 403, actorEmail: owner.email, targetId: team.slug });
+  });
+
+  it('records a refused credential as auth.denied without the token', async () => {
+    const bogus = `mk_${randomBytes(32).toString('hex')}`;
+    const id = rid();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/teams', headers: { authorization: `Bearer ${bogus}`, 'x-request-id': id }, payload: { name: 'nope' } });
+    expect(res.statusCode).toBe(401);
+    const events = await eventsOf(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'auth.denied', outcome: 'denied', status: 401, actorType: 'api_key', actorPrefix: bogus.slice(0, 9), teamId: null });
+    expect(events[0].details).toMatchObject({ attempted_action: 'team.create', code: 'invalid_token' });
+    const row = JSON.stringify({ ...events[0], seq: String(events[0].seq) });
+    expect(row).not.toContain(bogus);
+    expect(row).not.toContain(bogus.slice(9, 30));
+  });
+
+  it('records handler errors as error and reads as nothing', async () => {
+    const id = rid();
+    const res = await call(admin.key, 'POST', '/api/v1/teams', { name: '' }, id);
+    expect(res.statusCode).toBe(400);
+    expect(await eventsOf(id)).toMatchObject([{ action: 'team.create', outcome: 'error', status: 400 }]);
+    const read = rid();
+    await call(admin.key, 'GET', '/api/v1/teams', undefined, read);
+    expect(await eventsOf(read)).toHaveLength(0);
+  });
+
+  it('the table refuses UPDATE and DELETE', async () => {
+    await call(admin.key, 'POST', '/api/v1/teams', { name: `Refuse ${rid()}` });
+    await expect(t.prisma.$executeRawUnsafe(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(t.prisma.$executeRawUnsafe(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(t.prisma.$executeRawUnsafe(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('verify names the first tampered row', async () => {
+    const team = await createTeam(t.prisma);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    for (let i = 0; i < 5; i++) {
+      expect((await call(owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/s${i}`, { value: `v${i}` })).statusCode).toBe(201);
+    }
+    const ok = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/verify`);
+    expect(ok.json()).toMatchObject({ team: team.slug, ok: true, checked: 5, first_broken: null });
+
+    const rows = await t.prisma.auditEvent.findMany({ where: { teamId: team.id }, orderBy: { seq: 'asc' } });
+    const victim = rows[2];
+    const su = new pg.Client({ connectionString: t.databaseUrl });
+    await su.connect();
+    try {
+      await su.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+      await su.query(`UPDATE audit_events SET details = '{"created":false}' WHERE id = $1`, [victim.id]);
+      await su.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+    } finally {
+      await su.end();
+    }
+    const bad = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/verify`);
+    expect(bad.statusCode).toBe(200);
+    expect(bad.json()).toMatchObject({ ok: false, checked: 2, first_broken: { id: victim.id, seq: Number(victim.seq), reason: 'hash_mismatch' } });
+  });
+
+  it('100 concurrent writes to one team keep the chain linear', async () => {
+    const team = await createTeam(t.prisma);
+    const audit = t.app.get(AuditService);
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        audit.record({ team: { id: team.id, slug: team.slug }, actor: { type: 'system' }, action: 'test.concurrent', outcome: 'success', details: { i } }),
+      ),
+    );
+    const rows = await t.prisma.auditEvent.findMany({ where: { teamId: team.id }, orderBy: { seq: 'asc' } });
+    expect(rows).toHaveLength(100);
+    expect(rows[0].prevHash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
+    expect(new Set(rows.map((r) => r.prevHash)).size).toBe(100);
+    expect(await audit.verify(team.id)).toMatchObject({ ok: true, checked: 100 });
+  });
+
+  describe('reading', () => {
+    it('filters by action, actor, outcome and time, pages by cursor; auditors and owners only', async () => {
+      const team = await createTeam(t.prisma);
+      const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+      const auditor = await createUser(t.prisma, { team, role: 'auditor' });
+      const viewer = await createUser(t.prisma, { team, role: 'viewer' });
+      const start = new Date().toISOString();
+      for (let i = 0; i < 3; i++) await call(owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/k${i}`, { value: 'x' });
+      await call(owner.key, 'DELETE', `/api/v1/teams/${team.slug}/secrets/k0`);
+      await call(viewer.key, 'DELETE', `/api/v1/teams/${team.slug}/secrets/k1`);
+      const base = `/api/v1/teams/${team.slug}/audit-events`;
+
+      expect((await call(viewer.key, 'GET', base)).statusCode).toBe(403);
+      const all = await call(auditor.key, 'GET', base);
+      expect(all.statusCode).toBe(200);
+      expect(all.json().data.map((e: { action: string }) => e.action)).toEqual(['secret.delete', 'secret.delete', 'secret.update', 'secret.update', 'secret.update']);
+      expect(all.json().data[0]).toMatchObject({ team: team.slug, outcome: 'denied', actor: { type: 'api_key', email: viewer.email }, target: { type: 'secret', id: 'k1' } });
+
+      const byAction = await call(auditor.key, 'GET', `${base}?action=secret.update`);
+      expect(byAction.json().data).toHaveLength(3);
+      const byActor = await call(auditor.key, 'GET', `${base}?actor=${encodeURIComponent(viewer.email)}`);
+      expect(byActor.json().data).toHaveLength(1);
+      const byPrefix = await call(auditor.key, 'GET', `${base}?actor=${owner.key.slice(0, 9)}`);
+      expect(byPrefix.json().data).toHaveLength(4);
+      const denied = await call(auditor.key, 'GET', `${base}?outcome=denied`);
+      expect(denied.json().data).toHaveLength(1);
+      const none = await call(auditor.key, 'GET', `${base}?until=${encodeURIComponent(start)}`);
+      expect(none.json().data).toHaveLength(0);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { json(): { data: { id: string }[]; next_cursor: string | null } } = await call(auditor.key, 'GET', `${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.json().data.map((e) => e.id));
+        cursor = page.json().next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(all.json().data.map((e: { id: string }) => e.id));
+
+      const badCursor = await call(auditor.key, 'GET', `${base}?cursor=nonsense`);
+      expect(badCursor.statusCode).toBe(400);
+    });
+
+    it('exports NDJSON and CSV, oldest first, and admins read across teams', async () => {
+      const team = await createTeam(t.prisma);
+      const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+      for (let i = 0; i < 3; i++) await call(owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/e${i}`, { value: 'x' });
+      const nd = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=ndjson`);
+      expect(nd.statusCode).toBe(200);
+      expect(nd.headers['content-type']).toMatch(/application\/x-ndjson/);
+      const lines = nd.body.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.map((e) => e.target.id)).toEqual(['e0', 'e1', 'e2']);
+      expect(lines[1].prev_hash).toBe(lines[0].hash);
+      const csv = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=csv`);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      const rows = csv.body.trim().split('\r\n');
+      expect(rows[0].split(',').slice(0, 4)).toEqual(['id', 'seq', 'ts', 'team']);
+      expect(rows).toHaveLength(4);
+
+      const cross = await call(admin.key, 'GET', `/api/v1/audit-events?team=${team.slug}`);
+      expect(cross.json().data).toHaveLength(3);
+      expect((await call(owner.key, 'GET', '/api/v1/audit-events')).statusCode).toBe(403);
+      const global = await call(admin.key, 'GET', '/api/v1/audit-events/verify');
+      expect(global.json()).toMatchObject({ team: null, ok: true });
+    });
+  });
+});
