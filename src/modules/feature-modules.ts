@@ -6,9 +6,12 @@ import { ExecutorModule } from './executor/executor.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
 import { TeamsModule } from './teams/teams.module.js';
+import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -17,10 +20,10 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, WorkflowsModule, RunsModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, UsageModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule];
 
 /**
  * Guards that run after authentication, team resolution and access checks,
  * in this order (e.g. the team rate limit). Each must be exported by a feature module.
  */
-export const PIPELINE_GUARDS: Type[] = [];
+export const PIPELINE_GUARDS: Type[] = [RateLimitGuard];

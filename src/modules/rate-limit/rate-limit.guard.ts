@@ -1,0 +1,78 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { PrismaService } from '../../platform/database/prisma.service.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { LOGGER } from '../../platform/http/logger.js';
+import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { TokenBucketStore, type BucketDecision } from './token-bucket.js';
+
+const SETTINGS_TTL_MS = 5_000;
+
+/**
+ * The team token bucket (API.md §5): every authenticated request made in a
+ * team's name (its resolved team, or the principal's only team) takes one
+ * token. Buckets are keyed by team id, never by anything a client sends.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly limits = new Map<string, { limit: number; slug: string; until: number }>();
+
+  constructor(
+    private readonly store: TokenBucketStore,
+    private readonly prisma: PrismaService,
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<MantisRequest>();
+    const principal = req.principal;
+    if (!principal) return true;
+    const teamId = req.team?.id ?? (principal.memberships.length === 1 ? principal.memberships[0].teamId : undefined);
+    if (!teamId) return true;
+    const team = await this.teamLimit(teamId);
+    if (!team || team.limit <= 0) return true;
+
+    let decision: BucketDecision;
+    try {
+      decision = await this.store.take(teamId, team.limit);
+    } catch (err) {
+      // The limiter's store being down must not take the API down with it.
+      this.logger.error({ err }, 'rate limit store unavailable; request let through');
+      return true;
+    }
+    const headers = rateLimitHeaders(decision);
+    const reply = ctx.switchToHttp().getResponse<MantisReply>();
+    for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+    if (decision.allowed) return true;
+    this.metrics.rateLimited.inc({ tenant_id: team.slug });
+    const retryAfter = String(decision.retryAfterSeconds);
+    throw new ApiError('rate_limited', `Rate limit of ${team.limit} requests per minute exceeded; retry in ${retryAfter} s`, { retry_after: decision.retryAfterSeconds }, {
+      ...headers,
+      'Retry-After': retryAfter,
+    });
+  }
+
+  private async teamLimit(teamId: string): Promise<{ limit: number; slug: string } | undefined> {
+    const now = Date.now();
+    const cached = this.limits.get(teamId);
+    if (cached && cached.until > now) return cached;
+    const team = await this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } });
+    if (!team) return undefined;
+    const entry = { limit: team.rateLimitPerMinute, slug: team.slug, until: now + SETTINGS_TTL_MS };
+    this.limits.set(teamId, entry);
+    return entry;
+  }
+}
+
+/** The classic X-RateLimit-* trio and the IETF RateLimit / RateLimit-Policy fields. */
+export function rateLimitHeaders(d: BucketDecision): Record<string, string> {
+  return {
+    'X-RateLimit-Limit': String(d.limit),
+    'X-RateLimit-Remaining': String(d.remaining),
+    'X-RateLimit-Reset': String(d.resetSeconds),
+    'RateLimit-Policy': `"team";q=${d.limit};w=60`,
+    RateLimit: `"team";r=${d.remaining};t=${d.allowed ? d.resetSeconds : d.retryAfterSeconds}`,
+  };
+}
