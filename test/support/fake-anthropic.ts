@@ -12,6 +12,7 @@ export interface FakeReply {
 }
 
 export interface FakeRequest {
+  /** The key the client authenticated with. */
   apiKey: string | undefined;
   body: Record<string, unknown> & { model?: string; messages?: unknown[]; max_tokens?: number; stream?: boolean };
 }
@@ -66,7 +67,9 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         res.writeHead(404, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'not found' } }));
       }
-      const request: FakeRequest = { apiKey: req.headers['x-api-key'] as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+      // The SDK sends the key as `x-api-key` or as a bearer token, depending on its version.
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const request: FakeRequest = { apiKey: (req.headers['x-api-key'] as string | undefined) ?? bearer, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
       fake.requests.push(request);
       const next = queue.shift() ?? fake.fallback;
       const reply = typeof next === 'function' ? next(request) : next;

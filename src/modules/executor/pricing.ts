@@ -6,6 +6,10 @@ export interface ModelPrice {
 
 /** Anthropic list prices; a dated id (`claude-sonnet-4-5-20250929`) matches its family by prefix. */
 export const MODEL_PRICES: Record<string, ModelPrice> = {
+  'claude-opus-4-8': { input: 5, output: 25 },
+  'claude-opus-4-7': { input: 5, output: 25 },
+  'claude-opus-4-6': { input: 5, output: 25 },
+  'claude-sonnet-4-6': { input: 3, output: 15 },
   'claude-opus-4-5': { input: 5, output: 25 },
   'claude-opus-4-1': { input: 15, output: 75 },
   'claude-opus-4': { input: 15, output: 75 },
@@ -17,7 +21,7 @@ export const MODEL_PRICES: Record<string, ModelPrice> = {
   'claude-3-haiku': { input: 0.25, output: 1.25 },
 };
 
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
 
 /** Unknown models are priced as the dearest known one, so caps stay safe. */
 const FALLBACK: ModelPrice = Object.values(MODEL_PRICES).reduce((a, b) => (b.output > a.output ? b : a));
