@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { prepareDatabase, runUntilSignalled } from '../runtime.js';
 import { createLogger } from '../platform/http/logger.js';
 import { runInit } from './commands/init.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
 import { registerRemoteCommands } from './commands/remote.commands.js';
 
 function config() {
@@ -63,6 +64,7 @@ program
     }
   });
 
+registerKeysCommands(program, { config, logger: (c) => createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel) });
 registerRemoteCommands(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {

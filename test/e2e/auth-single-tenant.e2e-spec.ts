@@ -49,7 +49,8 @@ describe('single-tenant token and missing credential sources', () => {
 
   it('no credential source at all: 503 auth_not_configured, with or without a token; a first key ends it', async () => {
     t = await buildTestApp();
-    for (const headers of [{}, { 'x-mantis-token': 'anything' }, { authorization: `Bearer mk_${'a'.repeat(64)}` }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-mantis-token': 'anything' }, { authorization: `Bearer mk_${'a'.repeat(64)}` }];
+    for (const headers of attempts) {
       const res = await me(headers);
       expect(res.statusCode).toBe(503);
       expect(res.json().error.code).toBe('auth_not_configured');
