@@ -74,6 +74,12 @@ export class MetricsService {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'mantis_process_' });
+    // Standard process_* and nodejs_* names, as dashboards and alerts expect.
+    collectDefaultMetrics({ register: this.registry });
+    // Gauges named *_total break the exposition conventions (promtool rejects
+    // them); their per-type breakdowns nodejs_active_{handles,requests,resources} stay.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 }
