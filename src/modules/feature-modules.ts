@@ -4,6 +4,7 @@ import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ExecutorModule } from './executor/executor.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HooksModule } from './hooks/hooks.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
@@ -19,7 +20,7 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule, HooksModule];
 
 /**
  * Guards that run after authentication, team resolution and access checks,

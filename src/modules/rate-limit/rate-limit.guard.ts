@@ -26,10 +26,14 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<MantisRequest>();
+    return this.check(ctx.switchToHttp().getRequest<MantisRequest>(), ctx.switchToHttp().getResponse<MantisReply>());
+  }
+
+  /** Takes the request's token, for routes that authenticate after the global guards (inbound hooks). */
+  async check(req: MantisRequest, reply: MantisReply): Promise<boolean> {
     const principal = req.principal;
-    if (!principal) return true;
-    const teamId = req.team?.id ?? (principal.memberships.length === 1 ? principal.memberships[0].teamId : undefined);
+    const only = principal?.memberships.length === 1 ? principal.memberships[0].teamId : undefined;
+    const teamId = req.team?.id ?? only;
     if (!teamId) return true;
     const team = await this.teamLimit(teamId);
     if (!team || team.limit <= 0) return true;
@@ -43,7 +47,6 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     const headers = rateLimitHeaders(decision);
-    const reply = ctx.switchToHttp().getResponse<MantisReply>();
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     if (decision.allowed) return true;
     this.metrics.rateLimited.inc({ tenant_id: team.slug });

@@ -54,7 +54,7 @@ export class RunsService {
     @Optional() private readonly notifier?: RunCompletionNotifier,
   ) {}
 
-  async submit(principal: Principal, team: TeamContext, req: SubmitRequest, idempotency?: IdempotencyHandle): Promise<RunObject> {
+  async submit(principal: Principal | undefined, team: TeamContext, req: SubmitRequest, idempotency?: IdempotencyHandle): Promise<RunObject> {
     const settings = await this.repo.teamSettings(team.id);
     if (!settings) throw ApiError.notFound('team');
     const limits = clampLimits(req.options, settings, this.config.limits);
@@ -82,7 +82,7 @@ export class RunsService {
           model: req.options.model ?? null,
           callbackUrl: req.options.callback_url ?? null,
           ...limits,
-          createdByKeyId: principal.keyId ?? null,
+          createdByKeyId: principal?.keyId ?? null,
         },
         { maxConcurrentRuns: settings.maxConcurrentRuns, monthlyBudgetUsd: settings.monthlyBudgetUsd },
         async (tx, row) => {

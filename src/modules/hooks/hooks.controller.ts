@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentTeam, Public, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
+import type { TeamContext } from '../../platform/auth/principal.js';
+import { setResponseStatus } from '../../platform/http/idempotency-response.js';
+import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.interceptor.js';
+import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import type { MantisRequest } from '../../platform/http/request-context.js';
+import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { Audit } from '../audit/audit.decorator.js';
+import { runObjectSchema, runOptionsSchema, type RunOptions } from '../runs/runs.schemas.js';
+import { RunsService } from '../runs/runs.service.js';
+import { WorkflowsService } from '../workflows/workflows.service.js';
+import { HookGuard, hookOf } from './hook.guard.js';
+import { applyHookSchema, hookListSchema, hookPathSchema, hookSchema, type ApplyHook } from './hooks.schemas.js';
+import { HooksService } from './hooks.service.js';
+
+const PATH = new ZodPipe(z.object({ path: hookPathSchema }), 'path');
+const OPTIONS = new ZodPipe(z.preprocess((v) => v ?? {}, runOptionsSchema.strict()));
+
+@ApiTags('hooks')
+@Controller()
+export class HooksController {
+  constructor(
+    private readonly hooks: HooksService,
+    private readonly runs: RunsService,
+    private readonly workflows: WorkflowsService,
+  ) {}
+
+  @Put(['api/v1/hooks/:path', 'api/v1/teams/:team/hooks/:path'])
+  @TeamScoped()
+  @RequireRole('team_owner')
+  @Audit('hook.apply', 'hook', 'path')
+  @ApiOperation({
+    summary: 'Create or replace an inbound hook',
+    description: 'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced.',
+  })
+  @ZodBody(applyHookSchema)
+  @ZodResponse(200, hookSchema)
+  async apply(@Req() req: MantisRequest, @CurrentTeam() team: TeamContext, @Param() params: unknown, @Body(new ZodPipe(applyHookSchema)) body: ApplyHook) {
+    const { path } = PATH.transform(params);
+    const { hook, created } = await this.hooks.apply(team, path, body);
+    setResponseStatus(req, created ? 201 : 200);
+    return hook;
+  }
+
+  @Get(['api/v1/hooks', 'api/v1/teams/:team/hooks'])
+  @TeamScoped()
+  @RequireRole('viewer')
+  @ZodResponse(200, hookListSchema)
+  list(@CurrentTeam() team: TeamContext) {
+    return this.hooks.list(team);
+  }
+
+  @Get(['api/v1/hooks/:path', 'api/v1/teams/:team/hooks/:path'])
+  @TeamScoped()
+  @RequireRole('viewer')
+  @ZodResponse(200, hookSchema)
+  get(@CurrentTeam() team: TeamContext, @Param('path') path: string) {
+    return this.hooks.get(team, path);
+  }
+
+  @Delete(['api/v1/hooks/:path', 'api/v1/teams/:team/hooks/:path'])
+  @TeamScoped()
+  @RequireRole('team_owner')
+  @Audit('hook.delete', 'hook', 'path')
+  @HttpCode(204)
+  async delete(@CurrentTeam() team: TeamContext, @Param('path') path: string): Promise<void> {
+    await this.hooks.delete(team, path);
+  }
+
+  @Post('hooks/:path')
+  @Public()
+  @UseGuards(HookGuard)
+  @Idempotent()
+  @Audit('run.create', 'run')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Trigger a hook's workflow",
+    description:
+      'A `token` hook takes the usual credentials (operator of the hook\'s team, scope `run`); a hook made with `"auth": "none"` takes none. ' +
+      'Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`).',
+  })
+  @ZodBody(runOptionsSchema)
+  @ZodResponse(202, runObjectSchema)
+  async trigger(@Req() req: MantisRequest, @Body(OPTIONS) options: RunOptions) {
+    const hook = hookOf(req);
+    const team = req.team!;
+    const workflow = await this.workflows.planFor(team, hook.workflowName);
+    return this.runs.submit(req.principal, team, { source: 'hook', plan: workflow.plan, workflow, options }, idempotencyOf(req));
+  }
+}
