@@ -12,6 +12,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
 import { TeamsModule } from './teams/teams.module.js';
+import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -20,7 +21,7 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule, HooksModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, UsageModule, WebhooksModule, ExecutorModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule, HooksModule];
 
 /**
  * Guards that run after authentication, team resolution and access checks,

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '../../platform/database/prisma.service.js';
+
+/** Reads the runs table for usage; never writes. */
+@Injectable()
+export class UsageRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  async budget(teamId: string): Promise<number | null> {
+    const t = await this.prisma.team.findUnique({ where: { id: teamId }, select: { monthlyBudgetUsd: true } });
+    return t?.monthlyBudgetUsd ?? null;
+  }
+
+  /** Spent: cost of runs finished since `monthStart`. Reserved: reservations of runs not yet terminal. */
+  async month(teamId: string, monthStart: Date): Promise<{ spent: number; reserved: number }> {
+    const rows = await this.prisma.$queryRaw<{ spent: number | null; reserved: number | null }[]>`
+      SELECT
+        (SELECT COALESCE(SUM(cost_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND finished_at >= ${monthStart}) AS spent,
+        (SELECT COALESCE(SUM(reserved_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) AS reserved`;
+    return { spent: Number(rows[0]?.spent ?? 0), reserved: Number(rows[0]?.reserved ?? 0) };
+  }
+
+  /** Runs created per UTC day in [since, until), with their cost. */
+  async days(teamId: string, since: Date, until: Date): Promise<{ date: string; runs: number; cost_usd: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ date: string; runs: bigint | number; cost: number | null }[]>`
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, COUNT(*) AS runs, COALESCE(SUM(cost_usd), 0) AS cost
+      FROM runs WHERE team_id = ${teamId}::uuid AND created_at >= ${since} AND created_at < ${until}
+      GROUP BY 1 ORDER BY 1`;
+    return rows.map((r) => ({ date: r.date, runs: Number(r.runs), cost_usd: Number(r.cost ?? 0) }));
+  }
+}
