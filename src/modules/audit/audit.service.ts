@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Tx } from '../../platform/database/prisma.service.js';
-import { LOGGER, scrub } from '../../platform/http/logger.js';
+import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { GENESIS_HASH, chainHash } from './audit-chain.js';
 import { actorOf, requestMeta } from './audit-request.js';
@@ -11,13 +11,23 @@ import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 /** Detail keys whose values are never written, whatever they hold. */
 const SECRET_KEYS = /^(value|token|key|raw_key|secret|password|authorization|api_key|client_secret)$/i;
 
-function cleanDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+/** Anything longer than a key's public prefix (`mk_` + 6 hex) is a key; bearer values are tokens. */
+const KEY_TEXT = /mk_[0-9a-fA-F]{7,}/g;
+const BEARER_TEXT = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(KEY_TEXT, 'mk_[REDACTED]').replace(BEARER_TEXT, '$1[REDACTED]');
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(details ?? {})) {
-    if (v === undefined) continue;
-    out[k] = SECRET_KEYS.test(k) ? '[REDACTED]' : v;
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = SECRET_KEYS.test(k) ? '[REDACTED]' : redact(v, depth + 1);
   }
-  return JSON.parse(JSON.stringify(scrub(out))) as Record<string, unknown>;
+  return out;
+}
+
+function cleanDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(redact(details ?? {}))) as Record<string, unknown>;
 }
 
 export interface VerifyResult {
