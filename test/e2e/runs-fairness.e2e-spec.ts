@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { RunDispatcher } from '../../src/modules/runs/run-dispatcher.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTeam, type TeamFixture } from '../support/factories.js';
+import { TestExecutor } from '../support/test-executor.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Queues `n` runs for a team, oldest first, created `offsetMs` after `base`. */
+async function queue(prisma: PrismaClient, team: TeamFixture, n: number, base: number) {
+  await prisma.run.createMany({
+    data: Array.from({ length: n }, (_, i) => ({
+      id: `run_${randomBytes(16).toString('hex')}`,
+      teamId: team.id,
+      plan: { steps: [{ click: '#a' }] },
+      maxCost: 0.01,
+      maxTimeMinutes: 1,
+      maxSteps: 1,
+      maxLoopIterations: 1,
+      reservedUsd: 0.01,
+      createdAt: new Date(base + i),
+    })),
+  });
+}
+
+describe('fair dispatch between teams', () => {
+  let t: TestApp;
+  let exec: TestExecutor;
+  beforeAll(async () => {
+    t = await buildTestApp();
+    exec = new TestExecutor(0.01);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function drain(total: number): Promise<string[]> {
+    const dispatcher = t.app.get(RunDispatcher);
+    exec.received.length = 0;
+    dispatcher.start(exec, { pollMs: 20, concurrency: 2, leaseSeconds: 10 });
+    try {
+      for (let i = 0; i < 1200 && exec.received.length < total; i++) await sleep(50);
+    } finally {
+      await dispatcher.stop();
+    }
+    return exec.received.map((r) => r.run.teamId);
+  }
+
+  it('starts all 5 runs of a small team within its fair share while another team has 200 queued', async () => {
+    const flood = await createTeam(t.prisma, { maxConcurrentRuns: 500 });
+    const small = await createTeam(t.prisma);
+    const base = Date.now() - 60_000;
+    await queue(t.prisma, flood, 200, base);
+    await queue(t.prisma, small, 5, base + 10_000);
+    const order = await drain(205);
+    expect(order).toHaveLength(205);
+    const positions = order.flatMap((team, i) => (team === small.id ? [i + 1] : []));
+    // Equal weights alternate: the small team's 5th start comes by the 10th, plus one per worker slot of slack.
+    expect(positions).toHaveLength(5);
+    expect(positions[4]).toBeLessThanOrEqual(10 + 2);
+  }, 120_000);
+
+  it('gives a team of weight 3 about three starts for each of a weight-1 team', async () => {
+    const light = await createTeam(t.prisma, { maxConcurrentRuns: 500, weight: 1 });
+    const heavy = await createTeam(t.prisma, { maxConcurrentRuns: 500, weight: 3 });
+    const base = Date.now() - 30_000;
+    await queue(t.prisma, light, 40, base);
+    await queue(t.prisma, heavy, 40, base + 5_000);
+    const order = await drain(80);
+    const first20 = order.slice(0, 20);
+    const heavyShare = first20.filter((id) => id === heavy.id).length;
+    expect(heavyShare).toBeGreaterThanOrEqual(13);
+    expect(heavyShare).toBeLessThanOrEqual(17);
+  }, 120_000);
+});
