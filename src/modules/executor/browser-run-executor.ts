@@ -168,12 +168,12 @@ export class BrowserRunExecutor extends RunExecutor {
     const s = x.session;
     if (s.abortReason) throw s.abortReason;
     if (x.guard.blocked) throw x.guard.blocked;
+    if (x.tracing && RunTemplating.mentionsSecret(JSON.stringify(value ?? null))) {
+      await this.stopTrace(x, 'a secret is about to be typed');
+    }
     const started = Date.now();
     s.record('step.started', { index, type: kind });
     try {
-      if (kind === 'fill' && x.tracing && RunTemplating.mentionsSecret(String((value as { value?: unknown })?.value ?? ''))) {
-        await this.stopTrace(x, 'a secret is about to be typed');
-      }
       const work = kind === 'agent' ? this.agent(x, value as { goal: string; max_iterations?: number }) : runStep(this.env(x), kind, value);
       const output = await Promise.race([work, x.guard.violation, s.aborted]);
       if (x.guard.blocked) throw x.guard.blocked;
