@@ -53,6 +53,14 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         '`Authorization: Bearer <token>` (an `mk_` key, or an OIDC JWT). Every error has the shape',
         '`{"error": {"code", "message", "request_id", "details"?}}` and every response carries `X-Request-Id`.',
         'Team-scoped routes act in the team of the path, of `X-Mantis-Team`, or the caller\'s only team.',
+        '',
+        'Credentials, as read here: a non-empty `X-Mantis-Token` always wins and `Authorization` is then not looked at;',
+        'an empty `X-Mantis-Token` counts as absent. A bearer token not starting `mk_` is only ever an OIDC JWT, so tenant',
+        'tokens and `MANTIS_API_TOKEN` go in `X-Mantis-Token`. Any other `Authorization` scheme is ignored (401 `missing_token`',
+        'when nothing else is sent). Unknown, malformed, expired and revoked keys all get 401 `invalid_token` with one message.',
+        'With `MANTIS_TENANT_KEYS_PATH` set, `MANTIS_API_TOKEN` is not a credential. OIDC JWTs must be signed with RS*, PS* or',
+        'ES* (30 s clock skew); an identity provider that cannot be reached gives 503 `service_unavailable`. A key bound to a',
+        'team (tenant tokens, service-account keys) acts only in that team and never with admin rights.',
       ].join('\n'),
     )
     .setVersion('1')
