@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunDispatcher } from '../../src/modules/runs/run-dispatcher.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
+import { TestExecutor } from '../support/test-executor.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a real worker process on the test database; resolves with the first run it claims. */
+function startWorker(databaseUrl: string): { child: ChildProcess; claimed: Promise<{ claimed: string; attempt: number }> } {
+  const child = spawn(process.execPath, ['--import', './test/support/ts-loader.mjs', 'test/support/worker-process.ts', databaseUrl, '2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const claimed = new Promise<{ claimed: string; attempt: number }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line);
+      if (msg.claimed) resolve(msg);
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before claiming: ${stderr.slice(-2000)}`)));
+  });
+  return { child, claimed };
+}
+
+async function untilStatus(t: TestApp, runId: string, statuses: string[], ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    if (statuses.includes(row.status)) return row;
+    if (Date.now() > end) throw new Error(`run stayed ${row.status}`);
+    await sleep(100);
+  }
+}
+
+describe('leases: a killed worker loses its runs to the others', () => {
+  let t: TestApp;
+  let team: TeamFixture;
+  let key: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { MANTIS_SYNC_WAIT_SECONDS: '0' } });
+    team = await createTeam(t.prisma, { maxConcurrentRuns: 10 });
+    key = (await createUser(t.prisma, { team, role: 'operator' })).key;
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await t?.close();
+  });
+
+  const submit = async () =>
+    (await t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key }, payload: { plan: { steps: [{ click: '#a' }] }, detached: true } })).json()
+      .run_id as string;
+
+  it('retries a run once after its worker process is killed, then fails it with worker_lost', async () => {
+    const runId = await submit();
+    const first = startWorker(t.databaseUrl);
+    children.push(first.child);
+    expect(await first.claimed).toMatchObject({ claimed: runId, attempt: 1 });
+    expect((await t.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe('running');
+    first.child.kill('SIGKILL');
+
+    // Another worker notices the expired lease and puts the run back in the queue; a second worker process takes it.
+    const second = startWorker(t.databaseUrl);
+    children.push(second.child);
+    const reaper = t.app.get(RunDispatcher);
+    const idle = new TestExecutor().hold(true);
+    reaper.start(idle, { pollMs: 60_000, leaseSeconds: 2, concurrency: 0 });
+    try {
+      expect(await second.claimed).toMatchObject({ claimed: runId, attempt: 2 });
+      const events = await t.prisma.runEvent.findMany({ where: { runId }, orderBy: { seq: 'asc' } });
+      expect(events.map((e) => e.type)).toContain('run.retried');
+      second.child.kill('SIGKILL');
+
+      const row = await untilStatus(t, runId, ['failed']);
+      expect(row).toMatchObject({ attempts: 2, reservedUsd: 0, leaseOwner: null, error: { code: 'worker_lost' } });
+      expect(row.finishedAt).not.toBeNull();
+    } finally {
+      await reaper.stop();
+    }
+  }, 90_000);
+
+  it('a live worker keeps its lease past the lease time by renewing it', async () => {
+    const runId = await submit();
+    const exec = new TestExecutor().hold(true);
+    const dispatcher = t.app.get(RunDispatcher);
+    dispatcher.start(exec, { pollMs: 50, leaseSeconds: 2, concurrency: 1, workerId: `live-${randomBytes(2).toString('hex')}` });
+    try {
+      await exec.started(runId);
+      await sleep(4500);
+      const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      expect(row).toMatchObject({ status: 'running', attempts: 1 });
+      exec.release(runId);
+      await untilStatus(t, runId, ['succeeded']);
+    } finally {
+      await dispatcher.stop();
+    }
+  }, 30_000);
+});
