@@ -36,6 +36,8 @@ export interface AppConfig {
   worker: { concurrency: number; leaseSeconds: number; pollMs: number };
   browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string };
   artifactRetentionDays: number;
+  /** The CLI's REST client: MANTIS_URL (default http://127.0.0.1:PORT) and MANTIS_API_KEY. */
+  client: { url: string; apiKey?: string };
 }
 
 export class ConfigError extends Error {}
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { concurrency: e.MANTIS_WORKER_CONCURRENCY, leaseSeconds: e.MANTIS_LEASE_SECONDS, pollMs: e.MANTIS_WORKER_POLL_MS },
     browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO, ffmpegPath: e.MANTIS_FFMPEG_PATH },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
+    client: { url: (e.MANTIS_URL ?? `http://127.0.0.1:${e.PORT || 8080}`).replace(/\/+$/, ''), apiKey: e.MANTIS_API_KEY },
   };
   return deepFreeze(config);
 }

@@ -73,6 +73,9 @@ export const envSchema = z.object({
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
   MANTIS_CONFIG: optionalString,
+  /** CLI: the server the REST-backed commands talk to, and the key they send. */
+  MANTIS_URL: optionalUrl,
+  MANTIS_API_KEY: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { client, remote, run, type RemoteOptions } from './cli-client.js';
+import { printTable } from './cli-output.js';
+
+interface TeamRow {
+  slug: string;
+  name: string;
+  role?: string | null;
+  max_concurrent_runs: number;
+  rate_limit_per_minute: number;
+  monthly_budget_usd: number | null;
+  allowed_domains: string[];
+}
+
+const num = (v: string) => Number(v);
+
+export function registerTeamsCommands(program: Command): void {
+  const teams = program.command('teams').description('teams (admin)');
+
+  remote(teams.command('create').description('create a team'))
+    .requiredOption('--name <name>', 'display name')
+    .option('--slug <slug>', 'tenant id (default: derived from the name)')
+    .option('--max-concurrent-runs <n>', 'runs queued or running at once', num)
+    .option('--max-cost-per-run <usd>', 'cost cap per run', num)
+    .option('--rate-limit <n>', 'requests per minute (0 disables)', num)
+    .option('--monthly-budget <usd>', 'monthly budget in USD', num)
+    .option('--allowed-domains <list>', 'comma-separated hosts (*.example.com allowed)')
+    .action(
+      run(async (o: RemoteOptions & { name: string; slug?: string; maxConcurrentRuns?: number; maxCostPerRun?: number; rateLimit?: number; monthlyBudget?: number; allowedDomains?: string }) => {
+        const body = {
+          name: o.name,
+          slug: o.slug,
+          max_concurrent_runs: o.maxConcurrentRuns,
+          max_cost_per_run: o.maxCostPerRun,
+          rate_limit_per_minute: o.rateLimit,
+          monthly_budget_usd: o.monthlyBudget,
+          allowed_domains: o.allowedDomains?.split(',').map((d) => d.trim()).filter(Boolean),
+        };
+        const team = await (await client(o)).request<TeamRow>('POST', '/api/v1/teams', body);
+        process.stdout.write(`Created team ${team.slug} (${team.name}).\n`);
+      }),
+    );
+
+  remote(teams.command('list').description('list teams (admins: all; others: their own)')).action(
+    run(async (o: RemoteOptions) => {
+      const { data } = await (await client(o)).request<{ data: TeamRow[] }>('GET', '/api/v1/teams');
+      printTable(
+        ['team', 'name', 'role', 'max runs', 'rate/min', 'budget usd', 'domains'],
+        data.map((t) => [t.slug, t.name, t.role, t.max_concurrent_runs, t.rate_limit_per_minute, t.monthly_budget_usd, t.allowed_domains.join(',')]),
+      );
+    }),
+  );
+}
