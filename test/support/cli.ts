@@ -46,7 +46,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `mantis <command>` and waits for its "mantis listening" log line. */
+/** Starts `mantis <command>` and waits for its "mantis listening" (or, for a worker, "mantis worker started") log line. */
 export function startServer(command: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
   assertBuilt();
   return new Promise((resolvePromise, reject) => {
@@ -63,9 +63,9 @@ export function startServer(command: string[], env: Record<string, string | unde
     const onData = (d: Buffer) => {
       out += d;
       const m = /"port":(\d+)[^\n]*"msg":"mantis listening"/.exec(out);
-      if (m) {
+      if (m || /"msg":"mantis worker started"/.test(out)) {
         clearTimeout(timer);
-        const port = Number(m[1]);
+        const port = m ? Number(m[1]) : 0;
         resolvePromise({
           child,
           port,
@@ -80,9 +80,9 @@ export function startServer(command: string[], env: Record<string, string | unde
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
+      reject(new Error(`server exited with ${code ?? signal}:\n${out}`));
     });
   });
 }
