@@ -156,3 +156,50 @@ describe('OIDC JWTs (real issuer on 127.0.0.1)', () => {
     expect(t.logs.text()).not.toContain(signature);
   });
 });
+
+describe('OIDC sign-in flows of the test issuer (used by mantis login)', () => {
+  let t: TestApp;
+  let idp: TestIssuer;
+  let user: UserFixture;
+  beforeAll(async () => {
+    idp = await startOidcIssuer();
+    t = await buildTestApp({
+      env: { MANTIS_AUTH_OIDC_ISSUER_URL: idp.issuer, MANTIS_AUTH_OIDC_CLIENT_ID: idp.publicClientId, MANTIS_AUTH_OIDC_AUDIENCE: idp.audience },
+    });
+    user = await createUser(t.prisma, { team: await createTeam(t.prisma), role: 'operator' });
+    idp.accounts.set(user.email, { email: user.email });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.close();
+  });
+
+  const me = (jwt: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${jwt}` } });
+
+  it('authorization code + PKCE: the access token it yields is accepted', async () => {
+    const oidc = await import('openid-client');
+    const config = await oidc.discovery(new URL(idp.issuer), idp.publicClientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: 'http://127.0.0.1/callback',
+      scope: 'openid email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      resource: idp.audience,
+    });
+    const back = await idp.signIn(url.toString(), user.email);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back), { pkceCodeVerifier: verifier }, { resource: idp.audience });
+    const res = await me(tokens.access_token);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ email: user.email, auth_method: 'oidc' });
+  });
+
+  it('device flow: the access token it yields is accepted', async () => {
+    const oidc = await import('openid-client');
+    const config = await oidc.discovery(new URL(idp.issuer), idp.publicClientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email', resource: idp.audience });
+    await idp.signIn(device.verification_uri_complete!, user.email);
+    const tokens = await oidc.pollDeviceAuthorizationGrant(config, device);
+    expect((await me(tokens.access_token)).json()).toMatchObject({ email: user.email, auth_method: 'oidc' });
+  });
+});

@@ -68,6 +68,14 @@ export interface TestIssuer {
   mint(claims: Record<string, unknown>, opts?: MintOptions): Promise<string>;
   /** An unsigned `alg: none` token with the default claims. */
   mintUnsigned(claims: Record<string, unknown>): string;
+  /**
+   * Plays the user's browser against the issuer's built-in login: follows
+   * `url` (an authorization URL, or a device `verification_uri_complete`),
+   * signs in as `email` (an account passed to startOidcIssuer), consents,
+   * and returns the final URL (the client's redirect with `code`, or the
+   * device success page).
+   */
+  signIn(url: string, email: string): Promise<string>;
   /** A new key pair, not yet in the JWKS: `publish` adds it and makes it current. */
   newKey(alg?: 'RS256' | 'ES256'): Promise<SigningKey>;
   publish(key: SigningKey): void;
@@ -193,6 +201,7 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
     mintUnsigned(claims) {
       return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(defaults(claims))}.`;
     },
+    signIn: (url, email) => browse(issuer, url, email),
     newKey: (alg) => makeKey(alg),
     publish(key) {
       keys.push(key);
@@ -200,4 +209,49 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+const HIDDEN_INPUT = /<input[^>]*type="hidden"[^>]*>/g;
+const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1];
+
+/** A tiny cookie-keeping browser for the provider's development login and consent pages. */
+async function browse(issuer: string, start: string, email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  let url = new URL(start);
+  let init: { method: string; body?: URLSearchParams } = { method: 'GET' };
+  for (let step = 0; step < 20; step++) {
+    if (url.origin !== issuer) return url.toString();
+    const res = await fetch(url, {
+      method: init.method,
+      body: init.body,
+      redirect: 'manual',
+      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      url = new URL(location, url);
+      init = { method: 'GET' };
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`issuer answered ${res.status} at ${url.pathname}: ${html.slice(0, 200)}`);
+    if (url.pathname.startsWith('/interaction/')) {
+      const login = html.includes('name="login"');
+      init = { method: 'POST', body: new URLSearchParams(login ? { prompt: 'login', login: email, password: 'test' } : { prompt: 'consent' }) };
+      continue;
+    }
+    const form = /<form[^>]*id="op.deviceConfirmForm"[^>]*>|<form[^>]*action="[^"]*device[^"]*"[^>]*>/.exec(html)?.[0];
+    if (!form) return url.toString(); // a final page (e.g. device flow success)
+    const body = new URLSearchParams();
+    for (const input of html.match(HIDDEN_INPUT) ?? []) body.set(attr(input, 'name') ?? '', attr(input, 'value') ?? '');
+    body.delete('abort');
+    url = new URL(attr(form, 'action') ?? url.pathname, url);
+    init = { method: 'POST', body };
+  }
+  throw new Error('sign-in did not finish in 20 steps');
 }
