@@ -217,3 +217,30 @@ describe('mk_ API keys', () => {
     }
   });
 });
+
+describe('key cache when the change listener loses its connection', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('bypasses the cache until it is back, so a revocation made meanwhile is not missed', async () => {
+    const team = await createTeam(t.prisma);
+    const u = await createUser(t.prisma, { team, role: 'viewer' });
+    const me = () => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-mantis-token': u.key } });
+    const cache = t.app.get(ApiKeyCache);
+    expect((await me()).statusCode).toBe(200);
+    expect(cache.get(hashToken(u.key))).toBeDefined();
+
+    await t.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+    await expect.poll(() => cache.isLive, { timeout: 2_000, interval: 10 }).toBe(false);
+    expect(cache.get(hashToken(u.key))).toBeUndefined();
+    await t.prisma.apiKey.update({ where: { id: u.keyId }, data: { revokedAt: new Date() } });
+    expect((await me()).statusCode).toBe(401);
+    await expect.poll(() => cache.isLive, { timeout: 5_000, interval: 50 }).toBe(true);
+    expect((await me()).statusCode).toBe(401);
+  });
+});

@@ -40,13 +40,17 @@ export class AuthChangeListener implements OnModuleInit, OnApplicationShutdown {
     client.on('notification', (msg) => {
       if (msg.channel === AUTH_CHANNEL && msg.payload) this.cache.apply(msg.payload);
     });
-    client.on('error', (err) => {
-      if (this.stopped) return;
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (this.stopped || lost) return;
+      lost = true;
       this.logger.warn({ err }, 'auth change listener lost its connection; key cache bypassed');
       this.cache.setLive(false);
       void client.end().catch(() => undefined);
       this.scheduleReconnect();
-    });
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
     await client.connect();
     await client.query(`LISTEN ${AUTH_CHANNEL}`);
     this.client = client;
