@@ -9,6 +9,8 @@ export interface ReceivedWebhook {
   body: string;
   /** What the receiver answered. */
   status: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface Answer {
@@ -68,7 +70,7 @@ export class WebhookReceiver {
         const path = req.url ?? '/';
         const count = self.requests.filter((r) => r.path === path).length;
         const answer = self.responder({ path, count });
-        self.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer.status });
+        self.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer.status, at: Date.now() });
         if (answer.hang) {
           const end = () => res.destroy();
           self.hanging.add(end);

@@ -76,7 +76,9 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One poll: claims and sends what is due. Returns how many were claimed. */
   async sendDue(): Promise<number> {
-    const leaseSeconds = Math.ceil(this.config.webhooks.timeoutMs / 1000) + 30;
+    // Long enough for one attempt (bounded by the timeout) and its bookkeeping;
+    // a late write after expiry is fenced off by the attempt count.
+    const leaseSeconds = Math.ceil(this.config.webhooks.timeoutMs / 1000) + 10;
     const batch = await this.repo.claimDue(BATCH, leaseSeconds);
     await Promise.all(batch.map((d) => this.deliver(d)));
     return batch.length;
