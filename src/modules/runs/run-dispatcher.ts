@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { IdempotencyStore } from '../../platform/http/idempotency.store.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import { PROCESS_ROLES, type ProcessRole } from '../../platform/process-roles.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -34,6 +35,8 @@ interface Active {
 const CANCEL_POLL_MS = 250;
 const REAP_MS = 1000;
 const GAUGE_MS = 5000;
+/** Idempotency records past their 24 hours are deleted by the workers. */
+const PURGE_MS = 60_000;
 /** A run on its second attempt that loses its worker again fails with worker_lost. */
 const MAX_ATTEMPTS = 2;
 
@@ -60,6 +63,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     private readonly runsRepo: RunsRepository,
     private readonly runs: RunsService,
     private readonly metrics: MetricsService,
+    private readonly idempotency: IdempotencyStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(PROCESS_ROLES) private readonly roles: ProcessRole[],
     @Inject(LOGGER) private readonly logger: Logger,
@@ -107,6 +111,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     every(Math.max(500, (this.leaseSeconds * 1000) / 3), () => this.renewLeases());
     every(REAP_MS, () => this.reapLost());
     every(GAUGE_MS, () => this.refreshGauge());
+    every(PURGE_MS, () => this.idempotency.purgeExpired());
     this.logger.info({ workerId: this.workerId, concurrency: this.concurrency }, 'run dispatcher started');
     void this.tick();
   }

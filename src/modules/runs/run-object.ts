@@ -42,6 +42,17 @@ export function toRunObject(row: RunRow, teamSlug: string): RunObject {
   };
 }
 
+/** The object of a run just admitted, before any worker touched it (same shape as a queued row). */
+export function queuedRunObject(
+  run: Pick<RunRow, 'id' | 'createdAt' | 'stateKey' | 'maxCost' | 'maxTimeMinutes' | 'maxSteps' | 'maxLoopIterations' | 'workflowName' | 'source'>,
+  teamSlug: string,
+): RunObject {
+  return toRunObject(
+    { ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as RunRow,
+    teamSlug,
+  );
+}
+
 export function toRunResult(row: RunRow) {
   return {
     run_id: row.id,

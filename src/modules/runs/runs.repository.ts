@@ -88,57 +88,73 @@ export class RunsRepository {
   }
 
   /**
-   * Admits and inserts a run in one transaction. The per-team advisory lock
-   * serializes admissions of one team across every replica, so the count of
-   * active runs and the month's reservations cannot be raced past.
+   * Admits and inserts a run in one transaction, sent as one batch (no
+   * interactive round trips while the lock is held). The per-team advisory
+   * lock serializes admissions of one team across every replica; the insert
+   * runs after it in a fresh READ COMMITTED snapshot, so its count of active
+   * runs and the month's reservations include every admission before it.
+   * `alsoInTx` statements (the idempotency record) commit with the run.
+   * Returns null when refused; `refusal` then says why.
    */
-  async admit(teamId: string, run: NewRun, rules: AdmissionRules, inTx: (tx: Tx, row: RunRow) => Promise<void>): Promise<RunRow> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))`;
-      const [usage] = await tx.$queryRaw<{ active: number; spent: number; reserved: number }[]>`
-        SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
-               coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::float8 AS spent,
-               coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)::float8 AS reserved
-          FROM runs
-         WHERE team_id = ${teamId}::uuid
-           AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
-      if (usage.active >= rules.maxConcurrentRuns) {
-        throw new ApiError('concurrency_limit', `The team already has ${usage.active} runs queued or running (max_concurrent_runs ${rules.maxConcurrentRuns})`, {
-          max_concurrent_runs: rules.maxConcurrentRuns,
-        });
-      }
-      if (rules.monthlyBudgetUsd !== null && usage.spent + usage.reserved + run.maxCost > rules.monthlyBudgetUsd + 1e-9) {
-        throw new ApiError('budget_exceeded', 'This run would take the team past its monthly budget', {
-          budget_usd: rules.monthlyBudgetUsd,
-          spent_usd: usage.spent,
-          reserved_usd: usage.reserved,
-          max_cost: run.maxCost,
-        });
-      }
-      const row = await tx.run.create({
-        data: {
-          id: run.id,
-          teamId,
-          source: run.source,
-          workflowName: run.workflowName,
-          workflowVersion: run.workflowVersion,
-          plan: json(run.plan),
-          inputs: json(run.inputs),
-          stateKey: run.stateKey,
-          model: run.model,
-          callbackUrl: run.callbackUrl,
-          maxCost: run.maxCost,
-          maxTimeMinutes: run.maxTimeMinutes,
-          maxSteps: run.maxSteps,
-          maxLoopIterations: run.maxLoopIterations,
-          reservedUsd: run.maxCost,
-          createdByKeyId: run.createdByKeyId,
-        },
+  async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Prisma.PrismaPromise<unknown>[] = []): Promise<boolean> {
+    const budget = rules.monthlyBudgetUsd;
+    const [, inserted] = await this.prisma.$transaction([
+      this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
+      this.prisma.$queryRaw<{ id: string }[]>`
+        INSERT INTO runs (id, team_id, source, workflow_name, workflow_version, plan, inputs, state_key, model, callback_url,
+                          max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, created_by_key_id, created_at, updated_at)
+        SELECT ${run.id}, ${teamId}::uuid, ${run.source}, ${run.workflowName}, ${run.workflowVersion}::int, ${JSON.stringify(run.plan)}::jsonb,
+               ${JSON.stringify(run.inputs)}::jsonb, ${run.stateKey}, ${run.model}, ${run.callbackUrl}, ${run.maxCost}::float8,
+               ${run.maxTimeMinutes}::int, ${run.maxSteps}::int, ${run.maxLoopIterations}::int, ${run.maxCost}::float8,
+               ${run.createdByKeyId}::uuid, ${run.createdAt}::timestamptz, now()
+         WHERE (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) < ${rules.maxConcurrentRuns}::int
+           AND (${budget}::float8 IS NULL OR (
+                SELECT coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)
+                     + coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)
+                  FROM runs
+                 WHERE team_id = ${teamId}::uuid
+                   AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+               ) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
+        RETURNING id`,
+      this.prisma.$executeRaw`
+        INSERT INTO run_events (run_id, team_id, seq, type, data)
+        SELECT id, team_id, 1, 'run.queued', ${JSON.stringify({ source: run.source })}::jsonb FROM runs WHERE id = ${run.id}`,
+      ...alsoInTx,
+    ]);
+    return (inserted as unknown[]).length === 1;
+  }
+
+  /** Why an admission was refused (read after the fact; only the message depends on it). */
+  async refusal(teamId: string, run: NewRun, rules: AdmissionRules): Promise<ApiError> {
+    const usage = await this.prisma.$transaction((tx) => this.usage(tx, teamId, rules.monthlyBudgetUsd !== null));
+    if (usage.active >= rules.maxConcurrentRuns || rules.monthlyBudgetUsd === null) {
+      return new ApiError('concurrency_limit', `The team already has ${usage.active} runs queued or running (max_concurrent_runs ${rules.maxConcurrentRuns})`, {
+        max_concurrent_runs: rules.maxConcurrentRuns,
       });
-      await tx.runEvent.create({ data: { runId: row.id, teamId, seq: 1, type: 'run.queued', data: { source: run.source } } });
-      await inTx(tx, row);
-      return row;
+    }
+    return new ApiError('budget_exceeded', 'This run would take the team past its monthly budget', {
+      budget_usd: rules.monthlyBudgetUsd,
+      spent_usd: usage.spent,
+      reserved_usd: usage.reserved,
+      max_cost: run.maxCost,
     });
+  }
+
+  /** Active runs, and (only when a budget applies) this UTC month's spent and reserved amounts. */
+  private async usage(tx: Tx, teamId: string, withBudget: boolean): Promise<{ active: number; spent: number; reserved: number }> {
+    if (!withBudget) {
+      const [row] = await tx.$queryRaw<{ active: number }[]>`
+        SELECT count(*)::int AS active FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')`;
+      return { active: row.active, spent: 0, reserved: 0 };
+    }
+    const [row] = await tx.$queryRaw<{ active: number; spent: number; reserved: number }[]>`
+      SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
+             coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::float8 AS spent,
+             coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)::float8 AS reserved
+        FROM runs
+       WHERE team_id = ${teamId}::uuid
+         AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+    return row;
   }
 
   async find(teamId: string, runId: string): Promise<RunRow | null> {

@@ -8,7 +8,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { clampLimits } from './limits.js';
 import { planUrls, type Plan } from './plan.schema.js';
-import { toRunObject, toRunResult, type RunObject } from './run-object.js';
+import { queuedRunObject, toRunObject, toRunResult, type RunObject } from './run-object.js';
 import type { RunOptions } from './runs.schemas.js';
 import { RunsRepository, TERMINAL_STATUSES, type RunRow } from './runs.repository.js';
 import { firstDisallowedUrl } from './url-allowlist.js';
@@ -67,35 +67,31 @@ export class RunsService {
     if (refused !== undefined) {
       throw new ApiError('domain_not_allowed', "A plan URL is outside the team's allowed_domains", { url: refused });
     }
-    let object: RunObject | undefined;
-    try {
-      const row = await this.repo.admit(
-        team.id,
-        {
-          id: newRunId(),
-          source: req.source,
-          workflowName: req.workflow?.name ?? null,
-          workflowVersion: req.workflow?.version ?? null,
-          plan: req.plan,
-          inputs: req.options.inputs ?? {},
-          stateKey: req.options.state_key ?? null,
-          model: req.options.model ?? null,
-          callbackUrl: req.options.callback_url ?? null,
-          ...limits,
-          createdByKeyId: principal?.keyId ?? null,
-        },
-        { maxConcurrentRuns: settings.maxConcurrentRuns, monthlyBudgetUsd: settings.monthlyBudgetUsd },
-        async (tx, row) => {
-          object = toRunObject(row, team.slug);
-          await idempotency?.complete(tx, 202, object);
-        },
-      );
-      this.metrics.runsInFlight.inc({ tenant_id: team.slug });
-      return object ?? toRunObject(row, team.slug);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'concurrency_limit') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
-      throw e;
+    const run = {
+      id: newRunId(),
+      source: req.source,
+      workflowName: req.workflow?.name ?? null,
+      workflowVersion: req.workflow?.version ?? null,
+      plan: req.plan,
+      inputs: req.options.inputs ?? {},
+      stateKey: req.options.state_key ?? null,
+      model: req.options.model ?? null,
+      callbackUrl: req.options.callback_url ?? null,
+      ...limits,
+      createdByKeyId: principal?.keyId ?? null,
+      createdAt: new Date(),
+    };
+    const rules = { maxConcurrentRuns: settings.maxConcurrentRuns, monthlyBudgetUsd: settings.monthlyBudgetUsd };
+    const object = queuedRunObject(run, team.slug);
+    const completion = idempotency?.completion(202, object);
+    if (!(await this.repo.admit(team.id, run, rules, completion ? [completion.statement] : []))) {
+      const refusal = await this.repo.refusal(team.id, run, rules);
+      if (refusal.code === 'concurrency_limit') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
+      throw refusal;
     }
+    completion?.committed();
+    this.metrics.runsInFlight.inc({ tenant_id: team.slug });
+    return object;
   }
 
   async get(team: TeamContext, runId: string): Promise<RunObject> {

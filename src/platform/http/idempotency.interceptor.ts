@@ -25,6 +25,11 @@ export type IdempotentWhen = (req: MantisRequest) => boolean;
  */
 export interface IdempotencyHandle {
   complete(tx: Tx, status: number, body: unknown): Promise<void>;
+  /**
+   * For a batch transaction: the statement storing this response, and a
+   * callback to confirm once that transaction committed.
+   */
+  completion(status: number, body: unknown): { statement: ReturnType<IdempotencyStore['completion']>; committed(): void };
 }
 
 type WithHandle = MantisRequest & { idempotency?: IdempotencyHandle };
@@ -110,6 +115,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.store.complete(recordId, { status, body, headers: {} }, tx);
         stored = { status, body };
       },
+      completion: (status, body) => ({
+        statement: this.store.completion(recordId, { status, body, headers: {} }),
+        committed: () => {
+          stored = { status, body };
+        },
+      }),
     };
     let body: unknown;
     try {

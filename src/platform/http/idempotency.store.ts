@@ -81,6 +81,16 @@ export class IdempotencyStore {
     return { kind: 'in_flight' };
   }
 
+  /** The completing statement, unsent: for the caller's batch transaction (`prisma.$transaction([...])`). */
+  completion(recordId: string, response: StoredResponse) {
+    return this.prisma.$executeRaw`
+      UPDATE idempotency_records
+         SET state = 'completed', locked_until = NULL, response_status = ${response.status},
+             response_body = ${JSON.stringify(response.body ?? null)}::jsonb,
+             response_headers = ${JSON.stringify(response.headers)}::jsonb
+       WHERE id = ${recordId}::uuid`;
+  }
+
   /** Stores the response; pass `tx` to make it part of the transaction that did the work. */
   async complete(recordId: string, response: StoredResponse, tx?: Tx): Promise<void> {
     const db = tx ?? this.prisma;
