@@ -40,16 +40,27 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.roles.includes('worker')) return;
+    if (this.roles.includes('worker')) this.start();
+  }
+
+  /** Starts the loop (worker processes do so at bootstrap). */
+  start(): void {
+    if (this.running) return;
     this.running = true;
     this.loop = this.run();
   }
 
-  /** Stops before the database closes (module destroy precedes application shutdown); waits for attempts in flight. */
-  async onModuleDestroy(): Promise<void> {
+  /** Stops polling and waits for attempts in flight. */
+  async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Stops before the database closes (module destroy precedes application shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
   }
 
   private async run(): Promise<void> {
