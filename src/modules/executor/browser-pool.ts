@@ -49,6 +49,7 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
   private current: Browser | null = null;
   private readonly slots: Slots;
   private closing = false;
+  private launched = false;
   videoAvailable = false;
 
   constructor(
@@ -76,7 +77,7 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     await this.slots.take();
     try {
       const browser = await this.getBrowser();
-      const context = await browser.newContext(options);
+      const context = await this.newContext(browser, options);
       try {
         return await fn(context);
       } finally {
@@ -84,6 +85,23 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
       }
     } finally {
       this.slots.give();
+    }
+  }
+
+  /**
+   * A context; when video recording cannot start (Playwright found no ffmpeg,
+   * e.g. it was loaded elsewhere in the process before its browsers path was
+   * set), video is turned off for this process and the run goes on without it.
+   */
+  private async newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+    try {
+      return await browser.newContext(options);
+    } catch (e) {
+      if (!options.recordVideo) throw e;
+      this.videoAvailable = false;
+      this.logger.warn({ component: 'browser-pool', err: (e as Error).message.split('\n')[0] }, 'video recording unavailable; recording traces only');
+      const { recordVideo: _, ...rest } = options;
+      return browser.newContext(rest);
     }
   }
 
@@ -102,7 +120,8 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async launch(): Promise<Browser> {
     const pw = await loadPlaywright(this.config.dataDir, this.config.browser.ffmpegPath);
-    this.videoAvailable = pw.videoAvailable;
+    if (!this.launched) this.videoAvailable = pw.videoAvailable;
+    this.launched = true;
     const browser = await pw.chromium.launch({ executablePath: this.config.browser.chromiumPath, args: CHROMIUM_ARGS });
     this.current = browser;
     browser.on('disconnected', () => {

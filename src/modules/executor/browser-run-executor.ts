@@ -62,7 +62,7 @@ export class BrowserRunExecutor extends RunExecutor {
       const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey) : null;
       const artifacts = await this.store.forRun(run);
       await this.pool.withContext(await this.contextOptions(artifacts, profile), async (context) => {
-        x = await this.begin(session, artifacts, context);
+        x = await this.begin(session, artifacts, context, started);
         try {
           await this.runPlan(x);
         } catch (e) {
@@ -104,7 +104,7 @@ export class BrowserRunExecutor extends RunExecutor {
     return options;
   }
 
-  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext): Promise<Execution> {
+  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext, started: number): Promise<Execution> {
     const guard = new NavigationGuard(session.run.team.allowedDomains, {
       navigation: (d) => session.record('navigation', d),
       blocked: (d) => session.record('request.blocked', d),
@@ -113,7 +113,9 @@ export class BrowserRunExecutor extends RunExecutor {
     context.on('page', (p) => {
       if (x.page && p !== x.page) session.record('popup', { url: p.url() });
     });
-    await context.tracing.start({ screenshots: true, snapshots: true });
+    // DOM snapshots let the trace viewer show every action; screencast frames are
+    // left to the video, which costs far less CPU than recording them twice.
+    await context.tracing.start({ screenshots: false, snapshots: true });
     const x: Execution = {
       session,
       artifacts,
@@ -128,7 +130,8 @@ export class BrowserRunExecutor extends RunExecutor {
     };
     x.page = await context.newPage();
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    session.record('run.started', { attempt: session.run.attempt, steps: session.run.plan.steps.length, allowlist: guard.restricted });
+    // setup_ms: from being handed the run to a ready page (context, routes, tracing, page).
+    session.record('run.started', { attempt: session.run.attempt, steps: session.run.plan.steps.length, allowlist: guard.restricted, setup_ms: Date.now() - started });
     return x;
   }
 

@@ -1,0 +1,152 @@
+// Executor benchmark: per-run overhead on a warm browser pool and throughput
+// of 50 five-step runs with 2 workers, against a plain Playwright script
+// doing the same steps with the same concurrency on the same Chromium.
+//
+//   npm run build && node bench/executor.mjs [--runs 50] [--workers 2]
+//
+// Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust) or BENCH_PG_URL
+// (an admin connection URL); creates and drops its own database.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '50' }, workers: { type: 'string', default: '2' } } });
+const RUNS = Number(args.runs);
+const WORKERS = Number(args.workers);
+const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const CHROMIUM = process.env.MANTIS_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// One Playwright browsers path for the whole process (Playwright reads it once):
+// Mantis links Debian's ffmpeg there for video recording.
+const browsersDir = mkdtempSync(join(tmpdir(), 'mantis-bench-pw-'));
+process.env.PLAYWRIGHT_BROWSERS_PATH = browsersDir;
+
+const dist = new URL('../dist/', import.meta.url);
+const load = (p) => import(new URL(p, dist).href);
+
+// --- the local test site ---------------------------------------------------
+const page = (title, body) => `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
+const site = createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html' });
+  if (req.url.startsWith('/list')) return res.end(page('List', '<ul><li class="item">Alpha</li><li class="item">Beta</li><li class="item">Gamma</li></ul>'));
+  if (req.url.startsWith('/form')) return res.end(page('Form', '<input id="name"><button id="go">Go</button>'));
+  res.end(page('Home', '<h1>Home</h1><a id="next" href="/list">List</a>'));
+});
+await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
+const SITE = `http://127.0.0.1:${site.address().port}`;
+
+const plan = {
+  steps: [{ navigate: `${SITE}/` }, { click: '#next' }, { extract: { name: 'items', selector: '.item', all: true } }, { navigate: `${SITE}/form` }, { fill: { selector: '#name', value: 'bench' } }],
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+// --- baseline: plain Playwright --------------------------------------------
+async function plainPlaywright() {
+  const { chromium } = await import('playwright');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  const setup = [];
+  const one = async () => {
+    const t0 = performance.now();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const p = await context.newPage();
+    setup.push(performance.now() - t0);
+    await p.goto(`${SITE}/`);
+    await p.click('#next');
+    await p.locator('.item').evaluateAll((els) => els.map((e) => e.textContent));
+    await p.goto(`${SITE}/form`);
+    await p.fill('#name', 'bench');
+    await context.close();
+  };
+  await one(); // warm
+  setup.length = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: WORKERS }, async () => { while (next++ < RUNS) await one(); }));
+  const ms = performance.now() - t0;
+  await browser.close();
+  return { runsPerMin: (RUNS / ms) * 60_000, seconds: ms / 1000, setupMedian: median(setup), setupP95: p95(setup) };
+}
+
+// --- Mantis: /v1/predict through the dispatcher and executor ---------------
+async function mantis(recordVideo) {
+  const dbName = `mantis_bench_exec_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mantis-bench-'));
+  const { migrate } = await load('platform/database/migrator.js');
+  const { loadConfig } = await load('config/app-config.js');
+  const { createLogger } = await load('platform/http/logger.js');
+  const { createHttpApp } = await load('app.factory.js');
+  const { generateApiKey } = await load('platform/auth/api-key-format.js');
+  await migrate(databaseUrl);
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    MANTIS_DATA_DIR: dataDir,
+    MANTIS_LOG_LEVEL: 'warn',
+    MANTIS_WORKER_CONCURRENCY: String(WORKERS),
+    MANTIS_WORKER_POLL_MS: '20',
+    MANTIS_RECORD_VIDEO: String(recordVideo),
+    MANTIS_CHROMIUM_PATH: CHROMIUM,
+  });
+  const app = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api', 'worker'] });
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000) RETURNING id`)).rows[0].id;
+  const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0].id;
+  await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user, team]);
+  const key = generateApiKey();
+  await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user, key.hash, key.prefix]);
+  const submit = async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key.raw, 'content-type': 'application/json' }, payload: { action: 'run', plan, detached: true } });
+    if (res.statusCode !== 202) throw new Error(`submit: ${res.statusCode} ${res.body}`);
+    return res.json().run_id;
+  };
+  const waitAll = async (ids) => {
+    for (;;) {
+      const r = await db.query(`SELECT count(*)::int AS n FROM runs WHERE id = ANY($1) AND status IN ('succeeded','failed','cancelled','timed_out')`, [ids]);
+      if (r.rows[0].n === ids.length) return;
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+  };
+  await waitAll([await submit()]); // warm: Chromium is up, first run done
+  const t0 = performance.now();
+  const ids = [];
+  for (let i = 0; i < RUNS; i++) ids.push(await submit());
+  await waitAll(ids);
+  const ms = performance.now() - t0;
+  const statuses = (await db.query(`SELECT status, count(*)::int AS n FROM runs WHERE id = ANY($1) GROUP BY status`, [ids])).rows;
+  const setup = (await db.query(`SELECT (data->>'setup_ms')::float AS ms FROM run_events WHERE run_id = ANY($1) AND type = 'run.started'`, [ids])).rows.map((r) => r.ms);
+  const exec = (await db.query(`SELECT EXTRACT(EPOCH FROM (finished_at - started_at)) * 1000 AS ms FROM runs WHERE id = ANY($1)`, [ids])).rows.map((r) => Number(r.ms));
+  await app.close();
+  await db.end();
+  await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { runsPerMin: (RUNS / ms) * 60_000, seconds: ms / 1000, statuses, setupMedian: median(setup), setupP95: p95(setup), execMedian: median(exec) };
+}
+
+const base = await plainPlaywright();
+const noVideo = await mantis(false);
+const video = await mantis(true);
+site.close();
+rmSync(browsersDir, { recursive: true, force: true });
+
+const fmt = (n) => (n == null ? '–' : n.toFixed(1));
+const { loadavg, cpus } = await import('node:os');
+console.log(`\n${RUNS} five-step runs, ${WORKERS} workers, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log('| variant | runs/min | ratio to plain | setup ms (median / p95) | run ms (median) | statuses |');
+console.log('|---|---|---|---|---|---|');
+console.log(`| plain Playwright script | ${fmt(base.runsPerMin)} | 1.00 | ${fmt(base.setupMedian)} / ${fmt(base.setupP95)} | | |`);
+for (const [name, r] of [['Mantis, trace, no video', noVideo], ['Mantis, trace + webm video (default)', video]]) {
+  console.log(`| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${r.statuses.map((s) => `${s.status} ${s.n}`).join(', ')} |`);
+}
