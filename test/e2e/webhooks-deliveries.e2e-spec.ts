@@ -76,6 +76,8 @@ describe('webhook delivery log and manual retry', () => {
       url: rx.url('/list-bad'),
       next_attempt_at: null,
     });
+    const listed = await t.prisma.auditEvent.findFirst({ where: { teamId: team.id, action: 'webhook_delivery.list' } });
+    expect(listed).toMatchObject({ targetType: 'webhook_delivery', outcome: 'success', status: 200, actorId: owner.id });
     const page2 = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/webhook-deliveries?limit=2&cursor=${page1.json().next_cursor}`, headers });
     expect(page2.json()).toEqual({ data: [expect.objectContaining({ id: ids[0], status: 'succeeded' })], next_cursor: null });
 

@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentTeam, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
+import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { Audit } from '../audit/audit.decorator.js';
+import { AuditService } from '../audit/audit.service.js';
 import { deliveryIdSchema, deliveryListSchema, deliverySchema, listDeliveriesQuery, type ListDeliveriesQuery } from './webhooks.schemas.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -25,15 +27,23 @@ const DESCRIPTION = [
 @TeamScoped()
 @Controller(['api/v1/teams/:team/webhook-deliveries', 'api/v1/webhook-deliveries'])
 export class WebhooksController {
-  constructor(@Inject(WebhooksService) private readonly webhooks: WebhooksService) {}
+  constructor(
+    @Inject(WebhooksService) private readonly webhooks: WebhooksService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @RequireRole('team_owner')
-  @ApiOperation({ summary: "The team's webhook deliveries, newest first", description: DESCRIPTION })
+  @ApiOperation({ summary: "The team's webhook deliveries, newest first (each read is audited as webhook_delivery.list)", description: DESCRIPTION })
   @ZodQuery(listDeliveriesQuery)
   @ZodResponse(200, deliveryListSchema)
-  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listDeliveriesQuery, 'query')) q: ListDeliveriesQuery) {
-    return this.webhooks.list(team, q);
+  async list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listDeliveriesQuery, 'query')) q: ListDeliveriesQuery, @Req() req: MantisRequest) {
+    const page = await this.webhooks.list(team, q);
+    // The log shows destinations and receivers' answers: reads are recorded too.
+    await this.audit.recordSafely(
+      this.audit.fromRequest(req, { action: 'webhook_delivery.list', outcome: 'success', status: 200, target: { type: 'webhook_delivery', id: null }, details: { count: page.data.length } }),
+    );
+    return page;
   }
 
   @Post(':id/retry')
