@@ -79,13 +79,20 @@ describe('tenant keys file (MANTIS_TENANT_KEYS_PATH)', () => {
     expect((await t.prisma.team.findUniqueOrThrow({ where: { slug: 'globex' } })).rateLimitPerMinute).toBe(0);
   });
 
-  it('a token removed from the file gets 401 invalid_token within 5 s, even after being cached', async () => {
+  it('a token removed from the file gets 401 invalid_token within 5 s, even after being cached, on every replica', async () => {
+    const replica = await buildTestApp({ databaseUrl: t.databaseUrl });
+    const onReplica = async (tok: string) => (await replica.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-mantis-token': tok } })).statusCode;
     expect(await status(acme1)).toBe(200); // cached now
+    expect(await onReplica(acme1)).toBe(200);
     writeKeys({ tenant_keys: { [acme2]: { tenant_id: 'acme' }, [globex]: { tenant_id: 'globex' } } });
     await expect.poll(() => status(acme1), within5s).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-mantis-token': acme1 } });
     expect(res.json().error).toMatchObject({ code: 'invalid_token', message: 'The token is invalid, expired or revoked' });
     expect(await status(acme2)).toBe(200);
+    await expect.poll(() => onReplica(acme1), within5s).toBe(401);
+    expect(await onReplica(acme2)).toBe(200);
+    for (const tok of all) expect(replica.logs.text()).not.toContain(tok);
+    await replica.close();
   });
 
   it('a token of the right length but the wrong value, and an empty token header, are refused', async () => {
