@@ -2,11 +2,12 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/app-config.js';
-import { prepareDatabase, runUntilSignalled } from '../runtime.js';
 import { createLogger } from '../platform/http/logger.js';
-import { runInit } from './commands/init.command.js';
-import { registerKeysCommands } from './commands/keys.command.js';
-import { registerRemoteCommands } from './commands/remote.commands.js';
+import { REMOTE_COMMANDS, registerRemoteCommands } from './commands/remote.commands.js';
+
+// The server (Nest, Prisma, Playwright) loads only for commands that run it:
+// REST-backed commands start in a fraction of the time without it.
+const runtime = () => import('../runtime.js');
 
 function config() {
   try {
@@ -25,17 +26,17 @@ const program = new Command('mantis').description('Mantis: control plane for bro
 program
   .command('start')
   .description('serve the API and run the worker in one process (embedded PostgreSQL without DATABASE_URL)')
-  .action(() => runUntilSignalled({ config: config(), roles: ['api', 'worker'] }));
+  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api', 'worker'] }));
 
 program
   .command('serve')
   .description('serve the HTTP API')
-  .action(() => runUntilSignalled({ config: config(), roles: ['api'] }));
+  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api'] }));
 
 program
   .command('worker')
   .description('execute queued runs and send webhook deliveries')
-  .action(() => runUntilSignalled({ config: config(), roles: ['worker'] }));
+  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['worker'] }));
 
 program
   .command('migrate')
@@ -43,7 +44,7 @@ program
   .action(async () => {
     const cfg = config();
     const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-    const { embedded } = await prepareDatabase(cfg, logger, true);
+    const { embedded } = await (await runtime()).prepareDatabase(cfg, logger, true);
     await embedded?.stop();
     process.stdout.write('Migrations applied.\n');
   });
@@ -54,6 +55,7 @@ program
   .option('--admin-email <email>', 'email of the first admin', 'admin@mantis.local')
   .action(async (opts: { adminEmail: string }) => {
     const cfg = config();
+    const { runInit } = await import('./commands/init.command.js');
     const result = await runInit(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel), opts.adminEmail);
     if (result.created) {
       process.stdout.write(`Created admin ${result.email} in team default.\n`);
@@ -64,7 +66,10 @@ program
     }
   });
 
-registerKeysCommands(program, { config, logger: (c) => createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel) });
+if (!REMOTE_COMMANDS.has(process.argv[2] ?? '')) {
+  const { registerKeysCommands } = await import('./commands/keys.command.js');
+  registerKeysCommands(program, { config, logger: (c) => createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel) });
+}
 registerRemoteCommands(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {

@@ -18,8 +18,9 @@ export interface RemoteOptions {
 }
 
 /** Adds the options every REST-backed command takes. */
-export function remote(cmd: Command): Command {
-  return cmd.option('--api-key <key>', 'API key (default: MANTIS_API_KEY, else the credentials cached by mantis login)').option('--team <team>', 'team to act in (X-Mantis-Team)');
+export function remote(cmd: Command, opts: { team?: boolean } = {}): Command {
+  cmd.option('--api-key <key>', 'API key (default: MANTIS_API_KEY, else the credentials cached by mantis login)');
+  return opts.team === false ? cmd : cmd.option('--team <team>', 'team to act in (X-Mantis-Team)');
 }
 
 export function cliConfig(): AppConfig {

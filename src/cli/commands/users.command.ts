@@ -31,7 +31,7 @@ function keyStatus(k: KeyView): string {
 export function registerUsersCommands(program: Command): void {
   const users = program.command('users').description('users and their API keys');
 
-  remote(users.command('create').description('create a user in a team with a role'))
+  remote(users.command('create').description('create a user in a team with a role'), { team: false })
     .requiredOption('--email <email>')
     .requiredOption('--name <name>')
     .requiredOption('--team <team>', 'team slug')
