@@ -59,6 +59,9 @@ export class BrowserRunExecutor extends RunExecutor {
     let failure: RunFailure | null = null;
     try {
       if (session.abortReason) throw session.abortReason;
+      if (run.plan.steps.length > run.limits.maxSteps) {
+        throw new RunFailure('step_limit_exceeded', `The plan has ${run.plan.steps.length} steps; max_steps is ${run.limits.maxSteps}`);
+      }
       const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey) : null;
       const artifacts = await this.store.forRun(run);
       await this.pool.withContext(await this.contextOptions(artifacts, profile), async (context) => {
@@ -152,9 +155,6 @@ export class BrowserRunExecutor extends RunExecutor {
   private async runPlan(x: Execution): Promise<void> {
     const { run } = x.session;
     const steps = run.plan.steps;
-    if (steps.length > run.limits.maxSteps) {
-      throw new RunFailure('step_limit_exceeded', `The plan has ${steps.length} steps; max_steps is ${run.limits.maxSteps}`);
-    }
     if (run.plan.start_url) await this.step(x, -1, 'navigate', run.plan.start_url);
     for (const [index, step] of steps.entries()) {
       const [kind, value] = Object.entries(step)[0] ?? ['', undefined];
