@@ -77,8 +77,10 @@ export class CredentialsResolver extends PrincipalResolver {
   }
 
   private async fromToken(token: string): Promise<Principal | null> {
-    const single = await this.singleTenant.match(token);
-    if (single) return single;
+    if (this.singleTenant.enabled) {
+      const single = await this.singleTenant.match(token);
+      if (single) return single;
+    }
     const key = await this.keys.find(token);
     if (!key) return null;
     return {
