@@ -53,6 +53,12 @@ describe('chat completions facade (official openai client)', () => {
     // claude-haiku-4-5: $1 input, $5 output per million tokens.
     expect(rows[0].costUsd).toBeCloseTo((1200 * 1 + 300 * 5) / 1e6, 12);
     expect(rows[0].id).toBe(res.id);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    const usage = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/usage`, headers: { 'x-mantis-token': owner.key } });
+    expect(usage.statusCode).toBe(200);
+    expect(usage.json().month.spent_usd).toBeCloseTo(0.0027, 6);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(usage.json().days.find((d: { date: string }) => d.date === today)).toMatchObject({ runs: 0 });
     expect(t.logs.text()).not.toContain('sk-ant-chat-team');
     expect(t.logs.text()).not.toContain(user.key);
   });

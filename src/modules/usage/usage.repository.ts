@@ -11,20 +11,26 @@ export class UsageRepository {
     return t?.monthlyBudgetUsd ?? null;
   }
 
-  /** Spent: cost of runs finished since `monthStart`. Reserved: reservations of runs not yet terminal. */
+  /** Spent: cost of runs finished and chat completions made since `monthStart`. Reserved: reservations of runs not yet terminal. */
   async month(teamId: string, monthStart: Date): Promise<{ spent: number; reserved: number }> {
     const rows = await this.prisma.$queryRaw<{ spent: number | null; reserved: number | null }[]>`
       SELECT
-        (SELECT COALESCE(SUM(cost_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND finished_at >= ${monthStart}) AS spent,
+        (SELECT COALESCE(SUM(cost_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND finished_at >= ${monthStart})
+          + (SELECT COALESCE(SUM(cost_usd), 0) FROM chat_completions WHERE team_id = ${teamId}::uuid AND created_at >= ${monthStart}) AS spent,
         (SELECT COALESCE(SUM(reserved_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) AS reserved`;
     return { spent: Number(rows[0]?.spent ?? 0), reserved: Number(rows[0]?.reserved ?? 0) };
   }
 
-  /** Runs created per UTC day in [since, until), with their cost. */
+  /** Runs created per UTC day in [since, until), with their cost plus that day's chat completion cost. */
   async days(teamId: string, since: Date, until: Date): Promise<{ date: string; runs: number; cost_usd: number }[]> {
     const rows = await this.prisma.$queryRaw<{ date: string; runs: bigint | number; cost: number | null }[]>`
-      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, COUNT(*) AS runs, COALESCE(SUM(cost_usd), 0) AS cost
-      FROM runs WHERE team_id = ${teamId}::uuid AND created_at >= ${since} AND created_at < ${until}
+      SELECT date, SUM(runs) AS runs, COALESCE(SUM(cost), 0) AS cost FROM (
+        SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, 1 AS runs, cost_usd AS cost
+        FROM runs WHERE team_id = ${teamId}::uuid AND created_at >= ${since} AND created_at < ${until}
+        UNION ALL
+        SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 0, cost_usd
+        FROM chat_completions WHERE team_id = ${teamId}::uuid AND created_at >= ${since} AND created_at < ${until}
+      ) AS u
       GROUP BY 1 ORDER BY 1`;
     return rows.map((r) => ({ date: r.date, runs: Number(r.runs), cost_usd: Number(r.cost ?? 0) }));
   }
