@@ -38,9 +38,14 @@ describe('webhook delivery (sender loop against a receiver on 127.0.0.1)', () =>
     await rx?.close();
   });
 
-  async function enqueue(team: TeamFixture, path: string, runId = `run_${randomBytes(6).toString('hex')}`) {
+  async function enqueue(team: TeamFixture, path: string, claimedUntil?: Date) {
+    const runId = `run_${randomBytes(6).toString('hex')}`;
     const run = { run_id: runId, tenant_id: team.slug, status: 'succeeded', cost_usd: 0.25, error: null };
-    await t.app.get(PrismaService).$transaction((tx) => t.app.get(RunCompletionNotifier).enqueue(tx, team.id, run, rx.url(path)));
+    await t.app.get(PrismaService).$transaction(async (tx) => {
+      await t.app.get(RunCompletionNotifier).enqueue(tx, team.id, run, rx.url(path));
+      // As a sender that claimed the row and died would leave it: attempt counted, lease held.
+      if (claimedUntil) await tx.webhookDelivery.updateMany({ where: { runId }, data: { attempts: 1, leaseExpiresAt: claimedUntil } });
+    });
     const row = await t.prisma.webhookDelivery.findFirstOrThrow({ where: { teamId: team.id, runId } });
     return { id: row.id, run };
   }
@@ -176,11 +181,12 @@ describe('webhook delivery (sender loop against a receiver on 127.0.0.1)', () =>
 
   it('a delivery whose sender crashed mid-attempt is sent again once its lease lapses', async () => {
     const team = await createTeam(t.prisma);
-    const { id } = await enqueue(team, '/lease');
-    // Simulate a sender that claimed the row and died: pending, attempt counted, lease still held.
-    await t.prisma.webhookDelivery.update({ where: { id }, data: { attempts: 1, leaseExpiresAt: new Date(Date.now() + 1500), nextAttemptAt: new Date() } });
+    const until = new Date(Date.now() + 1500);
+    const { id } = await enqueue(team, '/lease', until);
     const row = await settled(id);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(rx.to('/lease')).toHaveLength(1);
+    // Not before the dead sender's lease lapsed (clocks of this process and PostgreSQL agree here to well under 200 ms).
+    expect(rx.to('/lease')[0].at).toBeGreaterThanOrEqual(until.getTime() - 200);
   });
 });
