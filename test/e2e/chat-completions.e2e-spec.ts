@@ -120,6 +120,20 @@ describe('chat completions facade (official openai client)', () => {
     expect(anthropic.requests).toHaveLength(0);
   });
 
+  it("refuses a call whose worst case would pass the team's monthly budget", async () => {
+    const { team, user } = await operatorClient('sk-ant-budget');
+    await t.prisma.team.update({ where: { id: team.id }, data: { monthlyBudgetUsd: 0.01 } });
+    anthropic.requests.length = 0;
+    const call = (max_tokens: number) =>
+      t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-mantis-token': user.key }, payload: { model: 'claude-haiku-4-5', max_tokens, messages: [{ role: 'user', content: 'hi' }] } });
+    const big = await call(4000); // 4000 × $5/MTok = $0.02 > $0.01
+    expect(big.statusCode).toBe(429);
+    expect(big.json().error.code).toBe('budget_exceeded');
+    expect(anthropic.requests).toHaveLength(0);
+    const small = await call(100);
+    expect(small.statusCode).toBe(200);
+  });
+
   describeProtectedRoute(() => t, {
     method: 'POST',
     url: () => '/v1/chat/completions',

@@ -33,7 +33,9 @@ export class ChatController {
       "and counted against the team's rate limit. Text messages only: `system` and `developer` messages become the system prompt; " +
       '`max_tokens` defaults to 4096; `temperature` above 1 is clamped to 1. Every call is priced with the model price table and ' +
       'recorded as team usage. With `stream: true` the answer is Server-Sent Events of `chat.completion.chunk` objects ending ' +
-      'with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). Needs the `run` scope and the operator role.',
+      'with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). With a `monthly_budget_usd`, a call whose worst ' +
+      'case (every `max_tokens` output token plus its input) would take the month past the budget gets 429 `budget_exceeded`. ' +
+      'Needs the `run` scope and the operator role.',
   })
   @ZodBody(chatCompletionRequestSchema)
   @ZodResponse(200, chatCompletionResponseSchema)
@@ -44,6 +46,7 @@ export class ChatController {
     @Req() req: MantisRequest,
     @Res({ passthrough: true }) reply: MantisReply,
   ) {
+    await this.chat.checkBudget(team, body);
     const client = await this.chat.client(team);
     if (!body.stream) return this.chat.complete(principal, team, client, body);
 

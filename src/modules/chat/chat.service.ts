@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { LOGGER } from '../../platform/http/logger.js';
-import { costOf, MODEL_PRICES } from '../executor/pricing.js';
+import { costOf, MODEL_PRICES, worstCaseCost } from '../executor/pricing.js';
 import { SecretResolver } from '../secrets/secret-resolver.port.js';
 import { ChatRepository } from './chat.repository.js';
 import type { ChatCompletionRequest } from './chat.schemas.js';
@@ -74,6 +74,18 @@ export class ChatService {
     const key = await this.secrets.resolve(team.id, name);
     if (!key) throw new ApiError('conflict', `The team has no Anthropic API key: set the secret "${name}"`, { secret: name });
     return new Anthropic({ apiKey: key, baseURL: this.config.anthropicBaseUrl ?? null, maxRetries: 1 });
+  }
+
+  /** 429 budget_exceeded when this call's worst case would take the team past its monthly budget. */
+  async checkBudget(team: TeamContext, req: ChatCompletionRequest): Promise<void> {
+    const now = new Date();
+    const { budget, committed } = await this.repo.budgetState(team.id, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+    if (budget === null) return;
+    const body = toAnthropic(req);
+    const worst = worstCaseCost(body.model, Buffer.byteLength(JSON.stringify(body)), body.max_tokens);
+    if (committed + worst > budget) {
+      throw new ApiError('budget_exceeded', `This call could cost up to $${worst.toFixed(4)}, which would take the team past its monthly budget of $${budget}`);
+    }
   }
 
   async complete(principal: Principal, team: TeamContext, client: Anthropic, req: ChatCompletionRequest) {
