@@ -50,6 +50,25 @@ describe('executor: allowed_domains at run time', () => {
     expect(events.some((e) => e.type === 'request.blocked')).toBe(false);
   });
 
+  it('keeps cookies and the post-redirect-get flow of a login form working under the allowlist', async () => {
+    const team = await createTeam(t.prisma, { allowedDomains: allowed });
+    const { outcome } = await executePlan(t, team, {
+      steps: [
+        { navigate: `${site.url}/login` },
+        { fill: { selector: '#user', value: 'ada' } },
+        { fill: { selector: '#password', value: 'correct horse' } },
+        { click: '#login' },
+        { extract: { name: 'who', selector: '#who' } },
+        { navigate: `${site.url}/account` },
+        { extract: { name: 'again', selector: '#who' } },
+      ],
+    });
+    expect(outcome.error).toBeNull();
+    expect(outcome.result?.extracted).toEqual({ who: 'Signed in as ada', again: 'Signed in as ada' });
+    expect(outcome.result?.final_url).toBe(`${site.url}/account`);
+    expect(site.hits.filter((h) => h.method === 'POST' && h.path === '/login')).toHaveLength(1);
+  });
+
   it('blocks a plan navigate to another host before any request is made', async () => {
     await expectBlocked({ steps: [{ navigate: `${site.otherHostUrl}/` }] }, `${site.otherHostUrl}/`);
   });
