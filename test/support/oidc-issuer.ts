@@ -120,6 +120,8 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
       {
         client_id: publicClientId,
         token_endpoint_auth_method: 'none',
+        // A native app (RFC 8252): the loopback redirect may use any port, as the CLI's login does.
+        application_type: 'native',
         grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
         redirect_uris: ['http://127.0.0.1/callback'],
         response_types: ['code'],
