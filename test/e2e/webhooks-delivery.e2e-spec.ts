@@ -134,6 +134,15 @@ describe('webhook delivery (sender loop against a receiver on 127.0.0.1)', () =>
     expect(got.headers['webhook-signature']).toBeUndefined();
   });
 
+  it('never sends unsigned when the configured secret is missing: retried, then failed, nothing received', async () => {
+    const team = await createTeam(t.prisma, { webhookSecretName: 'absent_secret' });
+    const { id } = await enqueue(team, '/nosecret');
+    const row = await settled(id);
+    expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
+    expect(row.lastError).toMatch(/webhook secret absent_secret not found; retries exhausted/);
+    expect(rx.to('/nosecret')).toHaveLength(0);
+  });
+
   it('during a rotation signs with both secrets, current first, each verifiable on its own', async () => {
     const current = newSecret();
     const previous = newSecret();

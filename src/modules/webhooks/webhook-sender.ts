@@ -91,12 +91,19 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     // a late write after expiry is fenced off by the attempt count.
     const leaseSeconds = Math.ceil(this.config.webhooks.timeoutMs / 1000) + 10;
     const batch = await this.repo.claimDue(BATCH, leaseSeconds);
-    await Promise.all(batch.map((d) => this.deliver(d)));
+    await Promise.allSettled(batch.map((d) => this.deliver(d)));
     return batch.length;
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
-    const verdict = await this.attempt(d);
+    let verdict: Verdict;
+    try {
+      verdict = await this.attempt(d);
+    } catch (e) {
+      // E.g. the vault could not decrypt the signing secret: retried like a network error.
+      this.logger.error({ delivery: d.id, tenant_id: d.teamSlug, err: (e as Error).name }, 'webhook delivery attempt failed unexpectedly');
+      verdict = { kind: 'retry', statusCode: null, error: 'internal error while preparing the delivery' };
+    }
     const outcome = this.toOutcome(d, verdict);
     const recorded = await this.repo.recordAttempt(d.teamId, d.id, d.attempts, outcome);
     if (!recorded) return;
