@@ -8,7 +8,7 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { Audit } from '../audit/audit.decorator.js';
+import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { runObjectSchema, runOptionsSchema, type RunOptions } from '../runs/runs.schemas.js';
 import { RunsService } from '../runs/runs.service.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
@@ -88,6 +88,8 @@ export class HooksController {
     const hook = hookOf(req);
     const team = req.team!;
     const workflow = await this.workflows.planFor(team, hook.workflowName);
-    return this.runs.submit(req.principal, team, { source: 'hook', plan: workflow.plan, workflow, options }, idempotencyOf(req));
+    const run = await this.runs.submit(req.principal, team, { source: 'hook', plan: workflow.plan, workflow, options }, idempotencyOf(req));
+    annotateAudit(req, { targetId: run.run_id, details: { hook: hook.path, workflow: workflow.name } });
+    return run;
   }
 }

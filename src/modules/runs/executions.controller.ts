@@ -7,7 +7,7 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { Audit } from '../audit/audit.decorator.js';
+import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { toRunObject } from './run-object.js';
 import { listRunsQuerySchema, runListSchema, runObjectSchema, runOptionsSchema, type RunOptions } from './runs.schemas.js';
@@ -44,7 +44,9 @@ export class ExecutionsController {
     @Body(new ZodPipe(z.preprocess((v) => v ?? {}, runOptionsSchema.strict()))) options: RunOptions,
   ) {
     const workflow = await this.workflows.planFor(team, name);
-    return this.runs.submit(principal, team, { source: 'workflow', plan: workflow.plan, workflow, options }, idempotencyOf(req));
+    const run = await this.runs.submit(principal, team, { source: 'workflow', plan: workflow.plan, workflow, options }, idempotencyOf(req));
+    annotateAudit(req, { targetId: run.run_id, details: { workflow: workflow.name, version: workflow.version } });
+    return run;
   }
 
   @Get(['api/v1/executions', 'api/v1/teams/:team/executions'])

@@ -8,7 +8,7 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { parseWith } from '../../platform/http/zod-pipe.js';
-import { Audit } from '../audit/audit.decorator.js';
+import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { assertAccess } from './run-access.js';
 import { toRunObject, toRunResult } from './run-object.js';
@@ -49,10 +49,12 @@ export class PredictController {
   @ZodBody(predictRunSchema)
   async predict(@Req() req: MantisRequest, @CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Body() body: unknown) {
     const { action } = parseWith(predictActionSchema, body ?? {});
+    annotateAudit(req, { details: { action } });
     assertAccess(principal, team, action);
     if (action === 'run') return this.run(req, principal, team, body);
 
     const q = parseWith(predictRunIdSchema, body);
+    annotateAudit(req, { targetId: q.run_id });
     switch (q.action) {
       case 'status':
         return this.runs.get(team, q.run_id);
@@ -76,6 +78,7 @@ export class PredictController {
       { source: 'predict', plan: workflow?.plan ?? plan!, workflow, options },
       idempotencyOf(req),
     );
+    annotateAudit(req, { targetId: created.run_id });
     if (detached || this.config.syncWaitSeconds <= 0) {
       setResponseStatus(req, 202);
       return created;

@@ -61,6 +61,12 @@ export interface ListFilter {
   cursor?: { createdAt: Date; id: string };
 }
 
+/**
+ * Under a burst, waiters on a team's lock hold pooled connections; Prisma's
+ * default 2 s wait for a connection would turn a queue into errors.
+ */
+const TX_WAIT = { maxWait: 15_000, timeout: 15_000 };
+
 const json = (v: unknown) => (v === null || v === undefined ? Prisma.JsonNull : (v as Prisma.InputJsonValue));
 
 /** Runs and their events. Every method takes the team id first; nothing crosses teams. */
@@ -120,7 +126,7 @@ export class RunsRepository {
         INSERT INTO run_events (run_id, team_id, seq, type, data)
         SELECT id, team_id, 1, 'run.queued', ${JSON.stringify({ source: run.source })}::jsonb FROM runs WHERE id = ${run.id}`,
       ...alsoInTx,
-    ]);
+    ], TX_WAIT);
     return (inserted as unknown[]).length === 1;
   }
 
@@ -205,7 +211,7 @@ export class RunsRepository {
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.$transaction(fn, TX_WAIT);
   }
 
   async requestCancel(tx: Tx, teamId: string, runId: string): Promise<RunRow> {

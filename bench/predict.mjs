@@ -1,0 +1,187 @@
+// POST /v1/predict (detached, with an Idempotency-Key: idempotency record,
+// concurrency check under the team's advisory lock, run insert, first event,
+// audit event) and GET /v1/runs/{id} through the whole Mantis pipeline,
+// against bare Fastify routes in the same process doing the same SQL with
+// `pg` directly (no auth, no guards, no validation). autocannon -c 50 -d 10,
+// median of 3 rounds.
+//
+//   npm run build && node bench/predict.mjs
+//
+// Needs a PostgreSQL server: BENCH_DATABASE_URL (default
+// postgresql://postgres@127.0.0.1:5432/postgres); a scratch database is
+// created and dropped. MANTIS_DIST points at another build (default ./dist).
+import 'reflect-metadata';
+import { createHash, randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const dist = resolve(process.env.MANTIS_DIST ?? 'dist');
+const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
+const { createHttpApp } = await load('app.factory.js');
+const { loadConfig } = await load('config/app-config.js');
+const { createLogger } = await load('platform/http/logger.js');
+const { migrate } = await load('platform/database/migrator.js');
+const { generateApiKey } = await load('platform/auth/api-key-format.js');
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PLAN = { steps: [{ navigate: 'https://example.com/' }, { extract: { name: 'title', selector: 'h1' } }] };
+
+const server = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+const dbName = `mantis_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: server.toString() });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${dbName}"`);
+const dbUrl = new URL(server);
+dbUrl.pathname = `/${dbName}`;
+const databaseUrl = dbUrl.toString();
+
+/** The bare baseline: the SQL of a detached submit and of a run read, nothing else. */
+function bareApp(pool, teamId) {
+  const app = Fastify({ logger: false });
+  app.post('/v1/predict', async (req, reply) => {
+    const key = req.headers['idempotency-key'];
+    const hash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
+    await pool.query('SELECT max_concurrent_runs, max_cost_per_run, allowed_domains, monthly_budget_usd FROM teams WHERE id = $1', [teamId]);
+    const idem = await pool.query(
+      `INSERT INTO idempotency_records (team_id, key, request_hash, state, locked_until, expires_at)
+       VALUES ($1, $2, $3, 'in_flight', now() + interval '60 seconds', now() + interval '24 hours') ON CONFLICT DO NOTHING RETURNING id`,
+      [teamId, key, hash],
+    );
+    const id = `run_${randomBytes(16).toString('hex')}`;
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [teamId]);
+      const active = (await c.query(`SELECT count(*)::int AS n FROM runs WHERE team_id = $1 AND status IN ('queued', 'running')`, [teamId])).rows[0].n;
+      if (active >= 1_000_000) throw new Error('cap');
+      await c.query(
+        `INSERT INTO runs (id, team_id, plan, max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, updated_at)
+         VALUES ($1, $2, $3, 25, 60, 100, 50, 25, now())`,
+        [id, teamId, JSON.stringify(req.body.plan)],
+      );
+      await c.query(`INSERT INTO run_events (run_id, team_id, seq, type, data) VALUES ($1, $2, 1, 'run.queued', '{}')`, [id, teamId]);
+      await c.query(`UPDATE idempotency_records SET state = 'completed', response_status = 202, response_body = $2 WHERE id = $1`, [idem.rows[0].id, JSON.stringify({ run_id: id })]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK');
+      throw e;
+    } finally {
+      c.release();
+    }
+    const prev = await pool.query('SELECT hash FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 1', [teamId]);
+    const h = createHash('sha256').update(`${prev.rows[0]?.hash ?? ''}${id}${randomBytes(8).toString('hex')}`).digest('hex');
+    await pool.query(
+      `INSERT INTO audit_events (team_id, actor_type, action, target_type, target_id, outcome, status, details, prev_hash, hash)
+       VALUES ($1, 'api_key', 'run.create', 'run', $2, 'success', 202, '{}', $3, $4)`,
+      [teamId, id, prev.rows[0]?.hash ?? '', h],
+    );
+    reply.code(202);
+    return { run_id: id, status: 'queued' };
+  });
+  app.get('/v1/runs/:id', async (req) => {
+    const { rows } = await pool.query('SELECT * FROM runs WHERE id = $1 AND team_id = $2', [req.params.id, teamId]);
+    return rows[0];
+  });
+  return app;
+}
+
+let mantis;
+let bare;
+let pool;
+let cleaner;
+try {
+  await migrate(databaseUrl);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  db.on('error', () => undefined); // the scratch database is dropped under it at the end
+  await db.connect();
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000000) RETURNING id`)).rows[0];
+  const bareTeam = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bare', 'bare', 0, 1000000) RETURNING id`)).rows[0];
+  const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0];
+  await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user.id, team.id]);
+  const key = generateApiKey();
+  await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
+
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
+  mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
+  await mantis.listen(0, '127.0.0.1');
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  pool.on('error', () => undefined);
+  bare = bareApp(pool, bareTeam.id);
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  // Nobody executes the runs: finish them as they pile up, so both sides count a small active set.
+  let cleaning = false;
+  cleaner = setInterval(() => {
+    if (cleaning) return;
+    cleaning = true;
+    db.query(`UPDATE runs SET status = 'succeeded', finished_at = now(), reserved_usd = 0 WHERE status = 'queued' AND created_at < now() - interval '200 milliseconds'`)
+      .catch(() => undefined)
+      .finally(() => (cleaning = false));
+  }, 250);
+
+  const mantisUrl = `http://127.0.0.1:${mantis.getHttpServer().address().port}`;
+  const bareUrl = `http://127.0.0.1:${bare.server.address().port}`;
+  const auth = { 'x-mantis-token': key.raw, 'content-type': 'application/json' };
+  const body = JSON.stringify({ plan: PLAN, detached: true });
+  const first = await fetch(`${mantisUrl}/v1/predict`, { method: 'POST', headers: { ...auth, 'idempotency-key': 'warm' }, body });
+  if (first.status !== 202) throw new Error(`POST /v1/predict answered ${first.status}: ${await first.text()}`);
+  const runId = (await first.json()).run_id;
+  const bareFirst = await fetch(`${bareUrl}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'warm' }, body });
+  const bareRunId = (await bareFirst.json()).run_id;
+
+  const withKey = (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomBytes(12).toString('hex') } });
+  const targets = {
+    submit_bare: { url: `${bareUrl}/v1/predict`, method: 'POST', headers: { 'content-type': 'application/json' }, body, setupRequest: withKey },
+    submit_mantis: { url: `${mantisUrl}/v1/predict`, method: 'POST', headers: auth, body, setupRequest: withKey },
+    read_bare: { url: `${bareUrl}/v1/runs/${bareRunId}` },
+    read_mantis: { url: `${mantisUrl}/v1/runs/${runId}`, headers: { 'x-mantis-token': key.raw } },
+  };
+  const run = (t, duration) =>
+    autocannon({ url: t.url, connections: CONNECTIONS, duration, requests: [{ method: t.method ?? 'GET', headers: t.headers, body: t.body, ...(t.setupRequest && { setupRequest: t.setupRequest }) }] });
+  for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools)
+
+  const results = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const r = await run(t, DURATION);
+      if (r.non2xx > 0 || r.errors > 0) console.error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests.total}`);
+      results[name].push({ rps: r.requests.average, p99: r.latency.p99 });
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, rs]) => [name, { rps: Math.round(median(rs.map((r) => r.rps))), p99_ms: median(rs.map((r) => r.p99)), rounds: rs.map((r) => Math.round(r.rps)) }]),
+  );
+  const ratio = (a, b) => Number((summary[a].rps / summary[b].rps).toFixed(3));
+  console.log(
+    JSON.stringify(
+      {
+        connections: CONNECTIONS,
+        duration_s: DURATION,
+        ...summary,
+        ratios: [
+          { name: 'predict submit vs bare', ratio: ratio('submit_mantis', 'submit_bare'), goal: 0.4 },
+          { name: 'run read vs bare', ratio: ratio('read_mantis', 'read_bare'), goal: 0.6 },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  clearInterval(cleaner);
+  await db.end();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  clearInterval(cleaner);
+  await mantis?.close();
+  await bare?.close();
+  await pool?.end();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+}
