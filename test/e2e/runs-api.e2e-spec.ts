@@ -198,6 +198,18 @@ describe('runs API', () => {
     expect(cancel.json().status).toBe('cancelled');
   });
 
+  it('records audit events naming the run, and never writes a key to the logs', async () => {
+    const run = (await predict(operator.key, { plan: PLAN, detached: true })).json();
+    await predict(operator.key, { action: 'cancel', run_id: run.run_id });
+    const events = await t.prisma.auditEvent.findMany({ where: { teamId: team.id, targetId: run.run_id }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => [e.action, e.outcome, (e.details as { action?: string }).action])).toEqual([
+      ['run.predict', 'success', 'run'],
+      ['run.predict', 'success', 'cancel'],
+    ]);
+    expect(t.logs.text()).not.toContain(operator.key);
+    expect(t.logs.text()).not.toContain(operator.key.slice(3));
+  });
+
   it('counts every predict call by action and status code', async () => {
     await predict(operator.key, { plan: PLAN, detached: true });
     await predict(operator.key, { action: 'result', run_id: 'run_nope' });

@@ -100,7 +100,7 @@ export class RunsRepository {
    * runs after it in a fresh READ COMMITTED snapshot, so its count of active
    * runs and the month's reservations include every admission before it.
    * `alsoInTx` statements (the idempotency record) commit with the run.
-   * Returns null when refused; `refusal` then says why.
+   * Returns false when refused; `refusal` then says why.
    */
   async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Prisma.PrismaPromise<unknown>[] = []): Promise<boolean> {
     const budget = rules.monthlyBudgetUsd;
@@ -215,9 +215,8 @@ export class RunsRepository {
   }
 
   async requestCancel(tx: Tx, teamId: string, runId: string): Promise<RunRow> {
-    const row = await tx.run.update({ where: { id: runId, teamId }, data: { cancelRequested: true } });
-    await tx.$executeRaw`SELECT pg_notify('mantis_run_cancel', ${runId})`;
-    return row;
+    // The worker holding the run polls for this flag every 250 ms and aborts the run's signal.
+    return tx.run.update({ where: { id: runId, teamId }, data: { cancelRequested: true } });
   }
 
   /**
