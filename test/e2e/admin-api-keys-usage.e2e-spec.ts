@@ -77,6 +77,21 @@ describe('API keys over REST, and usage', () => {
     expect((await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'ci', role: 'viewer' })).statusCode).toBe(409);
   });
 
+  it('team paths: the team’s service-account keys, and a user’s keys only within a team it belongs to', async () => {
+    const team = await createTeam(t.prisma);
+    const other = await createTeam(t.prisma);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    await t.prisma.membership.create({ data: { userId: owner.id, teamId: other.id, role: 'team_owner' } });
+    const sa = (await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'robot', role: 'viewer' })).json();
+    const made = await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/users/${sa.email}/api-keys`, { name: 'nightly' });
+    expect(made.statusCode).toBe(201);
+    const listed = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/api-keys`);
+    expect(listed.json().data).toEqual([expect.objectContaining({ name: 'nightly', prefix: made.json().prefix, user: sa.email, service_account: 'robot' })]);
+    expect(listed.body).not.toContain(made.json().key);
+    // The owner also owns `other`, but the service account is not in it.
+    expect((await call(owner.key, 'GET', `/api/v1/teams/${other.slug}/users/${sa.email}/api-keys`)).statusCode).toBe(404);
+  });
+
   it('rotation: the old key works through the overlap, and stops at once with overlap 0s', async () => {
     const team = await createTeam(t.prisma);
     const me = await createUser(t.prisma, { team, role: 'operator' });

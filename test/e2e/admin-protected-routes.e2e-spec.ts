@@ -94,6 +94,9 @@ describe('admin routes are protected', () => {
   describeProtectedRoute(app, { method: 'DELETE', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k`, role: 'team_owner', setup: sa, allowedStatus: 200 });
   describeProtectedRoute(app, { method: 'POST', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k/rotate`, role: 'team_owner', setup: sa, payload: () => ({ overlap: '1h' }), allowedStatus: 201 });
 
+  describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
+  describeProtectedRoute(app, { method: 'GET', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/users/${fixture.email}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
+
   // Secrets
   const secret = async (t: TestApp, team: TeamFixture) => {
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });

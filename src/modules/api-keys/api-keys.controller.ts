@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../../platform/auth/auth.decorators.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
+import { ApiError } from '../../platform/http/api-error.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { UserKeysService } from '../users/user-keys.service.js';
@@ -14,13 +15,23 @@ import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, createdApiKeySc
 const emailParam = new ZodPipe(emailSchema, 'path');
 const nameParam = new ZodPipe(keyNameSchema, 'path');
 
+/**
+ * Under /api/v1/teams/{team}/users/{email}/api-keys the team guard has checked
+ * the caller's membership; the user must also be a member of that team.
+ */
+function assertInPathTeam(req: MantisRequest, user: UserRow): void {
+  const slug = (req.params as Record<string, string | undefined>).team;
+  if (slug !== undefined && !user.memberships.some((m) => m.teamSlug === slug)) throw ApiError.notFound('user');
+}
+
 /** Key events go to the chain of the owner's team when it has exactly one, else the global chain. */
 function ownerTeam(user: UserRow) {
   return user.memberships.length === 1 ? { id: user.memberships[0].teamId, slug: user.memberships[0].teamSlug } : null;
 }
 
 @ApiTags('api keys')
-@Controller('api/v1/users/:email/api-keys')
+/** Also under /api/v1/teams/{team}/users/{email}/api-keys (the team guard checks membership first). */
+@Controller(['api/v1/users/:email/api-keys', 'api/v1/teams/:team/users/:email/api-keys'])
 export class ApiKeysController {
   constructor(@Inject(UserKeysService) private readonly keys: UserKeysService) {}
 
@@ -36,6 +47,7 @@ export class ApiKeysController {
   @ZodResponse(201, createdApiKeySchema)
   async create(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Body() body: unknown, @Req() req: MantisRequest) {
     const user = await this.keys.owner(p, email);
+    assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
     const created = await this.keys.create(p, user, body);
     annotateAudit(req, { targetId: created.name, details: { prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at } });
@@ -45,8 +57,10 @@ export class ApiKeysController {
   @Get()
   @ApiOperation({ summary: 'The user’s keys: name, prefix, timestamps, scopes, source; never the key or its hash' })
   @ZodResponse(200, apiKeyListSchema)
-  async list(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string) {
-    return { data: await this.keys.list(await this.keys.owner(p, email)) };
+  async list(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Req() req: MantisRequest) {
+    const user = await this.keys.owner(p, email);
+    assertInPathTeam(req, user);
+    return { data: await this.keys.list(user) };
   }
 
   @Delete(':name')
@@ -55,6 +69,7 @@ export class ApiKeysController {
   @ZodResponse(200, apiKeyViewSchema)
   async revoke(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Req() req: MantisRequest) {
     const user = await this.keys.owner(p, email);
+    assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
     const revoked = await this.keys.revoke(user, name);
     annotateAudit(req, { details: { prefix: revoked.prefix } });
@@ -68,6 +83,7 @@ export class ApiKeysController {
   @ZodResponse(201, createdApiKeySchema)
   async rotate(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
     const user = await this.keys.owner(p, email);
+    assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
     const created = await this.keys.rotate(user, name, body);
     annotateAudit(req, { details: { prefix: created.prefix } });

@@ -3,6 +3,7 @@ import { ApiKeysController } from '../api-keys/api-keys.controller.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { MembersController } from './members.controller.js';
 import { ServiceAccountsController } from './service-accounts.controller.js';
+import { TeamKeysController } from './team-keys.controller.js';
 import { TeamMembersService } from './team-members.service.js';
 import { UserKeysService } from './user-keys.service.js';
 import { UsersController } from './users.controller.js';
@@ -12,7 +13,7 @@ import { UsersService } from './users.service.js';
 /** Users, memberships and roles, service accounts, and the API-key routes over them. */
 @Module({
   imports: [ApiKeysModule],
-  controllers: [UsersController, MembersController, ServiceAccountsController, ApiKeysController],
+  controllers: [UsersController, MembersController, ServiceAccountsController, ApiKeysController, TeamKeysController],
   providers: [UsersRepository, UsersService, TeamMembersService, UserKeysService],
 })
 export class UsersModule {}
