@@ -29,7 +29,12 @@ export class AuditController {
 
   @Get('api/v1/teams/:team/audit-events')
   @RequireRole('auditor')
-  @ApiOperation({ summary: "The team's audit events, newest first (auditor, team_owner, admin)", description: '`actor` matches a user email, a user id, or an `mk_` key prefix. `since` is inclusive, `until` exclusive. Pages are keyset-paginated: pass `next_cursor` back as `cursor`.' })
+  @ApiOperation({ summary: "The team's audit events, newest first (auditor, team_owner, admin)", description:
+      'Every state-changing request (POST, PUT, PATCH, DELETE) is one event: `success`, `denied` (refused by authentication, role, scope, team membership or rate limit; a refused credential is `auth.denied` in the global chain) or `error`. Reads are not recorded. ' +
+      'Events of actions outside any team (creating or deleting a team, granting admin) are in the global chain: `GET /api/v1/audit-events?team=global` (admin). ' +
+      '`actor` matches a user email, a user id, or an `mk_` key prefix. `since` is inclusive, `until` exclusive. Pages are keyset-paginated: pass `next_cursor` back as `cursor`. ' +
+      '`hash` = sha256(`prev_hash` ‖ the canonical JSON of the event), per team; `…/verify` names the first link that does not hold.',
+  })
   @ZodQuery(auditQuerySchema)
   @ZodResponse(200, auditPageSchema)
   async list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(auditQuerySchema, 'query')) q: AuditQuery) {
