@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
+import { PrismaService } from '../../src/platform/database/prisma.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTeam, createUser, type UserFixture } from '../support/factories.js';
 
@@ -126,6 +127,22 @@ describe('audit log', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(100);
     expect(await audit.verify(team.id)).toMatchObject({ ok: true, checked: 100 });
+  });
+
+  it('an event recorded inside a transaction commits or rolls back with the change', async () => {
+    const team = await createTeam(t.prisma);
+    const audit = t.app.get(AuditService);
+    const prisma = t.app.get(PrismaService);
+    const event = { team: { id: team.id, slug: team.slug }, actor: { type: 'system' as const }, action: 'test.tx', outcome: 'success' as const };
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await audit.record(event, tx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await t.prisma.auditEvent.count({ where: { teamId: team.id } })).toBe(0);
+    await prisma.$transaction((tx) => audit.record(event, tx));
+    expect(await t.prisma.auditEvent.count({ where: { teamId: team.id } })).toBe(1);
   });
 
   describe('reading', () => {
