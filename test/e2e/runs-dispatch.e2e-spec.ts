@@ -91,11 +91,27 @@ describe('dispatch and execution of runs', () => {
     const res = await t.app.inject({ method: 'POST', url: `/v1/runs/${runId}/cancel`, headers: { 'x-mantis-token': op.key } });
     expect(res.statusCode).toBe(202);
     expect(res.json().run_id).toBe(runId);
+    expect(['running', 'cancelled']).toContain(res.json().status);
     await until('cancelled', async () => (await status(runId)) === 'cancelled', 5000);
     expect(exec.received.find((r) => r.run.id === runId)!.signalReason).toBe('cancelled');
     const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(row).toMatchObject({ reservedUsd: 0, error: { code: 'cancelled' } });
     exec.hold(false);
+  });
+
+  it('ends a run past max_time_minutes as timed_out (the clock counts from its first start)', async () => {
+    exec.hold(true);
+    // A retried run: it first started 59.5 s ago and is queued again for its second attempt.
+    const retried = `run_${'c'.repeat(32)}`;
+    await t.prisma.run.create({
+      data: { id: retried, teamId: team.id, plan: PLAN, maxCost: 1, maxTimeMinutes: 1, maxSteps: 10, maxLoopIterations: 5, reservedUsd: 1, attempts: 1, startedAt: new Date(Date.now() - 59_500) },
+    });
+    await exec.started(retried);
+    await until('timed_out', async () => (await status(retried)) === 'timed_out', 8000);
+    exec.hold(false);
+    const row = await t.prisma.run.findUniqueOrThrow({ where: { id: retried } });
+    expect(row).toMatchObject({ attempts: 2, reservedUsd: 0, error: { code: 'timed_out', message: expect.stringContaining('max_time_minutes') } });
+    expect(exec.received.find((r) => r.run.id === retried)!.signalReason).toBe('timed_out');
   });
 
   it('streams events over SSE until the run is terminal', async () => {

@@ -21,6 +21,7 @@ export class TestExecutor extends RunExecutor {
   private script?: Script;
   private holding = false;
   private readonly waiting = new Map<string, (o: RunOutcome) => void>();
+  private readonly early = new Map<string, RunOutcome>();
   private readonly startedListeners: ((id: string) => void)[] = [];
 
   constructor(private readonly defaultCost = 0.5) {
@@ -38,9 +39,12 @@ export class TestExecutor extends RunExecutor {
   }
 
   release(runId: string, outcome?: Partial<RunOutcome>): void {
+    const full = { ...this.success(runId), ...outcome };
     const resolve = this.waiting.get(runId);
-    if (!resolve) throw new Error(`run ${runId} is not held`);
-    resolve({ ...this.success(runId), ...outcome });
+    if (resolve) return resolve(full);
+    // Handed over but not parked yet: it finishes as soon as it is.
+    if (!this.received.some((r) => r.run.id === runId)) throw new Error(`run ${runId} was never handed to this executor`);
+    this.early.set(runId, full);
   }
 
   /** Resolves once the run has been handed to this executor. */
@@ -64,15 +68,23 @@ export class TestExecutor extends RunExecutor {
       return this.success(run.id, run.plan.steps.length);
     }
     return new Promise<RunOutcome>((resolve) => {
+      const onAbort = () => {
+        entry.signalReason = ctx.signal.reason;
+        this.waiting.delete(run.id);
+        resolve({ status: 'failed', costUsd: 0.1, stepsCompleted: 0, error: { code: 'aborted', message: String(ctx.signal.reason) } });
+      };
+      // A signal aborted before we listen (e.g. a deadline already past) never fires again.
+      if (ctx.signal.aborted) return onAbort();
+      const released = this.early.get(run.id);
+      if (released) {
+        this.early.delete(run.id);
+        return resolve(released);
+      }
       this.waiting.set(run.id, (o) => {
         this.waiting.delete(run.id);
         resolve(o);
       });
-      ctx.signal.addEventListener('abort', () => {
-        entry.signalReason = ctx.signal.reason;
-        this.waiting.delete(run.id);
-        resolve({ status: 'failed', costUsd: 0.1, stepsCompleted: 0, error: { code: 'aborted', message: String(ctx.signal.reason) } });
-      });
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

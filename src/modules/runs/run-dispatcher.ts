@@ -154,8 +154,9 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
   private async execute(entry: Active): Promise<void> {
     const { run, teamSlug } = entry.claimed;
     const signal = entry.controller.signal;
-    const deadline = new Date(Date.now() + run.maxTimeMinutes * 60_000);
-    const timer = setTimeout(() => entry.controller.abort('timed_out' satisfies AbortReason), deadline.getTime() - Date.now());
+    // The limit is wall-clock time since the run first started: a retried run does not start its clock again.
+    const deadline = new Date((run.startedAt ?? new Date()).getTime() + run.maxTimeMinutes * 60_000);
+    const timer = setTimeout(() => entry.controller.abort('timed_out' satisfies AbortReason), Math.max(0, deadline.getTime() - Date.now()));
     timer.unref();
     let emitting = Promise.resolve();
     const ctx = {

@@ -85,7 +85,10 @@ export class RunsController {
   @RequireRole('operator')
   @Audit('run.cancel', 'run', 'run_id')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a run', description: 'A queued run is cancelled at once; a running one within a second. 409 if already terminal.' })
+  @ApiOperation({ summary: 'Cancel a run', description:
+      'A queued run is cancelled at once; a running one is stopped by its worker within a second, and the answer waits up to 2 s ' +
+      'to show it `cancelled` (else it still shows `running`, with the cancellation under way). 409 if already terminal.',
+  })
   @ZodResponse(202, runObjectSchema)
   cancel(@CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Param('run_id') runId: string) {
     return this.runs.cancel(principal, team, runId);

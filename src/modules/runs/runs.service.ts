@@ -25,6 +25,8 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+const CANCEL_WAIT_SECONDS = 2;
+
 /** 128 bits of randomness: ids are not guessable. */
 export function newRunId(): string {
   return `run_${randomBytes(16).toString('hex')}`;
@@ -146,8 +148,12 @@ export class RunsService {
       await this.repo.appendEvent(team.id, runId, { type: 'run.cancel_requested', data: {} }, tx);
       return { row: await this.repo.requestCancel(tx, team.id, runId), finished: false };
     });
-    if (outcome.finished) this.recordTerminal(team.slug, outcome.row);
-    return toRunObject(outcome.row, team.slug);
+    if (outcome.finished) {
+      this.recordTerminal(team.slug, outcome.row);
+      return toRunObject(outcome.row, team.slug);
+    }
+    // A running run stops within a second: answer with its final state when it comes that soon.
+    return toRunObject(await this.waitForTerminal(team, runId, CANCEL_WAIT_SECONDS), team.slug);
   }
 
   /** Waits (polling) until the run is terminal or `seconds` pass; returns the latest row. */
