@@ -1,3 +1,4 @@
+import { rename, rm } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright';
@@ -251,11 +252,12 @@ export class BrowserRunExecutor extends RunExecutor {
       });
     }
     const video = x.page.video();
+    // Closing the context finishes writing the video file; it is then moved into place.
     await x.context.close().catch(() => undefined);
     if (video) {
       await keep('video', async () => {
-        await video.saveAs(x.artifacts.path('video.webm'));
-        await video.delete().catch(() => undefined);
+        await rename(await video.path(), x.artifacts.path('video.webm'));
+        await rm(x.artifacts.path('video-parts'), { recursive: true, force: true });
         await x.artifacts.add('video', 'video.webm', 'video.webm', 'video/webm');
       });
     }

@@ -75,8 +75,14 @@ export class RunSession {
     this.record('secret.used', { name });
   }
 
-  async progress(p: { stepsCompleted?: number; costUsd?: number }): Promise<void> {
-    await this.ctx.progress(p).catch((e: Error) => this.logger.warn({ runId: this.run.id, err: e.message }, 'run progress not written'));
+  /** Queued behind the events so a step never waits for the database; `flush` awaits it. */
+  progress(p: { stepsCompleted?: number; costUsd?: number }): Promise<void> {
+    this.chain = this.chain.then(() =>
+      this.ctx.progress(p).catch((e: Error) => {
+        this.logger.warn({ runId: this.run.id, err: e.message }, 'run progress not written');
+      }),
+    );
+    return Promise.resolve();
   }
 
   /** Waits for every queued event to be written. */
