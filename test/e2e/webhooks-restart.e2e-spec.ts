@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { WebhookOutbox } from '../../src/modules/webhooks/webhook-outbox.js';
 import type { Tx } from '../../src/platform/database/prisma.service.js';
@@ -29,7 +29,10 @@ function startWorker(env: Record<string, string>): Promise<Worker> {
     const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start:\n${out}`));
+    }, 90_000);
     const onData = (d: Buffer) => {
       out += d;
       if (out.includes('"msg":"mantis worker started"')) {
@@ -62,10 +65,16 @@ describe('webhook deliveries survive a killed worker process', () => {
       MANTIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'mantis-wh-restart-')),
       MANTIS_WEBHOOK_ALLOW_PRIVATE: 'true',
       MANTIS_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1,1,1,1,1,1',
-      MANTIS_WEBHOOK_TIMEOUT_MS: '1000',
+      // Generous, so a loaded machine does not turn a slow 200 into a timeout and a (legitimate) resend.
+      MANTIS_WEBHOOK_TIMEOUT_MS: '10000',
       MANTIS_WORKER_POLL_MS: '50',
       MANTIS_LOG_LEVEL: 'info',
     };
+  });
+  // A failed test must not leave its workers running into the next one.
+  afterEach(async () => {
+    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(alive.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGKILL')))));
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
