@@ -61,6 +61,18 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'With `MANTIS_TENANT_KEYS_PATH` set, `MANTIS_API_TOKEN` is not a credential. OIDC JWTs must be signed with RS*, PS* or',
         'ES* (30 s clock skew); an identity provider that cannot be reached gives 503 `service_unavailable`. A key bound to a',
         'team (tenant tokens, service-account keys) acts only in that team and never with admin rights.',
+        '',
+        'Rate limits: each request made in a team\'s name (its path or `X-Mantis-Team` team, else the caller\'s only team) takes one',
+        'token from the team\'s bucket of `rate_limit_per_minute`, refilled continuously (0 disables). `X-RateLimit-Limit` is the',
+        'bucket size, `X-RateLimit-Remaining` the whole tokens left, `X-RateLimit-Reset` the seconds until the bucket is full again;',
+        'the IETF fields say the same (`RateLimit-Policy: "team";q=<limit>;w=60`, `RateLimit: "team";r=<remaining>;t=<seconds>`).',
+        'A 429 `rate_limited` carries `Retry-After`: whole seconds (at least 1) until the next token.',
+        '',
+        'Runs: ids are `run_` + 32 random hex digits; another team\'s run is 404 on every route. Limits are clamped to',
+        'min(request, team cap, server cap) and shown after clamping. `max_time_minutes` is wall-clock time from the run\'s first',
+        'start: a run retried after its worker was lost keeps its original deadline. A lost worker\'s run is retried once, then',
+        'fails with `worker_lost`. A cancelled run has `error.code` `cancelled`, a timed-out one `timed_out`. With an empty',
+        '`allowed_domains` any http(s) URL without userinfo is accepted; other schemes are always refused.',
       ].join('\n'),
     )
     .setVersion('1')
