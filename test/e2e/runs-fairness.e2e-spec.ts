@@ -60,7 +60,7 @@ describe('fair dispatch between teams', () => {
     // Equal weights alternate: the small team's 5th start comes by the 10th, plus one per worker slot of slack.
     expect(positions).toHaveLength(5);
     expect(positions[4]).toBeLessThanOrEqual(10 + 2);
-  }, 120_000);
+  }, 240_000);
 
   it('gives a team of weight 3 about three starts for each of a weight-1 team', async () => {
     const light = await createTeam(t.prisma, { maxConcurrentRuns: 500, weight: 1 });
@@ -73,5 +73,5 @@ describe('fair dispatch between teams', () => {
     const heavyShare = first20.filter((id) => id === heavy.id).length;
     expect(heavyShare).toBeGreaterThanOrEqual(13);
     expect(heavyShare).toBeLessThanOrEqual(17);
-  }, 120_000);
+  }, 240_000);
 });

@@ -83,7 +83,7 @@ describe('leases: a killed worker loses its runs to the others', () => {
     } finally {
       await reaper.stop();
     }
-  }, 90_000);
+  }, 240_000);
 
   it('a live worker keeps its lease past the lease time by renewing it', async () => {
     const runId = await submit();
