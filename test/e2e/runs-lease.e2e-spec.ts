@@ -28,7 +28,7 @@ function startWorker(databaseUrl: string): { child: ChildProcess; claimed: Promi
   return { child, claimed };
 }
 
-async function untilStatus(t: TestApp, runId: string, statuses: string[], ms = 20_000) {
+async function untilStatus(t: TestApp, runId: string, statuses: string[], ms = 60_000) {
   const end = Date.now() + ms;
   for (;;) {
     const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
