@@ -133,7 +133,7 @@ describe('mk_ API keys', () => {
     const view = await keys.revoke(user.id, 'revoke-me');
     expect(view.revoked_at).not.toBeNull();
     expect((await me(k.key, t)).statusCode).toBe(401);
-    await expect.poll(async () => (await me(k.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+    await expect.poll(async () => (await me(k.key, replica)).statusCode, { timeout: 5_000, interval: 20 }).toBe(401);
     expect(replica.app.get(ApiKeyCache).get(hashToken(k.key))).toBeUndefined();
     expect((await rejection(keys.revoke(user.id, 'revoke-me'))).code).toBe('not_found');
     expect((await rejection(keys.revoke(user.id, 'no-such-key'))).code).toBe('not_found');
@@ -166,7 +166,7 @@ describe('mk_ API keys', () => {
     const next = await keys.rotate(user.id, 'now', { overlap: '0s' });
     rawKeys.push(next.key);
     expect((await me(old.key)).statusCode).toBe(401);
-    await expect.poll(async () => (await me(old.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+    await expect.poll(async () => (await me(old.key, replica)).statusCode, { timeout: 5_000, interval: 20 }).toBe(401);
     expect((await me(next.key, replica)).statusCode).toBe(200);
   });
 
@@ -176,7 +176,7 @@ describe('mk_ API keys', () => {
     expect((await me(a.key, replica)).statusCode).toBe(200);
     expect(await keys.revokeAllForUser(user.id)).toBe(2);
     expect((await me(user.key)).statusCode).toBe(401);
-    await expect.poll(async () => (await me(a.key, replica)).statusCode, { timeout: 2_000, interval: 20 }).toBe(401);
+    await expect.poll(async () => (await me(a.key, replica)).statusCode, { timeout: 5_000, interval: 20 }).toBe(401);
   });
 
   it('a role change reaches a cached key on every replica', async () => {
@@ -185,7 +185,7 @@ describe('mk_ API keys', () => {
     rawKeys.push(u.key);
     expect((await me(u.key, replica)).json().teams).toEqual([{ team: team.slug, role: 'viewer' }]);
     await t.prisma.membership.update({ where: { userId_teamId: { userId: u.id, teamId: team.id } }, data: { role: 'team_owner' } });
-    await expect.poll(async () => (await me(u.key, replica)).json().teams, { timeout: 2_000, interval: 20 }).toEqual([{ team: team.slug, role: 'team_owner' }]);
+    await expect.poll(async () => (await me(u.key, replica)).json().teams, { timeout: 5_000, interval: 20 }).toEqual([{ team: team.slug, role: 'team_owner' }]);
   });
 
   it('records last_used_at in batches', async () => {
@@ -236,7 +236,7 @@ describe('key cache when the change listener loses its connection', () => {
     expect(cache.get(hashToken(u.key))).toBeDefined();
 
     await t.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
-    await expect.poll(() => cache.isLive, { timeout: 2_000, interval: 10 }).toBe(false);
+    await expect.poll(() => cache.isLive, { timeout: 5_000, interval: 10 }).toBe(false);
     expect(cache.get(hashToken(u.key))).toBeUndefined();
     await t.prisma.apiKey.update({ where: { id: u.keyId }, data: { revokedAt: new Date() } });
     expect((await me()).statusCode).toBe(401);
