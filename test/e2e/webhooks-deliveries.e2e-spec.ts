@@ -21,8 +21,13 @@ describe('webhook delivery log and manual retry', () => {
     await rx?.close();
   });
 
-  async function enqueue(app: TestApp, team: TeamFixture, path: string, runId = `run_${Math.random().toString(36).slice(2)}`): Promise<string> {
-    await app.app.get(PrismaService).$transaction((tx) => app.app.get(RunCompletionNotifier).enqueue(tx, team.id, { run_id: runId }, rx.url(path)));
+  /** `settledAs` writes the row as already failed in the same transaction, so the running sender never picks it up. */
+  async function enqueue(app: TestApp, team: TeamFixture, path: string, settledAs?: 'failed'): Promise<string> {
+    const runId = `run_${Math.random().toString(36).slice(2)}`;
+    await app.app.get(PrismaService).$transaction(async (tx) => {
+      await app.app.get(RunCompletionNotifier).enqueue(tx, team.id, { run_id: runId }, rx.url(path));
+      if (settledAs) await tx.webhookDelivery.updateMany({ where: { runId }, data: { status: settledAs, attempts: 1, lastStatusCode: 500 } });
+    });
     return (await app.prisma.webhookDelivery.findFirstOrThrow({ where: { teamId: team.id, runId } })).id;
   }
 
@@ -44,9 +49,7 @@ describe('webhook delivery log and manual retry', () => {
     url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/webhook-deliveries/${fixture.id}/retry`,
     role: 'team_owner',
     setup: async (app, team) => {
-      const id = await enqueue(app, team, '/protected');
-      await app.prisma.webhookDelivery.update({ where: { id }, data: { status: 'failed', nextAttemptAt: new Date(Date.now() + 3600_000) } });
-      return { id };
+      return { id: await enqueue(app, team, '/protected', 'failed') };
     },
     allowedStatus: 202,
   });
@@ -102,7 +105,7 @@ describe('webhook delivery log and manual retry', () => {
 
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/teams/${team.slug}/webhook-deliveries/${id}/retry`, headers: { 'x-mantis-token': owner.key } });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ id, status: 'pending', attempts: 0 });
+    expect(res.json()).toMatchObject({ id, status: 'pending', attempts: 0, last_status_code: 503, next_attempt_at: expect.stringMatching(/^\d{4}-.*Z$/), created_at: expect.stringMatching(/Z$/) });
     expect(await settled(id)).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
     expect(rx.to('/manual').map((r) => [r.status, r.headers['webhook-id']])).toEqual([
       [503, id],

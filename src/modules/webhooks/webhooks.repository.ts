@@ -115,12 +115,15 @@ export class WebhooksRepository {
    * attempt holds its lease (null), so a retry never races a send in flight.
    */
   async requeue(teamId: string, id: string): Promise<DeliveryRow | null> {
-    const now = new Date();
-    const res = await this.prisma.webhookDelivery.updateMany({
-      where: { teamId, id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lte: now } }] },
-      data: { status: 'pending', attempts: 0, nextAttemptAt: now, leaseExpiresAt: null },
-    });
-    return res.count === 1 ? this.find(teamId, id) : null;
+    // RETURNING: the row as this update left it, whatever a sender does with it a moment later.
+    const rows = await this.prisma.$queryRaw<DeliveryRow[]>`
+      UPDATE webhook_deliveries
+      SET status = 'pending', attempts = 0, next_attempt_at = now(), lease_expires_at = NULL, updated_at = now()
+      WHERE team_id = ${teamId}::uuid AND id = ${id} AND (lease_expires_at IS NULL OR lease_expires_at <= now())
+      RETURNING id, run_id AS "runId", url, event_type AS "eventType", status, attempts, next_attempt_at AS "nextAttemptAt",
+        last_attempt_at AS "lastAttemptAt", last_status_code AS "lastStatusCode", last_error AS "lastError",
+        lease_expires_at AS "leaseExpiresAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+    return rows[0] ?? null;
   }
 }
 
