@@ -92,13 +92,13 @@ async function mantis(recordVideo) {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     MANTIS_DATA_DIR: dataDir,
-    MANTIS_LOG_LEVEL: 'warn',
+    MANTIS_LOG_LEVEL: 'error',
     MANTIS_WORKER_CONCURRENCY: String(WORKERS),
     MANTIS_WORKER_POLL_MS: '20',
     MANTIS_RECORD_VIDEO: String(recordVideo),
     MANTIS_CHROMIUM_PATH: CHROMIUM,
   });
-  const app = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api', 'worker'] });
+  const app = await createHttpApp({ config, logger: createLogger('error'), databaseUrl, roles: ['api', 'worker'] });
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000) RETURNING id`)).rows[0].id;
@@ -152,3 +152,11 @@ console.log(`| plain Playwright script | ${fmt(base.runsPerMin)} | 1.00 | ${fmt(
 for (const [name, r] of [['Mantis, trace, no video', noVideo], ['Mantis, trace + webm video (default)', video]]) {
   console.log(`| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${r.statuses.map((s) => `${s.status} ${s.n}`).join(', ')} |`);
 }
+console.log(
+  JSON.stringify({
+    ratios: [
+      { name: 'executor runs/min vs plain Playwright (trace, no video)', ratio: noVideo.runsPerMin / base.runsPerMin, goal: 0.8 },
+      { name: 'executor runs/min vs plain Playwright (trace + video)', ratio: video.runsPerMin / base.runsPerMin, goal: 0.8 },
+    ],
+  }),
+);

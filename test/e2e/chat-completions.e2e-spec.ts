@@ -6,7 +6,8 @@ import { startFakeAnthropic, textReply, type FakeAnthropic } from '../support/fa
 import { describeProtectedRoute } from '../support/protected-route.js';
 import { putSecret } from '../support/team-secrets.js';
 
-describe('chat completions facade (official openai client)', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('chat completions facade (official openai client)', { timeout: 120_000 }, () => {
   let t: TestApp;
   let anthropic: FakeAnthropic;
 

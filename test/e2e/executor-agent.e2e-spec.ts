@@ -10,7 +10,8 @@ import { startTestSite, type TestSite } from '../support/test-site.js';
 // claude-sonnet-4-6 (the default model): $3 input, $15 output per million tokens.
 const cost = (input: number, output: number) => (input * 3 + output * 15) / 1_000_000;
 
-describe('executor: agent step against a fake Anthropic API', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor: agent step against a fake Anthropic API', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
   let anthropic: FakeAnthropic;

@@ -10,7 +10,8 @@ import { startTestSite, type TestSite } from '../support/test-site.js';
  * top level must be blocked, recorded, fail the run with domain_not_allowed,
  * and never reach the site.
  */
-describe('executor: allowed_domains at run time', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor: allowed_domains at run time', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
   const allowed = ['127.0.0.1'];

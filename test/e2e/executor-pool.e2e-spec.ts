@@ -8,7 +8,8 @@ import { executePlan } from '../support/executor-harness.js';
 import { createTeam, createUser } from '../support/factories.js';
 import { startTestSite, type TestSite } from '../support/test-site.js';
 
-describe('executor: browser pool, limits and artifact retention', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor: browser pool, limits and artifact retention', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
 

@@ -7,7 +7,8 @@ import { startTestSite, type TestSite } from '../support/test-site.js';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
-describe('executor end to end: /v1/predict on a worker, results and recording', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor end to end: /v1/predict on a worker, results and recording', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
 

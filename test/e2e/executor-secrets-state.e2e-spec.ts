@@ -12,7 +12,8 @@ import { zipText } from '../support/zip-text.js';
 const PASSWORD = 'pw-7c0ffee-Sekr3t!';
 const FORM_ENCODED = new URLSearchParams({ v: PASSWORD }).toString().slice(2);
 
-describe('executor: secrets and state_key profiles', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor: secrets and state_key profiles', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
 

@@ -6,7 +6,8 @@ import { executePlan } from '../support/executor-harness.js';
 import { createTeam } from '../support/factories.js';
 import { startTestSite, type TestSite } from '../support/test-site.js';
 
-describe('executor: plan steps in real Chromium', () => {
+// Real Chromium on a shared machine: generous per-test time.
+describe('executor: plan steps in real Chromium', { timeout: 120_000 }, () => {
   let t: TestApp;
   let site: TestSite;
 

@@ -18,7 +18,7 @@ import { runStep, type RunState, type StepEnv } from './step-runner.js';
 import { RunTemplating } from './templating.js';
 
 /** Longest a single browser action waits, unless the run has less time left. */
-export const ACTION_TIMEOUT_MS = 15_000;
+export const ACTION_TIMEOUT_MS = 30_000;
 
 interface Execution {
   session: RunSession;
