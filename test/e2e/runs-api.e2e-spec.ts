@@ -203,8 +203,8 @@ describe('runs API', () => {
     await predict(operator.key, { action: 'cancel', run_id: run.run_id });
     const events = await t.prisma.auditEvent.findMany({ where: { teamId: team.id, targetId: run.run_id }, orderBy: { seq: 'asc' } });
     expect(events.map((e) => [e.action, e.outcome, (e.details as { action?: string }).action])).toEqual([
-      ['run.predict', 'success', 'run'],
-      ['run.predict', 'success', 'cancel'],
+      ['run.create', 'success', 'run'],
+      ['run.cancel', 'success', 'cancel'],
     ]);
     expect(t.logs.text()).not.toContain(operator.key);
     expect(t.logs.text()).not.toContain(operator.key.slice(3));

@@ -3,7 +3,7 @@ import type { FailedRequest } from '../../platform/http/request-events.js';
 import { RequestEvents } from '../../platform/http/request-events.js';
 import { STATE_CHANGING } from './audit-request.js';
 import { AuditRoutes } from './audit-routes.js';
-import { isAudited } from './audit.decorator.js';
+import { auditActionOf, isAudited } from './audit.decorator.js';
 import { reachedHandler, requestEvent } from './audit.interceptor.js';
 import { AuditService } from './audit.service.js';
 
@@ -37,7 +37,7 @@ export class AuditFailureListener implements OnModuleInit {
     const event = requestEvent(this.audit, req, spec, outcome, status, { code });
     if (status === 401) {
       event.action = 'auth.denied';
-      event.details = { ...event.details, attempted_action: spec?.action ?? null };
+      event.details = { ...event.details, attempted_action: auditActionOf(spec, req) };
       event.team = null;
     }
     await this.audit.recordSafely(event);

@@ -2,9 +2,12 @@ import { SetMetadata } from '@nestjs/common';
 
 export const AUDIT_KEY = 'mantis:audit';
 
+/** An action name, or one chosen from the request (e.g. /v1/predict's body `action`). */
+export type AuditAction = string | ((req: { body?: unknown }) => string);
+
 export interface AuditSpec {
   /** Dotted action, e.g. `run.create`, `api_key.revoke`, `secret.update`. */
-  action: string;
+  action: AuditAction;
   /** Target type, e.g. `run`, `api_key`, `team`. */
   targetType?: string;
   /** Route parameter holding the target id (e.g. `name`, `run_id`). */
@@ -18,8 +21,14 @@ export interface AuditSpec {
  * that already wrote their event inside their own transaction say so with
  * `markAudited(req)`.
  */
-export const Audit = (action: string, targetType?: string, targetParam?: string) =>
+export const Audit = (action: AuditAction, targetType?: string, targetParam?: string) =>
   SetMetadata(AUDIT_KEY, { action, targetType, targetParam } satisfies AuditSpec);
+
+/** The action name of a spec for this request. */
+export function auditActionOf(spec: AuditSpec | null | undefined, req: { body?: unknown; method: string }): string | null {
+  if (!spec) return null;
+  return typeof spec.action === 'function' ? spec.action(req) : spec.action;
+}
 
 /** What a handler adds to its request's audit event (the interceptor writes it). */
 export interface AuditAnnotation {

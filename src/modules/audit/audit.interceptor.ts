@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { concatMap, type Observable } from 'rxjs';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { STATE_CHANGING } from './audit-request.js';
-import { AUDIT_KEY, auditAnnotation, isAudited, type AuditSpec } from './audit.decorator.js';
+import { AUDIT_KEY, auditActionOf, auditAnnotation, isAudited, type AuditSpec } from './audit.decorator.js';
 import { AuditService } from './audit.service.js';
 
 /** The spec of requests that got past the guards (the failure listener reads it). */
@@ -47,7 +47,7 @@ export function requestEvent(audit: AuditService, req: MantisRequest, spec: Audi
   const note = auditAnnotation(req);
   const params = (req.params ?? {}) as Record<string, string>;
   const route = req.routeOptions?.url;
-  const action = spec?.action ?? `http.${req.method.toLowerCase()}`;
+  const action = auditActionOf(spec, req) ?? `http.${req.method.toLowerCase()}`;
   const targetId = note.targetId ?? (spec?.targetParam ? params[spec.targetParam] : undefined);
   return audit.fromRequest(req, {
     action,

@@ -21,6 +21,14 @@ const isRunAction = (req: MantisRequest) => {
   return action === undefined || action === 'run';
 };
 
+/** Starting a run is `run.create` and cancelling `run.cancel`, as on the REST routes; reads are `run.read`. */
+function predictAuditAction(req: { body?: unknown }): string {
+  const action = (req.body as { action?: unknown } | undefined)?.action ?? 'run';
+  if (action === 'run') return 'run.create';
+  if (action === 'cancel') return 'run.cancel';
+  return 'run.read';
+}
+
 @ApiTags('runs')
 @Controller()
 @TeamScoped()
@@ -34,7 +42,7 @@ export class PredictController {
   @Post('v1/predict')
   @HttpCode(200)
   @Idempotent(isRunAction)
-  @Audit('run.predict', 'run')
+  @Audit(predictAuditAction, 'run')
   @ApiOperation({
     summary: 'Start a run, or read or cancel one',
     description: [
