@@ -28,7 +28,7 @@ describe('webhook delivery (sender loop against a receiver on 127.0.0.1)', () =>
         MANTIS_SECRETS_DIR: secretsDir,
         MANTIS_WEBHOOK_ALLOW_PRIVATE: 'true',
         MANTIS_WEBHOOK_RETRY_SCHEDULE: '0,1,1',
-        MANTIS_WEBHOOK_TIMEOUT_MS: '1000',
+        MANTIS_WEBHOOK_TIMEOUT_MS: '3000',
         MANTIS_WORKER_POLL_MS: '50',
       },
     });
