@@ -113,7 +113,7 @@ describe('executor: plan steps in real Chromium', { timeout: 120_000 }, () => {
   it('stops a run whose signal is aborted (cancel) and one that passes its deadline (timed_out)', async () => {
     const team = await createTeam(t.prisma);
     const plan = { steps: [{ navigate: `${site.url}/` }, { wait_for: { timeout_ms: 20_000 } }, { click: '#next' }] };
-    const cancelled = await executePlan(t, team, plan, { abortAfterMs: 1_500, abortReason: 'cancelled' });
+    const cancelled = await executePlan(t, team, plan, { abortOn: (e) => e.type === 'step.started' && e.data?.index === 1, abortReason: 'cancelled' });
     expect(cancelled.outcome.status).toBe('cancelled');
     expect(cancelled.outcome.stepsCompleted).toBe(1);
     const late = await executePlan(t, team, plan, { deadlineMs: 1_500 });

@@ -14,6 +14,8 @@ export interface ExecOptions {
   /** Abort the run's signal after this many ms, with this reason. */
   abortAfterMs?: number;
   abortReason?: string;
+  /** Abort the run's signal when an event matching this is emitted. */
+  abortOn?: (e: { type: string; data?: Record<string, unknown> }) => boolean;
   deadlineMs?: number;
 }
 
@@ -68,6 +70,7 @@ export async function executePlan(t: TestApp, team: TeamFixture, plan: ClaimedRu
     {
       signal: controller.signal,
       emit: async (e) => {
+        if (opts.abortOn?.(e)) setTimeout(() => controller.abort(opts.abortReason ?? 'cancelled'), 200);
         await t.prisma.runEvent.create({ data: { runId, teamId: team.id, seq: ++seq, type: e.type, data: (e.data ?? {}) as object } });
       },
       progress: async (p) => {
