@@ -17,7 +17,8 @@ describe('audit log', () => {
 
   beforeAll(async () => {
     t = await buildTestApp();
-    admin = await createUser(t.prisma, { admin: true });
+    // A member of one team: team-less admin actions must still land in the global chain.
+    admin = await createUser(t.prisma, { admin: true, team: await createTeam(t.prisma), role: 'team_owner' });
   });
   afterAll(async () => {
     await t?.close();
@@ -75,7 +76,7 @@ describe('audit log', () => {
     const id = rid();
     const res = await call(admin.key, 'POST', '/api/v1/teams', { name: '' }, id);
     expect(res.statusCode).toBe(400);
-    expect(await eventsOf(id)).toMatchObject([{ action: 'team.create', outcome: 'error', status: 400 }]);
+    expect(await eventsOf(id)).toMatchObject([{ action: 'team.create', outcome: 'error', status: 400, teamId: null }]);
     const read = rid();
     await call(admin.key, 'GET', '/api/v1/teams', undefined, read);
     expect(await eventsOf(read)).toHaveLength(0);

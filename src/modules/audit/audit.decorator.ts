@@ -12,6 +12,8 @@ export interface AuditSpec {
   targetType?: string;
   /** Route parameter holding the target id (e.g. `name`, `run_id`). */
   targetParam?: string;
+  /** The action is outside any team (e.g. `team.create`): always the global chain. */
+  global?: boolean;
 }
 
 /**
@@ -21,8 +23,8 @@ export interface AuditSpec {
  * that already wrote their event inside their own transaction say so with
  * `markAudited(req)`.
  */
-export const Audit = (action: AuditAction, targetType?: string, targetParam?: string) =>
-  SetMetadata(AUDIT_KEY, { action, targetType, targetParam } satisfies AuditSpec);
+export const Audit = (action: AuditAction, targetType?: string, targetParam?: string, opts: { global?: boolean } = {}) =>
+  SetMetadata(AUDIT_KEY, { action, targetType, targetParam, global: opts.global } satisfies AuditSpec);
 
 /** The action name of a spec for this request. */
 export function auditActionOf(spec: AuditSpec | null | undefined, req: { body?: unknown; method: string }): string | null {

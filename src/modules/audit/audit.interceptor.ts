@@ -53,7 +53,7 @@ export function requestEvent(audit: AuditService, req: MantisRequest, spec: Audi
     action,
     outcome,
     status,
-    team: note.team,
+    team: spec?.global ? null : note.team,
     target: { type: note.targetType ?? spec?.targetType ?? null, id: targetId ?? null },
     details: { method: req.method, route, ...extra, ...note.details },
   });

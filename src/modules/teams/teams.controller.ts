@@ -16,7 +16,7 @@ export class TeamsController {
 
   @Post()
   @RequireRole('admin')
-  @Audit('team.create', 'team')
+  @Audit('team.create', 'team', undefined, { global: true })
   @ApiOperation({
     summary: 'Creates a team (admin)',
     description: 'Without `slug`, one is derived from `name` (lowercased, runs of other characters become `-`). Omitted caps take the defaults of the tenant keys file. Recorded in the global audit chain.',
@@ -24,7 +24,6 @@ export class TeamsController {
   @ZodBody(createTeamSchema)
   @ZodResponse(201, teamSchema)
   async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(createTeamSchema)) body: CreateTeamBody, @Req() req: MantisRequest) {
-    annotateAudit(req, { team: null });
     const team = await this.teams.create(p, body);
     annotateAudit(req, { targetId: team.slug });
     return team;
@@ -59,10 +58,10 @@ export class TeamsController {
   @Delete(':team')
   @HttpCode(204)
   @RequireRole('admin')
-  @Audit('team.delete', 'team', 'team')
+  @Audit('team.delete', 'team', 'team', { global: true })
   @ApiOperation({ summary: 'Deletes a team with its workflows, runs, secrets, keys and service accounts (admin). Recorded in the global audit chain.' })
   async delete(@CurrentTeam() team: TeamContext, @Req() req: MantisRequest) {
-    annotateAudit(req, { team: null, details: { team_id: team.id } });
+    annotateAudit(req, { details: { team_id: team.id } });
     await this.teams.delete(team);
   }
 }
