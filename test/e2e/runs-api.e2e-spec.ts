@@ -106,6 +106,18 @@ describe('runs API', () => {
     expect(await runCount(tm.id)).toBe(1);
   });
 
+  it('refuses a callback_url in a private or loopback range with 400 naming the field, and creates nothing', async () => {
+    const tm = await createTeam(t.prisma);
+    const op = await createUser(t.prisma, { team: tm, role: 'operator' });
+    for (const url of ['http://127.0.0.1:9/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]/hook']) {
+      const res = await predict(op.key, { plan: PLAN, detached: true, callback_url: url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+      expect(res.json().error.details.fields[0]).toMatchObject({ field: 'callback_url' });
+    }
+    expect(await runCount(tm.id)).toBe(0);
+  });
+
   it('lets a status-only key poll a run but not start one', async () => {
     const started = (await predict(operator.key, { plan: PLAN, detached: true })).json();
     const poller = await createUser(t.prisma, { team, role: 'operator', scopes: ['status'] });

@@ -5,6 +5,7 @@ import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import type { IdempotencyHandle } from '../../platform/http/idempotency.interceptor.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { clampLimits } from './limits.js';
 import { planUrls, type Plan } from './plan.schema.js';
@@ -53,6 +54,7 @@ export class RunsService {
     private readonly repo: RunsRepository,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly webhookUrls: WebhookUrlValidator,
     @Optional() private readonly notifier?: RunCompletionNotifier,
   ) {}
 
@@ -69,6 +71,8 @@ export class RunsService {
     if (refused !== undefined) {
       throw new ApiError('domain_not_allowed', "A plan URL is outside the team's allowed_domains", { url: refused });
     }
+    // Refused here as well as at delivery: a private callback destination is a 400, not a silent failure later.
+    await this.webhookUrls.assertAllowed(req.options.callback_url, 'callback_url');
     const run = {
       id: newRunId(),
       source: req.source,
