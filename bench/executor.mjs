@@ -127,7 +127,7 @@ async function mantis(recordVideo) {
   const statuses = (
     await db.query(`SELECT status || COALESCE(' (' || (error->>'code') || ')', '') AS status, count(*)::int AS n FROM runs WHERE id = ANY($1) GROUP BY 1`, [ids])
   ).rows;
-  const setup = (await db.query(`SELECT (data->>'setup_ms')::float AS ms FROM run_events WHERE run_id = ANY($1) AND type = 'run.started'`, [ids])).rows.map((r) => r.ms);
+  const setup = (await db.query(`SELECT (data->>'setup_ms')::float AS ms FROM run_events WHERE run_id = ANY($1) AND type = 'browser.ready'`, [ids])).rows.map((r) => r.ms);
   const exec = (await db.query(`SELECT EXTRACT(EPOCH FROM (finished_at - started_at)) * 1000 AS ms FROM runs WHERE id = ANY($1)`, [ids])).rows.map((r) => Number(r.ms));
   await app.close();
   await db.end();

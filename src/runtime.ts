@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createHttpApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/database/embedded-postgres.js';
+import type { EmbeddedDatabase } from './platform/database/embedded-postgres.js';
 import { migrate } from './platform/database/migrator.js';
 import { createLogger, PinoNestLogger } from './platform/http/logger.js';
 import type { ProcessRole } from './platform/process-roles.js';
@@ -32,6 +32,8 @@ export async function prepareDatabase(config: AppConfig, logger: Logger, applyMi
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
+    // Loaded only when needed: the package installs process exit hooks of its own.
+    const { startEmbeddedPostgres } = await import('./platform/database/embedded-postgres.js');
     embedded = await startEmbeddedPostgres(config.dataDir, logger);
     databaseUrl = embedded.url;
   }
@@ -72,13 +74,20 @@ export async function startMantis(opts: RuntimeOptions): Promise<Runtime> {
   return { config, logger, databaseUrl, app, port, close };
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
+/**
+ * Runs until SIGINT/SIGTERM, then shuts down gracefully: drain HTTP, let the
+ * worker finish or release its runs, close pools, stop the embedded database.
+ * Shutdown is ours alone: handlers that libraries install (some exit at once
+ * with 128+signal) are replaced, before start and again after it.
+ */
 export async function runUntilSignalled(opts: RuntimeOptions): Promise<void> {
-  const rt = await startMantis(opts);
-  const stop = async (signal: string) => {
+  let rt: Runtime | undefined;
+  let requested: NodeJS.Signals | undefined;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (!rt) return;
     rt.logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
-      rt.logger.error('shutdown timed out; exiting');
+      rt?.logger.error('shutdown timed out; exiting');
       process.exit(1);
     }, 30_000);
     timer.unref();
@@ -90,6 +99,18 @@ export async function runUntilSignalled(opts: RuntimeOptions): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const own = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => {
+        if (requested) return;
+        requested = signal;
+        void stop(signal);
+      });
+    }
+  };
+  own();
+  rt = await startMantis(opts);
+  own();
+  if (requested) await stop(requested);
 }

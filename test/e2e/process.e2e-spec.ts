@@ -63,3 +63,16 @@ describe('mantis start with no configuration', () => {
     expect(existsSync(join(dataDir, 'postgres', 'data', 'postmaster.pid'))).toBe(false);
   }, 180_000);
 });
+
+describe('mantis worker', () => {
+  it('starts Chromium and the dispatcher, and exits 0 on SIGTERM', async () => {
+    const db = await createTestDatabase('worker');
+    try {
+      const worker = await startServer(['worker'], { DATABASE_URL: db.url, MANTIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'mantis-worker-')) }, 120_000);
+      expect(worker.output()).toMatch(/"msg":"run dispatcher started"/);
+      expect(await worker.stop('SIGTERM')).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  }, 180_000);
+});

@@ -122,7 +122,14 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     const pw = await loadPlaywright(this.config.dataDir, this.config.browser.ffmpegPath);
     if (!this.launched) this.videoAvailable = pw.videoAvailable;
     this.launched = true;
-    const browser = await pw.chromium.launch({ executablePath: this.config.browser.chromiumPath, args: CHROMIUM_ARGS });
+    // Shutdown is ours (drain, release runs, then close): Playwright must not kill Chromium on a signal first.
+    const browser = await pw.chromium.launch({
+      executablePath: this.config.browser.chromiumPath,
+      args: CHROMIUM_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     this.current = browser;
     browser.on('disconnected', () => {
       if (this.closing || this.current !== browser) return;

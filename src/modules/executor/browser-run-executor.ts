@@ -135,7 +135,7 @@ export class BrowserRunExecutor extends RunExecutor {
     x.page = await context.newPage();
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     // setup_ms: from being handed the run to a ready page (context, routes, tracing, page).
-    session.record('run.started', { attempt: session.run.attempt, steps: session.run.plan.steps.length, allowlist: guard.restricted, setup_ms: Date.now() - started });
+    session.record('browser.ready', { steps: session.run.plan.steps.length, allowlist: guard.restricted, setup_ms: Date.now() - started });
     return x;
   }
 
