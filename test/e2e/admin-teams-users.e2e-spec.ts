@@ -60,6 +60,12 @@ describe('admin API: teams, users, roles', () => {
       expect(res.json()).toMatchObject({ max_concurrent_runs: 7, webhook_url: 'https://hooks.example.com/x', webhook_secret_name: 'wh', monthly_budget_usd: null, weight: 3 });
       expect((await t.prisma.team.findUniqueOrThrow({ where: { id: a.id } })).maxConcurrentRuns).toBe(7);
       expect((await call(admin.key, 'PATCH', `/api/v1/teams/${a.slug}`, {})).statusCode).toBe(400);
+      for (const url of ['http://127.0.0.1/hook', 'http://169.254.169.254/latest', 'http://192.168.1.10/x']) {
+        const refused = await call(admin.key, 'PATCH', `/api/v1/teams/${a.slug}`, { webhook_url: url });
+        expect(refused.statusCode, url).toBe(400);
+        expect(refused.json().error.details.fields[0]).toMatchObject({ field: 'webhook_url' });
+      }
+      expect((await t.prisma.team.findUniqueOrThrow({ where: { id: a.id } })).webhookUrl).toBe('https://hooks.example.com/x');
     });
 
     it('an admin deletes a team; its service accounts’ keys stop working', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { slugFromName, TEAM_SLUG, type CreateTeamBody, type PatchTeamBody, type TeamSettings } from './teams.schemas.js';
 import { TeamsRepository, type TeamRow } from './teams.repository.js';
@@ -54,11 +55,13 @@ export class TeamsService {
   constructor(
     @Inject(TeamsRepository) private readonly repo: TeamsRepository,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(WebhookUrlValidator) private readonly webhookUrls: WebhookUrlValidator,
   ) {}
 
   async create(_principal: Principal, body: CreateTeamBody): Promise<TeamView> {
     const { name, slug: given, ...settings } = body;
     const slug = given ?? slugFromName(name);
+    await this.webhookUrls.assertAllowed(settings.webhook_url || undefined, 'webhook_url');
     if (!TEAM_SLUG.test(slug)) {
       throw ApiError.validation('Cannot derive a slug from this name: send one', { fields: [{ field: 'slug', message: 'required for this name', in: 'body' }] });
     }
@@ -87,6 +90,7 @@ export class TeamsService {
 
   async update(team: TeamContext, body: PatchTeamBody): Promise<TeamView> {
     const { name, ...settings } = body;
+    await this.webhookUrls.assertAllowed(settings.webhook_url || undefined, 'webhook_url');
     const data = settingsData(settings);
     if (name !== undefined) data.name = name;
     return teamView(await this.repo.update(team.id, data), team.role);
