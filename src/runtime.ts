@@ -9,6 +9,8 @@ import type { EmbeddedDatabase } from './platform/database/embedded-postgres.js'
 import { migrate } from './platform/database/migrator.js';
 import { createLogger, PinoNestLogger } from './platform/http/logger.js';
 import type { ProcessRole } from './platform/process-roles.js';
+import { startWorkerMetricsServer } from './platform/worker-metrics-server.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -53,6 +55,7 @@ export async function startMantis(opts: RuntimeOptions): Promise<Runtime> {
 
   let app: NestFastifyApplication | INestApplicationContext;
   let port: number | undefined;
+  let metricsServer: { port: number; close: () => Promise<void> } | undefined;
   if (opts.roles.includes('api')) {
     const http = await createHttpApp(appOptions);
     await http.listen(config.port, config.host);
@@ -62,12 +65,16 @@ export async function startMantis(opts: RuntimeOptions): Promise<Runtime> {
   } else {
     app = await NestFactory.createApplicationContext(AppModule.forRoot(appOptions), { logger: new PinoNestLogger(logger) });
     await app.init();
-    logger.info({ roles: opts.roles }, 'mantis worker started');
+    if (config.worker.metricsPort !== undefined) {
+      metricsServer = await startWorkerMetricsServer(app.get(MetricsService).registry, config.worker.metricsPort, config.host);
+    }
+    logger.info({ roles: opts.roles, metricsPort: metricsServer?.port }, 'mantis worker started');
   }
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await metricsServer?.close();
       await app.close(); // drains HTTP, stops workers (onApplicationShutdown), closes pools
       await embedded?.stop();
     })());

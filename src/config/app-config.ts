@@ -33,7 +33,7 @@ export interface AppConfig {
   redisUrl?: string;
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
-  worker: { concurrency: number; leaseSeconds: number; pollMs: number };
+  worker: { concurrency: number; leaseSeconds: number; pollMs: number; metricsPort?: number };
   browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string };
   artifactRetentionDays: number;
   /** The CLI's REST client: MANTIS_URL (default http://127.0.0.1:PORT) and MANTIS_API_KEY. */
@@ -127,7 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     anthropicBaseUrl: e.MANTIS_ANTHROPIC_BASE_URL,
     logLevel: e.MANTIS_LOG_LEVEL,
-    worker: { concurrency: e.MANTIS_WORKER_CONCURRENCY, leaseSeconds: e.MANTIS_LEASE_SECONDS, pollMs: e.MANTIS_WORKER_POLL_MS },
+    worker: {
+      concurrency: e.MANTIS_WORKER_CONCURRENCY,
+      leaseSeconds: e.MANTIS_LEASE_SECONDS,
+      pollMs: e.MANTIS_WORKER_POLL_MS,
+      metricsPort: e.MANTIS_WORKER_METRICS_PORT,
+    },
     browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO, ffmpegPath: e.MANTIS_FFMPEG_PATH },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
     client: { url: (e.MANTIS_URL ?? `http://127.0.0.1:${e.PORT || 8080}`).replace(/\/+$/, ''), apiKey: e.MANTIS_API_KEY },

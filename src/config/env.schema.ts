@@ -72,6 +72,8 @@ export const envSchema = z.object({
   MANTIS_FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg'),
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
+  /** A `mantis worker` serves /metrics and /healthz on this port when set (0 picks a free one). */
+  MANTIS_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MANTIS_CONFIG: optionalString,
   /** CLI: the server the REST-backed commands talk to, and the key they send. */
   MANTIS_URL: optionalUrl,

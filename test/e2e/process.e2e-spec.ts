@@ -65,11 +65,20 @@ describe('mantis start with no configuration', () => {
 });
 
 describe('mantis worker', () => {
-  it('starts Chromium and the dispatcher, and exits 0 on SIGTERM', async () => {
+  it('starts Chromium and the dispatcher, serves its metrics, and exits 0 on SIGTERM', async () => {
     const db = await createTestDatabase('worker');
     try {
-      const worker = await startServer(['worker'], { DATABASE_URL: db.url, MANTIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'mantis-worker-')) }, 120_000);
+      const worker = await startServer(
+        ['worker'],
+        { DATABASE_URL: db.url, MANTIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'mantis-worker-')), MANTIS_WORKER_METRICS_PORT: '0' },
+        120_000,
+      );
       expect(worker.output()).toMatch(/"msg":"run dispatcher started"/);
+      const metricsPort = Number(/"metricsPort":(\d+)/.exec(worker.output())?.[1]);
+      const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/# TYPE mantis_webhook_deliveries_total counter/);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
       expect(await worker.stop('SIGTERM')).toBe(0);
     } finally {
       await db.drop();
