@@ -232,6 +232,8 @@ describe('key cache when the change listener loses its connection', () => {
     const u = await createUser(t.prisma, { team, role: 'viewer' });
     const me = () => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-mantis-token': u.key } });
     const cache = t.app.get(ApiKeyCache);
+    // The listener connects in the background after boot; until then nothing is cached.
+    await expect.poll(() => cache.isLive, { timeout: 10_000, interval: 20 }).toBe(true);
     expect((await me()).statusCode).toBe(200);
     expect(cache.get(hashToken(u.key))).toBeDefined();
 
