@@ -34,7 +34,7 @@ export interface AppConfig {
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
   worker: { concurrency: number; leaseSeconds: number; pollMs: number; metricsPort?: number };
-  browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string };
+  browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string; playwrightBrowsersPath: string };
   artifactRetentionDays: number;
   /** The CLI's REST client: MANTIS_URL (default http://127.0.0.1:PORT) and MANTIS_API_KEY. */
   client: { url: string; apiKey?: string };
@@ -133,7 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pollMs: e.MANTIS_WORKER_POLL_MS,
       metricsPort: e.MANTIS_WORKER_METRICS_PORT,
     },
-    browser: { chromiumPath: e.MANTIS_CHROMIUM_PATH, recordVideo: e.MANTIS_RECORD_VIDEO, ffmpegPath: e.MANTIS_FFMPEG_PATH },
+    browser: {
+      chromiumPath: e.MANTIS_CHROMIUM_PATH,
+      recordVideo: e.MANTIS_RECORD_VIDEO,
+      ffmpegPath: e.MANTIS_FFMPEG_PATH,
+      playwrightBrowsersPath: resolve(e.PLAYWRIGHT_BROWSERS_PATH ?? `${dataDir}/playwright`),
+    },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
     client: { url: (e.MANTIS_URL ?? `http://127.0.0.1:${e.PORT || 8080}`).replace(/\/+$/, ''), apiKey: e.MANTIS_API_KEY },
   };

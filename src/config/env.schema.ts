@@ -70,6 +70,8 @@ export const envSchema = z.object({
   MANTIS_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   MANTIS_RECORD_VIDEO: bool(true),
   MANTIS_FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg'),
+  /** Where Playwright looks for its ffmpeg; default `$MANTIS_DATA_DIR/playwright`. */
+  PLAYWRIGHT_BROWSERS_PATH: optionalString,
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
   /** A `mantis worker` serves /metrics and /healthz on this port when set (0 picks a free one). */

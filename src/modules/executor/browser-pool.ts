@@ -119,7 +119,7 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async launch(): Promise<Browser> {
-    const pw = await loadPlaywright(this.config.dataDir, this.config.browser.ffmpegPath);
+    const pw = await loadPlaywright(this.config.browser.playwrightBrowsersPath, this.config.browser.ffmpegPath);
     if (!this.launched) this.videoAvailable = pw.videoAvailable;
     this.launched = true;
     // Shutdown is ours (drain, release runs, then close): Playwright must not kill Chromium on a signal first.

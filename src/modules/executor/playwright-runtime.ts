@@ -45,10 +45,9 @@ function linkFfmpeg(browsersDir: string, ffmpegPath: string): boolean {
  * the expected ffmpeg file at the system one. Playwright never downloads
  * anything: the browser is the system Chromium given by `executablePath`.
  */
-export function loadPlaywright(dataDir: string, ffmpegPath: string): Promise<PlaywrightRuntime> {
+export function loadPlaywright(browsersDir: string, ffmpegPath: string): Promise<PlaywrightRuntime> {
   runtime ??= (async () => {
     process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
-    const browsersDir = process.env.PLAYWRIGHT_BROWSERS_PATH || join(dataDir, 'playwright');
     process.env.PLAYWRIGHT_BROWSERS_PATH = browsersDir;
     const videoAvailable = linkFfmpeg(browsersDir, ffmpegPath);
     const { chromium } = await import('playwright');
