@@ -77,3 +77,6 @@ export class ApiError extends Error {
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
+
+/** Every error code, for the OpenAPI document's `Error` schema. */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];

@@ -2,11 +2,14 @@ import { applyDecorators } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiBody, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { z, type ZodType } from 'zod';
+import { ERROR_CODES } from './api-error.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/** JSON Schema 2020-12 of a zod schema, as an OpenAPI 3.1 schema object (no `$schema` of its own). */
 export function jsonSchema(schema: ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+  return rest;
 }
 
 /** Documents a request body from the same zod schema that validates it. */
@@ -32,7 +35,7 @@ const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'message', 'request_id'],
       properties: {
-        code: { type: 'string', example: 'not_found' },
+        code: { type: 'string', enum: ERROR_CODES, example: 'not_found' },
         message: { type: 'string' },
         request_id: { type: 'string' },
         details: { type: 'object', additionalProperties: true },
@@ -40,6 +43,35 @@ const ERROR_SCHEMA = {
     },
   },
 };
+
+interface OperationLike {
+  parameters?: { name: string; in: string }[];
+}
+
+const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
+  team: 'Team slug or id; the caller must be a member (or an admin). Another team is 404.',
+};
+
+/**
+ * Team-scoped routes share their handlers with the unscoped ones, so Nest's
+ * scanner never sees a `{team}` (or other templated) parameter on them. Every
+ * `{name}` of a path is declared here as a required string path parameter,
+ * which is what OpenAPI requires and what generated clients rely on.
+ */
+function declarePathParameters(paths: Record<string, Record<string, OperationLike>>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    for (const operation of Object.values(item)) {
+      const declared = new Set((operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name));
+      const missing = names.filter((n) => !declared.has(n));
+      if (missing.length === 0) continue;
+      operation.parameters = [
+        ...missing.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: PATH_PARAMETER_DESCRIPTIONS[name] })),
+        ...(operation.parameters ?? []),
+      ];
+    }
+  }
+}
 
 /** Serves the OpenAPI UI at /docs and the document at /docs/json. */
 export function setupOpenApi(app: NestFastifyApplication): void {
@@ -76,12 +108,14 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       ].join('\n'),
     )
     .setVersion('1')
+    .setOpenAPIVersion('3.1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Mantis-Token' }, 'mantis-token')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'mk_ API key or OIDC JWT' }, 'bearer')
     .addSecurityRequirements('mantis-token')
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
+  declarePathParameters(document.paths as Record<string, Record<string, OperationLike>>);
   document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), Error: ERROR_SCHEMA as never } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', useGlobalPrefix: false });
 }
