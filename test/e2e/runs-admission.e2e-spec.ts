@@ -33,6 +33,18 @@ describe('admission: concurrency caps and monthly budgets, exact under parallel 
     expect(metrics).toContain(`mantis_concurrency_rejected_total{tenant_id="${team.slug}"} 9`);
   });
 
+  it('gives a team its counters at 0 as soon as it submits, so a run that cost nothing reads 0, not "no data"', async () => {
+    const team = await createTeam(t.prisma, { maxConcurrentRuns: 3 });
+    const op = await createUser(t.prisma, { team, role: 'operator' });
+    const before = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(before).not.toContain(`tenant_id="${team.slug}"`);
+    expect((await submit(op.key)).statusCode).toBe(202);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain(`mantis_run_cost_usd_total{tenant_id="${team.slug}"} 0`);
+    expect(metrics).toContain(`mantis_runs_total{tenant_id="${team.slug}",status="succeeded"} 0`);
+    expect(metrics).toContain(`mantis_rate_limited_total{tenant_id="${team.slug}"} 0`);
+  });
+
   it('frees a slot when a run ends', async () => {
     const team = await createTeam(t.prisma, { maxConcurrentRuns: 1 });
     const op = await createUser(t.prisma, { team, role: 'operator' });

@@ -73,6 +73,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly tenants = new Set<string>();
+
+  /**
+   * Gives a team's counters a 0 sample the first time the team is seen, so a
+   * dashboard shows 0 for a team whose runs cost nothing, not "no data".
+   */
+  touchTenant(tenantId: string): void {
+    if (this.tenants.has(tenantId)) return;
+    this.tenants.add(tenantId);
+    const labels = { tenant_id: tenantId };
+    this.runCost.inc(labels, 0);
+    this.rateLimited.inc(labels, 0);
+    this.concurrencyRejected.inc(labels, 0);
+    for (const status of ['succeeded', 'failed', 'cancelled', 'timed_out']) this.runsTotal.inc({ ...labels, status }, 0);
+  }
+
   constructor() {
     // Standard process_* and nodejs_* names, as dashboards and alerts expect.
     collectDefaultMetrics({ register: this.registry });

@@ -88,6 +88,7 @@ export class RunsService {
       createdAt: new Date(),
     };
     const rules = { maxConcurrentRuns: settings.maxConcurrentRuns, monthlyBudgetUsd: settings.monthlyBudgetUsd };
+    this.metrics.touchTenant(team.slug);
     const object = queuedRunObject(run, team.slug);
     const completion = idempotency?.completion(202, object);
     if (!(await this.repo.admit(team.id, run, rules, completion ? [completion.statement] : []))) {
@@ -171,6 +172,7 @@ export class RunsService {
   }
 
   recordTerminal(teamSlug: string, row: RunRow): void {
+    this.metrics.touchTenant(teamSlug);
     this.metrics.runsTotal.inc({ tenant_id: teamSlug, status: row.status });
     this.metrics.runsInFlight.dec({ tenant_id: teamSlug });
     if (row.costUsd > 0) this.metrics.runCost.inc({ tenant_id: teamSlug }, row.costUsd);
