@@ -1,0 +1,50 @@
+// Lint: typescript-eslint's recommended rules plus the layering of the code map
+// in README.md (config <- platform <- modules <- cli/boot), checked rather than remembered.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const layer = (message, group) => ({ group, message });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '.mantis/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ['src/platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        layer('platform is plumbing: it declares ports that modules implement, and never imports a feature module.', ['**/modules/**']),
+        layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**']),
+      ] }],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        layer('config is the bottom layer: it imports nothing of the app.', ['**/platform/**', '**/modules/**', '**/cli/**']),
+      ] }],
+    },
+  },
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**'])] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.{js,mjs}', 'scripts/**/*.{js,mjs}'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
