@@ -73,6 +73,12 @@ export class AuditRepository {
     return rows as AuditRow[];
   }
 
+  /** The newest link of a chain, if any. */
+  async head(teamId: string | null): Promise<AuditRow | null> {
+    const row = await this.prisma.auditEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' } });
+    return row as AuditRow | null;
+  }
+
   private where(f: AuditFilter): Prisma.AuditEventWhereInput {
     const where: Prisma.AuditEventWhereInput = {};
     if (f.teamId !== undefined) where.teamId = f.teamId;

@@ -37,6 +37,18 @@ export interface VerifyResult {
   first_broken: { id: string; seq: number; ts: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' } | null;
 }
 
+export interface Checkpoint {
+  seq: number;
+  hash: string;
+}
+
+export type CheckpointReason = 'signature_invalid' | 'team_mismatch' | 'checkpoint_missing' | 'checkpoint_hash_mismatch' | 'chain_broken';
+
+export interface CheckpointResult extends VerifyResult {
+  reason: CheckpointReason | null;
+  checkpoint: { seq: number; hash: string; found: boolean };
+}
+
 /** The tamper-evident audit log: per-team hash chains, append-only. */
 @Injectable()
 export class AuditService {
@@ -106,6 +118,36 @@ export class AuditService {
 
   /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
   async verify(teamId: string | null): Promise<VerifyResult> {
+    return this.walk(teamId);
+  }
+
+  /** The newest link of a team's chain (seq 0 and the genesis hash while it is empty). */
+  async head(teamId: string): Promise<{ seq: number; hash: string; ts: string }> {
+    const row = await this.repo.head(teamId);
+    return row ? { seq: Number(row.seq), hash: row.hash, ts: row.ts.toISOString() } : { seq: 0, hash: GENESIS_HASH, ts: new Date().toISOString() };
+  }
+
+  /**
+   * Verifies the chain and that it still holds a head saved earlier: that
+   * event must exist with the saved hash, and every link up to today's head
+   * must hold. Cutting the newest events off removes the saved head.
+   */
+  async verifyCheckpoint(teamId: string, checkpoint: Checkpoint): Promise<CheckpointResult> {
+    let seen: { found: boolean; hash?: string } = { found: checkpoint.seq === 0 && checkpoint.hash === GENESIS_HASH };
+    const result = await this.walk(teamId, (r) => {
+      if (Number(r.seq) === checkpoint.seq) seen = { found: true, hash: r.hash };
+    });
+    const reason: CheckpointReason | null = !result.ok
+      ? 'chain_broken'
+      : !seen.found
+        ? 'checkpoint_missing'
+        : seen.hash !== undefined && seen.hash !== checkpoint.hash
+          ? 'checkpoint_hash_mismatch'
+          : null;
+    return { ...result, ok: reason === null, reason, checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash, found: seen.found } };
+  }
+
+  private async walk(teamId: string | null, visit?: (r: AuditRow) => void): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let checked = 0;
     let after = -1n;
@@ -116,6 +158,7 @@ export class AuditService {
         if (reason) {
           return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts.toISOString(), reason } };
         }
+        visit?.(r);
         prev = r.hash;
         checked++;
       }
