@@ -65,7 +65,7 @@ describe('signed audit chain heads', () => {
     const { keys } = (await get(undefined, '/api/v1/audit-signing-keys')).json();
     const jwk = keys.find((k: { kid: string }) => k.kid === h.key_id);
     expect(jwk).toBeDefined();
-    const key = (await importJWK(jwk, 'EdDSA')) as CryptoKey;
+    const key = (await importJWK(jwk, "EdDSA")) as Parameters<typeof crypto.subtle.verify>[1];
     const { signature, ...fields } = h;
     const data = new TextEncoder().encode(canonical(fields));
     expect(await crypto.subtle.verify('Ed25519', key, Buffer.from(signature, 'base64url'), data)).toBe(true);
