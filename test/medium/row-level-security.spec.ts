@@ -117,6 +117,37 @@ describe('row-level security (mantis_app)', () => {
     expect(await prisma.workflow.count({ where: { name: 'planted' } })).toBe(0);
   });
 
+  it('inside withTeam, queries through the plain client (as repositories make them) join the scoped transaction', async () => {
+    const seen = await prisma.withTeam(a.id, () => prisma.workflow.findMany({ select: { teamId: true } }));
+    expect(new Set(seen.map((w) => w.teamId))).toEqual(new Set([a.id]));
+    const raw = await prisma.withTeam(a.id, () => prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM runs WHERE team_id = ${b.id}::uuid`);
+    expect(raw[0].n).toBe(0);
+    const batch = await prisma.withTeam(a.id, () => prisma.$transaction([prisma.run.count(), prisma.secret.count({ where: { teamId: b.id } })]));
+    expect(batch[1]).toBe(0);
+  });
+
+  it('system and another team inside a team scope switch the same transaction, then switch back', async () => {
+    const result = await prisma.withTeam(a.id, async () => {
+      const everyTeam = await prisma.system(() => prisma.workflow.count());
+      const ofB = await prisma.withTeam(b.id, () => prisma.workflow.findMany({ select: { teamId: true } }));
+      const again = await prisma.workflow.findMany({ select: { teamId: true } });
+      return { everyTeam, ofB, again };
+    });
+    expect(result.everyTeam).toBeGreaterThanOrEqual(2);
+    expect(new Set(result.ofB.map((w) => w.teamId))).toEqual(new Set([b.id]));
+    expect(new Set(result.again.map((w) => w.teamId))).toEqual(new Set([a.id]));
+  });
+
+  it('a failed statement rolls back the whole scope', async () => {
+    await expect(
+      prisma.withTeam(a.id, async () => {
+        await prisma.workflow.create({ data: { teamId: a.id, name: 'rolled-back', plan: {}, digest: 'd' } });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await prisma.workflow.count({ where: { name: 'rolled-back' } })).toBe(0);
+  });
+
   it('withTeam settings end with the transaction (the pooled connection is clean again)', async () => {
     await prisma.withTeam(a.id, (tx) => tx.workflow.count());
     const after = await prisma.system((tx) => tx.$queryRaw<{ u: string; t: string | null }[]>`SELECT current_user AS u, NULLIF(current_setting('mantis.team_id', true), '') AS t`);
