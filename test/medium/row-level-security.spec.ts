@@ -76,6 +76,12 @@ describe('row-level security (mantis_app)', () => {
     const { rows } = await client.query(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`, [teamTables]);
     expect(rows).toHaveLength(teamTables.length);
     for (const r of rows) expect({ t: r.relname, on: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({ t: r.relname, on: true, forced: true });
+    const policies = await client.query(`SELECT tablename, qual, with_check FROM pg_policies WHERE tablename = ANY($1) AND policyname = 'team_isolation'`, [teamTables]);
+    expect(policies.rows.map((p) => p.tablename).sort()).toEqual([...teamTables].sort());
+    for (const p of policies.rows) {
+      expect(p.qual).toContain("current_setting('mantis.team_id'::text, true)");
+      expect(p.with_check).toContain("current_setting('mantis.team_id'::text, true)");
+    }
   });
 
   it('with no team set, mantis_app sees 0 rows in every team_id table and cannot insert', async () => {

@@ -36,7 +36,21 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ma
 
 -- Every table with a team_id column: RLS enabled and forced (owners too), one
 -- policy that shows and accepts only the rows of `mantis.team_id`. Unset (NULL,
--- or '' once a transaction-local value has ended) matches nothing.
+-- or '' once a transaction-local value has ended) matches nothing. Later
+-- migrations that add a team_id table call `SELECT mantis_team_rls('<table>')`.
+CREATE FUNCTION mantis_team_rls(t text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('DROP POLICY IF EXISTS team_isolation ON %I', t);
+  EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+  EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+  EXECUTE format(
+    'CREATE POLICY team_isolation ON %I AS PERMISSIVE FOR ALL '
+    'USING (team_id = NULLIF(current_setting(''mantis.team_id'', true), '''')::uuid) '
+    'WITH CHECK (team_id = NULLIF(current_setting(''mantis.team_id'', true), '''')::uuid)', t);
+END
+$$;
+REVOKE ALL ON FUNCTION mantis_team_rls(text) FROM PUBLIC;
+
 DO $$
 DECLARE t text;
 BEGIN
@@ -46,13 +60,7 @@ BEGIN
     WHERE c.table_schema = 'public' AND c.column_name = 'team_id' AND tb.table_type = 'BASE TABLE'
     ORDER BY 1
   LOOP
-    EXECUTE format('DROP POLICY IF EXISTS team_isolation ON %I', t);
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format(
-      'CREATE POLICY team_isolation ON %I AS PERMISSIVE FOR ALL '
-      'USING (team_id = NULLIF(current_setting(''mantis.team_id'', true), '''')::uuid) '
-      'WITH CHECK (team_id = NULLIF(current_setting(''mantis.team_id'', true), '''')::uuid)', t);
+    PERFORM mantis_team_rls(t);
   END LOOP;
 END
 $$;
