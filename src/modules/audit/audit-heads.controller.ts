@@ -35,7 +35,7 @@ export class AuditHeadsController {
   @Post('api/v1/teams/:team/audit-events/verify')
   @HttpCode(200)
   @RequireRole('auditor')
-  @Audit('audit.verify', 'audit_chain')
+  @Audit({ action: 'audit.verify', target: { type: 'audit_chain' } })
   @ApiOperation({
     summary: 'Verifies the chain against a head saved earlier',
     description:

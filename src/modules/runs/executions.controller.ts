@@ -74,7 +74,7 @@ export class ExecutionsController {
   @Post(['api/v1/cancel/:id', 'api/v1/teams/:team/cancel/:id'])
   @RequireScopes('run')
   @RequireRole('operator')
-  @Audit('run.cancel', 'run', 'id')
+  @Audit({ action: 'run.cancel', target: { type: 'run', param: 'id' } })
   @HttpCode(202)
   @ZodResponse(202, runObjectSchema)
   @OwnTransaction()

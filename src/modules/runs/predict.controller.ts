@@ -45,7 +45,7 @@ export class PredictController {
   @Post('v1/predict')
   @HttpCode(200)
   @Idempotent(isRunAction)
-  @Audit(predictAuditAction, 'run')
+  @Audit({ action: predictAuditAction, target: { type: 'run' } })
   // A synchronous run waits for a worker to see the committed run: the change and its event commit first.
   @OwnTransaction()
   @ApiOperation({

@@ -86,7 +86,7 @@ export class RunsController {
   @Post(['v1/runs/:run_id/cancel', 'api/v1/teams/:team/runs/:run_id/cancel'])
   @RequireScopes('run')
   @RequireRole('operator')
-  @Audit('run.cancel', 'run', 'run_id')
+  @Audit({ action: 'run.cancel', target: { type: 'run', param: 'run_id' } })
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a run', description:
       'A queued run is cancelled at once; a running one is stopped by its worker within a second, and the answer waits up to 2 s ' +
