@@ -121,7 +121,7 @@ try {
   await db.query('ANALYZE audit_events');
   const fillSeconds = (performance.now() - t0) / 1000;
 
-  const config = loadConfig({ MANTIS_LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, MANTIS_DATA_DIR: `/tmp/${dbName}` });
+  const config = loadConfig({ MANTIS_LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_DATA_DIR: `/tmp/${dbName}` });
   app = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}/api/v1/teams/bench/audit-events`;

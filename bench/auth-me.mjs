@@ -64,7 +64,7 @@ try {
   await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
   await db.end();
 
-  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
   hello = await NestFactory.create(HelloModule, new FastifyAdapter(), { logger: false });

@@ -91,6 +91,7 @@ async function mantis(recordVideo) {
   await migrate(databaseUrl);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
+    MANTIS_MASTER_KEY: Buffer.alloc(32, 0x62).toString('base64'),
     MANTIS_DATA_DIR: dataDir,
     MANTIS_LOG_LEVEL: 'error',
     MANTIS_WORKER_CONCURRENCY: String(WORKERS),

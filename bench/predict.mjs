@@ -12,6 +12,7 @@
 // created and dropped. MANTIS_DIST points at another build (default ./dist).
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -40,22 +41,46 @@ const dbUrl = new URL(server);
 dbUrl.pathname = `/${dbName}`;
 const databaseUrl = dbUrl.toString();
 
-/** The bare baseline: the SQL of a detached submit and of a run read, nothing else. */
+/**
+ * The bare baseline: the SQL of a detached submit and of a run read, nothing
+ * else, in the same transactions Mantis uses with row-level security on: each
+ * opens with the one statement that switches to mantis_app and sets the team.
+ */
+const SCOPE = `SELECT set_config('role', 'mantis_app', true), set_config('mantis.team_id', $1, true)`;
+
+async function inTeam(pool, teamId, fn) {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query(SCOPE, [teamId]);
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK');
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
 function bareApp(pool, teamId) {
   const app = Fastify({ logger: false });
   app.post('/v1/predict', async (req, reply) => {
     const key = req.headers['idempotency-key'];
     const hash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
-    await pool.query('SELECT max_concurrent_runs, max_cost_per_run, allowed_domains, monthly_budget_usd FROM teams WHERE id = $1', [teamId]);
-    const idem = await pool.query(
-      `INSERT INTO idempotency_records (team_id, key, request_hash, state, locked_until, expires_at)
-       VALUES ($1, $2, $3, 'in_flight', now() + interval '60 seconds', now() + interval '24 hours') ON CONFLICT DO NOTHING RETURNING id`,
-      [teamId, key, hash],
+    // The idempotency claim commits on its own, as Mantis's does.
+    const idem = await inTeam(pool, teamId, (c) =>
+      c.query(
+        `INSERT INTO idempotency_records (team_id, key, request_hash, state, locked_until, expires_at)
+         VALUES ($1, $2, $3, 'in_flight', now() + interval '60 seconds', now() + interval '24 hours') ON CONFLICT DO NOTHING RETURNING id`,
+        [teamId, key, hash],
+      ),
     );
     const id = `run_${randomBytes(16).toString('hex')}`;
-    const c = await pool.connect();
-    try {
-      await c.query('BEGIN');
+    // The change and its audit event: one transaction.
+    await inTeam(pool, teamId, async (c) => {
+      await c.query('SELECT max_concurrent_runs, max_cost_per_run, allowed_domains, monthly_budget_usd FROM teams WHERE id = $1', [teamId]);
       await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [teamId]);
       const active = (await c.query(`SELECT count(*)::int AS n FROM runs WHERE team_id = $1 AND status IN ('queued', 'running')`, [teamId])).rows[0].n;
       if (active >= 1_000_000) throw new Error('cap');
@@ -66,25 +91,20 @@ function bareApp(pool, teamId) {
       );
       await c.query(`INSERT INTO run_events (run_id, team_id, seq, type, data) VALUES ($1, $2, 1, 'run.queued', '{}')`, [id, teamId]);
       await c.query(`UPDATE idempotency_records SET state = 'completed', response_status = 202, response_body = $2 WHERE id = $1`, [idem.rows[0].id, JSON.stringify({ run_id: id })]);
-      await c.query('COMMIT');
-    } catch (e) {
-      await c.query('ROLLBACK');
-      throw e;
-    } finally {
-      c.release();
-    }
-    const prev = await pool.query('SELECT hash FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 1', [teamId]);
-    const h = createHash('sha256').update(`${prev.rows[0]?.hash ?? ''}${id}${randomBytes(8).toString('hex')}`).digest('hex');
-    await pool.query(
-      `INSERT INTO audit_events (team_id, actor_type, action, target_type, target_id, outcome, status, details, prev_hash, hash)
-       VALUES ($1, 'api_key', 'run.create', 'run', $2, 'success', 202, '{}', $3, $4)`,
-      [teamId, id, prev.rows[0]?.hash ?? '', h],
-    );
+      await c.query('SELECT pg_advisory_xact_lock(7270200, hashtext($1))', [teamId]);
+      const prev = await c.query('SELECT hash FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 1', [teamId]);
+      const h = createHash('sha256').update(`${prev.rows[0]?.hash ?? ''}${id}${randomBytes(8).toString('hex')}`).digest('hex');
+      await c.query(
+        `INSERT INTO audit_events (team_id, actor_type, action, target_type, target_id, outcome, status, details, prev_hash, hash)
+         VALUES ($1, 'api_key', 'run.create', 'run', $2, 'success', 202, '{}', $3, $4)`,
+        [teamId, id, prev.rows[0]?.hash ?? '', h],
+      );
+    });
     reply.code(202);
     return { run_id: id, status: 'queued' };
   });
   app.get('/v1/runs/:id', async (req) => {
-    const { rows } = await pool.query('SELECT * FROM runs WHERE id = $1 AND team_id = $2', [req.params.id, teamId]);
+    const { rows } = await inTeam(pool, teamId, (c) => c.query('SELECT * FROM runs WHERE id = $1 AND team_id = $2', [req.params.id, teamId]));
     return rows[0];
   });
   return app;
@@ -106,7 +126,7 @@ try {
   const key = generateApiKey();
   await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
 
-  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
@@ -162,6 +182,8 @@ try {
       {
         connections: CONNECTIONS,
         duration_s: DURATION,
+        // Figures taken on a loaded machine measure the machine: read them as "not measured" when this is 4 or more.
+        load_average_at_end: Number(os.loadavg()[0].toFixed(1)),
         ...summary,
         ratios: [
           { name: 'predict submit vs bare', ratio: ratio('submit_mantis', 'submit_bare'), goal: 0.4 },

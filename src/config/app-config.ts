@@ -30,6 +30,8 @@ export interface AppConfig {
   syncWaitSeconds: number;
   autoMigrate: boolean;
   masterKey?: string;
+  /** Version of the Ed25519 key that signs audit chain heads (derived from the master key). */
+  auditSigningKeyVersion: number;
   redisUrl?: string;
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     syncWaitSeconds: e.MANTIS_SYNC_WAIT_SECONDS,
     autoMigrate: e.MANTIS_AUTO_MIGRATE,
     masterKey: e.MANTIS_MASTER_KEY,
+    auditSigningKeyVersion: e.MANTIS_AUDIT_SIGNING_KEY_VERSION,
     redisUrl: e.REDIS_URL,
     anthropicBaseUrl: e.MANTIS_ANTHROPIC_BASE_URL,
     logLevel: e.MANTIS_LOG_LEVEL,

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   MANTIS_MASTER_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
     message: 'must be base64 of exactly 32 bytes',
   }),
+  /** The audit head signing key in use (1, 2, …); earlier versions stay published so old heads verify. */
+  MANTIS_AUDIT_SIGNING_KEY_VERSION: int(1, 1).pipe(z.number().max(1000)),
   REDIS_URL: optionalString.pipe(
     z
       .string()

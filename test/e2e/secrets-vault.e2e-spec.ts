@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMasterKey } from '../../src/modules/secrets/master-key.js';
 import { SecretResolver } from '../../src/modules/secrets/secret-resolver.port.js';
 import { VaultService } from '../../src/modules/secrets/vault.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -28,12 +29,38 @@ describe('secrets vault and resolver', () => {
     });
   }
 
-  it('generates the master key once into the data directory with mode 0600', async () => {
-    const a = await createTeam(t.prisma);
-    await put(a.id, 'probe', 'x');
-    const path = join(t.dataDir, 'master.key');
+  it('without an external database, generates the master key once into the data directory with mode 0600', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mantis-mk-'));
+    const key = loadMasterKey(undefined, dir);
+    const path = join(dir, 'master.key');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64')).toHaveLength(32);
+    expect(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64')).toEqual(key);
+    expect(loadMasterKey(undefined, dir)).toEqual(key);
+  });
+
+  it('with DATABASE_URL set, boot fails naming MANTIS_MASTER_KEY when it is missing', async () => {
+    const err = await buildTestApp({ databaseUrl: t.databaseUrl, env: { MANTIS_MASTER_KEY: '' } }).then(
+      async (app) => { await app.close(); return null; },
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/MANTIS_MASTER_KEY is required when DATABASE_URL is set/);
+  });
+
+  it('the database records the key fingerprint (not the key) and boot fails on another key', async () => {
+    const [row] = await t.prisma.$queryRaw<{ fp: string }[]>`SELECT master_key_fingerprint AS fp FROM mantis_instance`;
+    expect(row.fp).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.fp).not.toContain(Buffer.from(t.config.masterKey!, 'base64').toString('hex'));
+    const other = randomBytes(32).toString('base64');
+    const err = await buildTestApp({ databaseUrl: t.databaseUrl, env: { MANTIS_MASTER_KEY: other } }).then(
+      async (app) => { await app.close(); return null; },
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/MANTIS_MASTER_KEY does not match the key this database was set up with/);
+    expect(err?.message).not.toContain(other);
+    // The same key as the first process boots fine (a second replica).
+    const replica = await buildTestApp({ databaseUrl: t.databaseUrl, env: { MANTIS_MASTER_KEY: t.config.masterKey } });
+    await replica.app.close();
+    await replica.prisma.$disconnect();
   });
 
   it('stores only ciphertext: the value is not in the row', async () => {

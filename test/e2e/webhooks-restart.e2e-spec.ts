@@ -10,6 +10,7 @@ import type { Tx } from '../../src/platform/database/prisma.service.js';
 import { createTestDatabase } from '../support/database.js';
 import { createTeam } from '../support/factories.js';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver.js';
+import { TEST_MASTER_KEY } from '../support/master-key.js';
 
 /**
  * A real worker process (`startMantis` with roles ['worker'], as `mantis worker`
@@ -62,6 +63,7 @@ describe('webhook deliveries survive a killed worker process', () => {
     rx = await WebhookReceiver.start();
     env = {
       DATABASE_URL: db.url,
+      MANTIS_MASTER_KEY: TEST_MASTER_KEY,
       MANTIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'mantis-wh-restart-')),
       MANTIS_WEBHOOK_ALLOW_PRIVATE: 'true',
       MANTIS_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1,1,1,1,1,1',

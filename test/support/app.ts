@@ -10,6 +10,7 @@ import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createLogger } from '../../src/platform/http/logger.js';
 import type { ProcessRole } from '../../src/platform/process-roles.js';
 import { createTestDatabase } from './database.js';
+import { TEST_MASTER_KEY } from './master-key.js';
 
 /** Every log line the app wrote, for asserting that no secret ever reaches them. */
 export class LogCapture extends Writable {
@@ -54,6 +55,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const config = loadConfig({
     MANTIS_LOG_LEVEL: 'info',
     MANTIS_CONFIG: undefined,
+    MANTIS_MASTER_KEY: TEST_MASTER_KEY,
     ...opts.env,
     MANTIS_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,

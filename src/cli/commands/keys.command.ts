@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { TenantKeysRepository, type ImportSummary } from '../../modules/tenant-keys/tenant-keys.repository.js';
+import { importKeysFileEntries } from '../../modules/tenant-keys/keys-file-import.js';
 import { KeysFileError, parseKeysFile } from '../../modules/tenant-keys/keys-file.schema.js';
 import { readKeysFile } from '../../modules/tenant-keys/tenant-keys.service.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
@@ -18,7 +19,7 @@ export async function runKeysImport(config: AppConfig, logger: Logger, path: str
   const { databaseUrl, embedded } = await prepareDatabase(config, logger);
   const prisma = new PrismaService(databaseUrl);
   try {
-    return await new TenantKeysRepository(prisma).importEntries(entries);
+    return await importKeysFileEntries(prisma, new TenantKeysRepository(prisma), entries, 'cli');
   } finally {
     await prisma.$disconnect();
     await embedded?.stop();

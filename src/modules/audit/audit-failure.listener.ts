@@ -4,7 +4,7 @@ import { RequestEvents } from '../../platform/http/request-events.js';
 import { STATE_CHANGING } from './audit-request.js';
 import { AuditRoutes } from './audit-routes.js';
 import { auditActionOf, isAudited } from './audit.decorator.js';
-import { reachedHandler, requestEvent } from './audit.interceptor.js';
+import { requestAudit } from '../../platform/http/request-audit.js';
 import { AuditService } from './audit.service.js';
 
 const DENIALS = new Set([401, 403, 404, 429]);
@@ -30,11 +30,12 @@ export class AuditFailureListener implements OnModuleInit {
     if (!STATE_CHANGING.has(req.method) || isAudited(req)) return;
     const route = req.routeOptions?.url;
     if (!route) return; // no such route: nothing could have changed
-    const handled = reachedHandler.has(req);
-    const spec = handled ? reachedHandler.get(req) : this.routes.lookup(req.method, route);
+    const reached = requestAudit(req).reached;
+    const handled = reached !== undefined;
+    const spec = handled ? reached.spec : this.routes.lookup(req.method, route);
     const denied = handled ? status === 403 || status === 429 : DENIALS.has(status);
     const outcome = denied ? 'denied' : 'error';
-    const event = requestEvent(this.audit, req, spec, outcome, status, { code });
+    const event = this.audit.requestEvent(req, spec, outcome, status, { code });
     if (status === 401) {
       event.action = 'auth.denied';
       event.details = { ...event.details, attempted_action: auditActionOf(spec, req) };

@@ -6,6 +6,7 @@ import type { TeamContext } from '../../platform/auth/principal.js';
 import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
 import { csvLine, CSV_COLUMNS, decodeCursor, encodeCursor, toEvent } from './audit-format.js';
 import type { AuditFilter } from './audit.repository.js';
 import {
@@ -43,6 +44,7 @@ export class AuditController {
 
   @Get('api/v1/teams/:team/audit-events/export')
   @RequireRole('auditor')
+  @OwnTransaction() // the stream outlives the handler: each batch is read in a transaction of its own
   @ApiOperation({ summary: "Streams the team's audit events, oldest first, as NDJSON or CSV" })
   @ZodQuery(exportQuerySchema)
   async export(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(exportQuerySchema, 'query')) q: ExportQuery, @Res() reply: MantisReply) {
@@ -68,6 +70,7 @@ export class AuditController {
 
   @Get('api/v1/audit-events/export')
   @RequireRole('admin')
+  @OwnTransaction()
   @ApiOperation({ summary: 'Streams audit events across every team (admin), oldest first' })
   @ZodQuery(adminExportSchema)
   async exportAll(@Query(new ZodPipe(adminExportSchema, 'query')) q: ExportQuery & { team?: string }, @Res() reply: MantisReply) {

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuditFailureListener } from './audit-failure.listener.js';
 import { AuditRoutes } from './audit-routes.js';
+import { AuditHeadsController } from './audit-heads.controller.js';
+import { AuditSigner } from './audit-signing.js';
 import { AuditController } from './audit.controller.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRepository } from './audit.repository.js';
@@ -11,8 +13,8 @@ import { AuditService } from './audit.service.js';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  controllers: [AuditController],
-  providers: [AuditRepository, AuditService, AuditRoutes, AuditFailureListener, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  controllers: [AuditController, AuditHeadsController],
+  providers: [AuditSigner, AuditRepository, AuditService, AuditRoutes, AuditFailureListener, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -28,6 +28,45 @@ export interface AuditCursor {
   seq: bigint;
 }
 
+/**
+ * Appends to the team's chain inside `tx`. The per-team advisory lock holds
+ * until `tx` ends, so concurrent writers link one after another. A plain
+ * function so processes without the Nest app (the CLI) write the same links.
+ */
+export async function appendAuditEvent(tx: Tx, fields: Omit<ChainedFields, 'id' | 'ts'>): Promise<AuditRow> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK}::int, hashtext(${fields.teamId ?? 'global'}))`;
+  const last = await tx.auditEvent.findFirst({ where: { teamId: fields.teamId }, orderBy: { seq: 'desc' }, select: { hash: true } });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const full: ChainedFields = { ...fields, id: randomUUID(), ts: new Date() };
+  const hash = chainHash(prevHash, full);
+  const row = await tx.auditEvent.create({
+    data: { ...full, details: (full.details ?? {}) as Prisma.InputJsonValue, prevHash, hash },
+  });
+  return row as AuditRow;
+}
+
+/** A change made by Mantis itself (imports, CLI), with no request behind it. */
+export function systemEvent(e: { team: { id: string; slug: string } | null; action: string; target: { type: string; id: string | null }; details?: Record<string, unknown> }): Omit<ChainedFields, 'id' | 'ts'> {
+  return {
+    teamId: e.team?.id ?? null,
+    teamSlug: e.team?.slug ?? null,
+    actorType: 'system',
+    actorId: null,
+    actorEmail: null,
+    actorPrefix: null,
+    authMethod: null,
+    action: e.action,
+    targetType: e.target.type,
+    targetId: e.target.id,
+    outcome: 'success',
+    status: null,
+    ip: null,
+    userAgent: null,
+    requestId: null,
+    details: e.details ?? {},
+  };
+}
+
 /** The only Prisma user of audit_events (append and read; the table refuses the rest). */
 @Injectable()
 export class AuditRepository {
@@ -37,20 +76,8 @@ export class AuditRepository {
    * Appends to the team's chain inside `tx`. The per-team advisory lock holds
    * until `tx` ends, so concurrent writers link one after another.
    */
-  async append(tx: Tx, fields: Omit<ChainedFields, 'id' | 'ts'>): Promise<AuditRow> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK}::int, hashtext(${fields.teamId ?? 'global'}))`;
-    const last = await tx.auditEvent.findFirst({ where: { teamId: fields.teamId }, orderBy: { seq: 'desc' }, select: { hash: true } });
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const full: ChainedFields = { ...fields, id: randomUUID(), ts: new Date() };
-    const hash = chainHash(prevHash, full);
-    const row = await tx.auditEvent.create({
-      data: { ...full, details: (full.details ?? {}) as Prisma.InputJsonValue, prevHash, hash },
-    });
-    return row as AuditRow;
-  }
-
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, { maxWait: 15_000, timeout: 15_000 });
+  append(tx: Tx, fields: Omit<ChainedFields, 'id' | 'ts'>): Promise<AuditRow> {
+    return appendAuditEvent(tx, fields);
   }
 
   /** One page, newest first (or oldest first), keyset on (ts, seq). */
@@ -71,6 +98,12 @@ export class AuditRepository {
   async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<AuditRow[]> {
     const rows = await this.prisma.auditEvent.findMany({ where: { teamId, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
     return rows as AuditRow[];
+  }
+
+  /** The newest link of a chain, if any. */
+  async head(teamId: string | null): Promise<AuditRow | null> {
+    const row = await this.prisma.auditEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' } });
+    return row as AuditRow | null;
   }
 
   private where(f: AuditFilter): Prisma.AuditEventWhereInput {

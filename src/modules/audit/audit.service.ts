@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Tx } from '../../platform/database/prisma.service.js';
+import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
+import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { GENESIS_HASH, chainHash } from './audit-chain.js';
 import { actorOf, requestMeta } from './audit-request.js';
+import { auditActionOf, type AuditSpec } from './audit.decorator.js';
 import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
 import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 
@@ -37,15 +39,33 @@ export interface VerifyResult {
   first_broken: { id: string; seq: number; ts: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' } | null;
 }
 
+export interface Checkpoint {
+  seq: number;
+  hash: string;
+}
+
+export type CheckpointReason = 'signature_invalid' | 'team_mismatch' | 'checkpoint_missing' | 'checkpoint_hash_mismatch' | 'chain_broken';
+
+export interface CheckpointResult extends VerifyResult {
+  reason: CheckpointReason | null;
+  checkpoint: { seq: number; hash: string; found: boolean };
+}
+
 /** The tamper-evident audit log: per-team hash chains, append-only. */
 @Injectable()
 export class AuditService {
   constructor(
     @Inject(AuditRepository) private readonly repo: AuditRepository,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
   ) {}
 
-  /** Appends one event; inside `tx` when given, so it commits or rolls back with the change it records. */
+  /**
+   * Appends one event to its team's chain (or the global chain). Inside a
+   * request's (or any) transaction it joins it, so it commits or rolls back
+   * with the change it records; the global chain is written through the
+   * system path, switched to for this insert only.
+   */
   async record(event: AuditEventInput, tx?: Tx): Promise<AuditRow> {
     const fields = {
       teamId: event.team?.id ?? null,
@@ -65,8 +85,48 @@ export class AuditService {
       requestId: event.requestId ?? null,
       details: cleanDetails(event.details),
     };
-    if (tx) return this.repo.append(tx, fields);
-    return this.repo.transaction((t) => this.repo.append(t, fields));
+    const append = (t: Tx) => this.repo.append(t, fields);
+    if (tx && this.prisma.currentTeam() === undefined) return append(tx);
+    return fields.teamId ? this.prisma.withTeam(fields.teamId, append) : this.prisma.system(append);
+  }
+
+  /** The event for a request: action and target from its `@Audit` declaration, refined by the handler's annotations. */
+  requestEvent(req: MantisRequest, spec: AuditSpec | null | undefined, outcome: AuditOutcome, status: number, extra: Record<string, unknown> = {}): AuditEventInput {
+    const note = requestAudit(req).note;
+    const params = (req.params ?? {}) as Record<string, string>;
+    const action = auditActionOf(spec, req) ?? `http.${req.method.toLowerCase()}`;
+    const targetId = note.targetId ?? (spec?.targetParam ? params[spec.targetParam] : undefined);
+    return this.fromRequest(req, {
+      action,
+      outcome,
+      status,
+      team: spec?.global ? null : note.team,
+      target: { type: note.targetType ?? spec?.targetType ?? null, id: targetId ?? null },
+      details: { method: req.method, route: req.routeOptions?.url, ...extra, ...note.details },
+    });
+  }
+
+  /** Writes the request's event in the current transaction (the request's own, opened by the audit interceptor). */
+  async recordRequest(req: MantisRequest, outcome: AuditOutcome, status: number): Promise<void> {
+    const state = requestAudit(req);
+    await this.record(this.requestEvent(req, state.reached?.spec, outcome, status));
+  }
+
+  /**
+   * For handlers that manage their own transactions (`@OwnTransaction`):
+   * runs `change` in the request's team scope and writes the request's
+   * success event in the same transaction, then commits. What the handler
+   * does afterwards (waiting for a worker) is outside it.
+   */
+  async commit<T>(req: MantisRequest, status: number, change: () => Promise<T>): Promise<T> {
+    const work = async () => {
+      const value = await change();
+      await this.recordRequest(req, 'success', status);
+      return value;
+    };
+    const value = await (req.team ? this.prisma.withTeam(req.team.id, work) : this.prisma.system(work));
+    requestAudit(req).recorded = true;
+    return value;
   }
 
   /** An event describing `req` (actor, auth method, ip, user agent, request id), for handlers recording in their own transaction. */
@@ -96,7 +156,8 @@ export class AuditService {
   async *stream(filter: AuditFilter, batch = 1000): AsyncGenerator<AuditRow> {
     let cursor: AuditCursor | undefined;
     for (;;) {
-      const rows = await this.repo.page(filter, batch, cursor, 'asc');
+      const read = () => this.repo.page(filter, batch, cursor, 'asc');
+      const rows = await (typeof filter.teamId === 'string' ? this.prisma.withTeam(filter.teamId, read) : this.prisma.system(read));
       for (const r of rows) yield r;
       if (rows.length < batch) return;
       const last = rows[rows.length - 1];
@@ -106,6 +167,36 @@ export class AuditService {
 
   /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
   async verify(teamId: string | null): Promise<VerifyResult> {
+    return this.walk(teamId);
+  }
+
+  /** The newest link of a team's chain (seq 0 and the genesis hash while it is empty). */
+  async head(teamId: string): Promise<{ seq: number; hash: string; ts: string }> {
+    const row = await this.repo.head(teamId);
+    return row ? { seq: Number(row.seq), hash: row.hash, ts: row.ts.toISOString() } : { seq: 0, hash: GENESIS_HASH, ts: new Date().toISOString() };
+  }
+
+  /**
+   * Verifies the chain and that it still holds a head saved earlier: that
+   * event must exist with the saved hash, and every link up to today's head
+   * must hold. Cutting the newest events off removes the saved head.
+   */
+  async verifyCheckpoint(teamId: string, checkpoint: Checkpoint): Promise<CheckpointResult> {
+    let seen: { found: boolean; hash?: string } = { found: checkpoint.seq === 0 && checkpoint.hash === GENESIS_HASH };
+    const result = await this.walk(teamId, (r) => {
+      if (Number(r.seq) === checkpoint.seq) seen = { found: true, hash: r.hash };
+    });
+    const reason: CheckpointReason | null = !result.ok
+      ? 'chain_broken'
+      : !seen.found
+        ? 'checkpoint_missing'
+        : seen.hash !== undefined && seen.hash !== checkpoint.hash
+          ? 'checkpoint_hash_mismatch'
+          : null;
+    return { ...result, ok: reason === null, reason, checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash, found: seen.found } };
+  }
+
+  private async walk(teamId: string | null, visit?: (r: AuditRow) => void): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let checked = 0;
     let after = -1n;
@@ -116,6 +207,7 @@ export class AuditService {
         if (reason) {
           return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts.toISOString(), reason } };
         }
+        visit?.(r);
         prev = r.hash;
         checked++;
       }

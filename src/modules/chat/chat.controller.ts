@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentTeam, Public, RequireRole, RequireScopes, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
@@ -23,6 +24,8 @@ export class ChatController {
 
   @Post('chat/completions')
   @HttpCode(200)
+  // The upstream call may take long: no request transaction is held open across it.
+  @OwnTransaction()
   @TeamScoped()
   @RequireScopes('run')
   @RequireRole('operator')

@@ -18,34 +18,35 @@ export class ExecutorRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async addArtifact(teamId: string, a: Omit<ArtifactRow, 'id' | 'createdAt'>): Promise<void> {
-    await this.prisma.artifact.create({ data: { teamId, ...a } });
+    await this.prisma.withTeam(teamId, (tx) => tx.artifact.create({ data: { teamId, ...a } }));
   }
 
   /** Rows of an earlier attempt of the same run, removed before it runs again. */
   async deleteRunArtifacts(teamId: string, runId: string): Promise<void> {
-    await this.prisma.artifact.deleteMany({ where: { teamId, runId } });
+    await this.prisma.withTeam(teamId, (tx) => tx.artifact.deleteMany({ where: { teamId, runId } }));
   }
 
   async runArtifacts(teamId: string, runId: string): Promise<ArtifactRow[]> {
-    return this.prisma.artifact.findMany({ where: { teamId, runId }, orderBy: { createdAt: 'asc' } });
+    return this.prisma.withTeam(teamId, (tx) => tx.artifact.findMany({ where: { teamId, runId }, orderBy: { createdAt: 'asc' } }));
   }
 
   async runExists(teamId: string, runId: string): Promise<boolean> {
-    return (await this.prisma.run.count({ where: { teamId, id: runId } })) > 0;
+    return (await this.prisma.withTeam(teamId, (tx) => tx.run.count({ where: { teamId, id: runId } }))) > 0;
   }
 
   /** Artifacts older than `before`, across teams (retention is a global setting), oldest first. */
   async expiredArtifacts(before: Date, limit: number): Promise<(ArtifactRow & { teamId: string; teamSlug: string })[]> {
-    const rows = await this.prisma.artifact.findMany({
+    // Retention sweeps every team's artifacts: the system path.
+    const rows = await this.prisma.system((tx) => tx.artifact.findMany({
       where: { createdAt: { lt: before } },
       orderBy: { createdAt: 'asc' },
       take: limit,
       include: { team: { select: { slug: true } } },
-    });
+    }));
     return rows.map(({ team, ...r }) => ({ ...r, teamSlug: team.slug }));
   }
 
   async deleteArtifact(teamId: string, id: string): Promise<void> {
-    await this.prisma.artifact.deleteMany({ where: { teamId, id } });
+    await this.prisma.withTeam(teamId, (tx) => tx.artifact.deleteMany({ where: { teamId, id } }));
   }
 }

@@ -34,7 +34,12 @@ export class DispatchRepository {
    * their weight, ties to the team waiting longest: a weighted round robin in
    * which a team with a flood of queued runs gets its share and no more.
    */
-  async claim(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
+  claim(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
+    // Across every team's queue: the system path.
+    return this.prisma.system(() => this.claimNext(workerId, leaseSeconds));
+  }
+
+  private async claimNext(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
     const rows = await this.prisma.$queryRaw<{ id: string; slug: string; allowed_domains: string[]; anthropic_secret_name: string }[]>`
       WITH waiting AS (
         SELECT team_id, min(created_at) AS oldest FROM runs WHERE status = 'queued' GROUP BY team_id
@@ -67,32 +72,35 @@ export class DispatchRepository {
   /** Extends the leases this worker holds; returns the ids it still holds. */
   async renew(workerId: string, runIds: string[], leaseSeconds: number): Promise<Set<string>> {
     if (runIds.length === 0) return new Set();
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+    // A worker's runs span teams: the system path.
+    const rows = await this.prisma.system((tx) => tx.$queryRaw<{ id: string }[]>`
       UPDATE runs SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
        WHERE id = ANY(${runIds}::text[]) AND lease_owner = ${workerId} AND status = 'running'
-      RETURNING id`;
+      RETURNING id`);
     return new Set(rows.map((r) => r.id));
   }
 
   async cancelRequested(workerId: string): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM runs WHERE lease_owner = ${workerId} AND status = 'running' AND cancel_requested`;
+    const rows = await this.prisma.system((tx) => tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM runs WHERE lease_owner = ${workerId} AND status = 'running' AND cancel_requested`);
     return rows.map((r) => r.id);
   }
 
   async progress(teamId: string, runId: string, workerId: string, p: { stepsCompleted?: number; costUsd?: number }): Promise<void> {
-    await this.prisma.run.updateMany({
-      where: { id: runId, teamId, leaseOwner: workerId, status: 'running' },
-      data: { ...(p.stepsCompleted !== undefined && { stepsCompleted: p.stepsCompleted }), ...(p.costUsd !== undefined && { costUsd: p.costUsd }) },
-    });
+    await this.prisma.withTeam(teamId, (tx) =>
+      tx.run.updateMany({
+        where: { id: runId, teamId, leaseOwner: workerId, status: 'running' },
+        data: { ...(p.stepsCompleted !== undefined && { stepsCompleted: p.stepsCompleted }), ...(p.costUsd !== undefined && { costUsd: p.costUsd }) },
+      }),
+    );
   }
 
   /** Puts a run this worker holds back in the queue (graceful shutdown); the attempt does not count. */
   async requeue(teamId: string, runId: string, workerId: string): Promise<void> {
-    await this.prisma.$executeRaw`
+    await this.prisma.withTeam(teamId, (tx) => tx.$executeRaw`
       UPDATE runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
              attempts = greatest(attempts - 1, 0), updated_at = now()
-       WHERE id = ${runId} AND team_id = ${teamId}::uuid AND lease_owner = ${workerId} AND status = 'running'`;
+       WHERE id = ${runId} AND team_id = ${teamId}::uuid AND lease_owner = ${workerId} AND status = 'running'`);
   }
 
   /** Locks running runs whose lease ran out (their worker died). */
@@ -113,8 +121,8 @@ export class DispatchRepository {
   }
 
   async inFlightByTeam(): Promise<{ slug: string; n: number }[]> {
-    return this.prisma.$queryRaw<{ slug: string; n: number }[]>`
+    return this.prisma.system((tx) => tx.$queryRaw<{ slug: string; n: number }[]>`
       SELECT t.slug, count(*)::int AS n FROM runs r JOIN teams t ON t.id = r.team_id
-       WHERE r.status IN ('queued', 'running') GROUP BY t.slug`;
+       WHERE r.status IN ('queued', 'running') GROUP BY t.slug`);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, CurrentTeam, RequireRole, RequireScopes, TeamScoped } from '../../platform/auth/auth.decorators.js';
@@ -7,6 +7,8 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
+import { AuditService } from '../audit/audit.service.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { toRunObject } from './run-object.js';
@@ -25,6 +27,7 @@ export class ExecutionsController {
   constructor(
     private readonly runs: RunsService,
     private readonly workflows: WorkflowsService,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   @Post(['api/v1/run/:workflow', 'api/v1/teams/:team/run/:workflow'])
@@ -71,10 +74,13 @@ export class ExecutionsController {
   @Post(['api/v1/cancel/:id', 'api/v1/teams/:team/cancel/:id'])
   @RequireScopes('run')
   @RequireRole('operator')
-  @Audit('run.cancel', 'run', 'id')
+  @Audit({ action: 'run.cancel', target: { type: 'run', param: 'id' } })
   @HttpCode(202)
   @ZodResponse(202, runObjectSchema)
-  cancel(@CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Param('id') id: string) {
-    return this.runs.cancel(principal, team, id);
+  @OwnTransaction()
+  async cancel(@Req() req: MantisRequest, @CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Param('id') id: string) {
+    // The answer waits for the worker to see the committed cancellation: commit it (with its event) first.
+    const outcome = await this.audit.commit(req, 202, () => this.runs.requestCancel(principal, team, id));
+    return this.runs.afterCancel(team, id, outcome);
   }
 }

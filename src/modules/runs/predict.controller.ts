@@ -8,7 +8,9 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { parseWith } from '../../platform/http/zod-pipe.js';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
+import { AuditService } from '../audit/audit.service.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { assertAccess } from './run-access.js';
 import { toRunObject, toRunResult } from './run-object.js';
@@ -37,12 +39,15 @@ export class PredictController {
     private readonly runs: RunsService,
     private readonly workflows: WorkflowsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   @Post('v1/predict')
   @HttpCode(200)
   @Idempotent(isRunAction)
-  @Audit(predictAuditAction, 'run')
+  @Audit({ action: predictAuditAction, target: { type: 'run' } })
+  // A synchronous run waits for a worker to see the committed run: the change and its event commit first.
+  @OwnTransaction()
   @ApiOperation({
     summary: 'Start a run, or read or cancel one',
     description: [
@@ -65,29 +70,30 @@ export class PredictController {
     annotateAudit(req, { targetId: q.run_id });
     switch (q.action) {
       case 'status':
-        return this.runs.get(team, q.run_id);
+        return this.audit.commit(req, 200, () => this.runs.get(team, q.run_id));
       case 'result':
-        return this.runs.result(team, q.run_id);
+        return this.audit.commit(req, 200, () => this.runs.result(team, q.run_id));
       case 'logs':
-        return this.runs.events(team, q.run_id, Number(q.after ?? 0), q.limit ?? 100);
-      case 'cancel':
+        return this.audit.commit(req, 200, () => this.runs.events(team, q.run_id, Number(q.after ?? 0), q.limit ?? 100));
+      case 'cancel': {
         setResponseStatus(req, 202);
-        return this.runs.cancel(principal, team, q.run_id);
+        const outcome = await this.audit.commit(req, 202, () => this.runs.requestCancel(principal, team, q.run_id));
+        return this.runs.afterCancel(team, q.run_id, outcome);
+      }
     }
   }
 
   private async run(req: MantisRequest, principal: Principal, team: TeamContext, body: unknown) {
     const input = parseWith(predictRunSchema, body);
     const { plan, micro, detached, action: _action, ...options } = input;
-    const workflow = micro !== undefined ? await this.workflows.planFor(team, micro) : undefined;
-    const created = await this.runs.submit(
-      principal,
-      team,
-      { source: 'predict', plan: workflow?.plan ?? plan!, workflow, options },
-      idempotencyOf(req),
-    );
-    annotateAudit(req, { targetId: created.run_id });
-    if (detached || this.config.syncWaitSeconds <= 0) {
+    const waits = !detached && this.config.syncWaitSeconds > 0;
+    const created = await this.audit.commit(req, waits ? 200 : 202, async () => {
+      const workflow = micro !== undefined ? await this.workflows.planFor(team, micro) : undefined;
+      const run = await this.runs.submit(principal, team, { source: 'predict', plan: workflow?.plan ?? plan!, workflow, options }, idempotencyOf(req));
+      annotateAudit(req, { targetId: run.run_id });
+      return run;
+    });
+    if (!waits) {
       setResponseStatus(req, 202);
       return created;
     }

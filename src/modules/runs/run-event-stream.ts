@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { TeamContext } from '../../platform/auth/principal.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { RunsRepository, TERMINAL_STATUSES } from './runs.repository.js';
@@ -14,6 +15,7 @@ export class RunEventStream {
   constructor(
     private readonly repo: RunsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
   ) {}
 
   serve(req: MantisRequest, reply: MantisReply, team: TeamContext, runId: string, after: number): void {
@@ -28,7 +30,8 @@ export class RunEventStream {
     });
     let closed = false;
     req.raw.on('close', () => (closed = true));
-    void this.pump(raw, team, runId, after, () => closed).catch((err) => {
+    // The stream outlives the request's transaction: it reads outside it.
+    void this.prisma.detached(() => this.pump(raw, team, runId, after, () => closed)).catch((err) => {
       this.logger.error({ err, runId }, 'event stream failed');
       if (!raw.writableEnded) raw.end();
     });

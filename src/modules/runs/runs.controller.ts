@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentTeam, RequireRole, RequireScopes, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
+import { AuditService } from '../audit/audit.service.js';
 import { Audit } from '../audit/audit.decorator.js';
 import { RunEventStream } from './run-event-stream.js';
 import { listRunsQuerySchema, logsQuerySchema, runEventsSchema, runListSchema, runObjectSchema, runResultSchema } from './runs.schemas.js';
@@ -20,6 +22,7 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly stream: RunEventStream,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   @Get(['v1/runs', 'api/v1/teams/:team/runs'])
@@ -83,14 +86,17 @@ export class RunsController {
   @Post(['v1/runs/:run_id/cancel', 'api/v1/teams/:team/runs/:run_id/cancel'])
   @RequireScopes('run')
   @RequireRole('operator')
-  @Audit('run.cancel', 'run', 'run_id')
+  @Audit({ action: 'run.cancel', target: { type: 'run', param: 'run_id' } })
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a run', description:
       'A queued run is cancelled at once; a running one is stopped by its worker within a second, and the answer waits up to 2 s ' +
       'to show it `cancelled` (else it still shows `running`, with the cancellation under way). 409 if already terminal.',
   })
   @ZodResponse(202, runObjectSchema)
-  cancel(@CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Param('run_id') runId: string) {
-    return this.runs.cancel(principal, team, runId);
+  @OwnTransaction()
+  async cancel(@Req() req: MantisRequest, @CurrentPrincipal() principal: Principal, @CurrentTeam() team: TeamContext, @Param('run_id') runId: string) {
+    // The answer waits for the worker to see the committed cancellation: commit it (with its event) first.
+    const outcome = await this.audit.commit(req, 202, () => this.runs.requestCancel(principal, team, runId));
+    return this.runs.afterCancel(team, runId, outcome);
   }
 }

@@ -28,6 +28,11 @@ export interface Page<T> {
 
 const CANCEL_WAIT_SECONDS = 2;
 
+export interface CancelOutcome {
+  row: RunRow;
+  finished: boolean;
+}
+
 /** 128 bits of randomness: ids are not guessable. */
 export function newRunId(): string {
   return `run_${randomBytes(16).toString('hex')}`;
@@ -138,7 +143,12 @@ export class RunsService {
    * aborts it within a second and records `cancelled`). Terminal runs are 409.
    */
   async cancel(principal: Principal, team: TeamContext, runId: string): Promise<RunObject> {
-    const outcome = await this.repo.transaction(async (tx) => {
+    return this.afterCancel(team, runId, await this.requestCancel(principal, team, runId));
+  }
+
+  /** The change of a cancel: a queued run ends at once, a running one is flagged for its worker. */
+  async requestCancel(_principal: Principal, team: TeamContext, runId: string): Promise<CancelOutcome> {
+    return this.repo.transaction(async (tx) => {
       const row = await this.repo.lockForUpdate(tx, team.id, runId);
       if (!row) throw ApiError.notFound('run');
       if (TERMINAL_STATUSES.includes(row.status)) {
@@ -153,11 +163,14 @@ export class RunsService {
       await this.repo.appendEvent(team.id, runId, { type: 'run.cancel_requested', data: {} }, tx);
       return { row: await this.repo.requestCancel(tx, team.id, runId), finished: false };
     });
+  }
+
+  /** After the cancel committed: a running run stops within a second, so answer with its final state when it comes that soon. */
+  async afterCancel(team: TeamContext, runId: string, outcome: CancelOutcome): Promise<RunObject> {
     if (outcome.finished) {
       this.recordTerminal(team.slug, outcome.row);
       return toRunObject(outcome.row, team.slug);
     }
-    // A running run stops within a second: answer with its final state when it comes that soon.
     return toRunObject(await this.waitForTerminal(team, runId, CANCEL_WAIT_SECONDS), team.slug);
   }
 

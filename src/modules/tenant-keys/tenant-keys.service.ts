@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import { PROCESS_ROLES, type ProcessRole } from '../../platform/process-roles.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
+import { importKeysFileEntries } from './keys-file-import.js';
 import { KeysFileError, parseKeysFile } from './keys-file.schema.js';
 import { TenantKeysRepository, type ImportSummary } from './tenant-keys.repository.js';
 
@@ -34,6 +36,7 @@ export class TenantKeysService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly repo: TenantKeysRepository,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROCESS_ROLES) private readonly roles: ProcessRole[],
@@ -48,7 +51,7 @@ export class TenantKeysService implements OnApplicationBootstrap, OnApplicationS
       if (e instanceof KeysFileError) return { ok: false, reason: e.message };
       throw e;
     }
-    return { ok: true, summary: await this.repo.importEntries(entries) };
+    return { ok: true, summary: await importKeysFileEntries(this.prisma, this.repo, entries, 'keys_file') };
   }
 
   async onApplicationBootstrap(): Promise<void> {

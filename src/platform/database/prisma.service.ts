@@ -1,16 +1,122 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { DATABASE_URL } from './database.tokens.js';
+import { APP_ROLE, UUID, type TxOptions } from './team-scope.js';
+
+/** The transaction a piece of work runs in, and whose rows it may touch (`null`: the system path). */
+interface Scope {
+  tx: Tx;
+  teamId: string | null;
+  open: boolean;
+}
+
+/** Client members that, inside a scope, must go to its transaction rather than to a fresh connection. */
+const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
 /**
  * The Prisma client over the pg driver adapter. Repositories are the only
- * callers; every team-owned query they make carries the team id.
+ * callers. Team-scoped work runs in `withTeam` (row-level security applies:
+ * the transaction runs as `mantis_app` with `mantis.team_id` set); work that
+ * spans teams runs in `system`, named so at every call site.
+ *
+ * Inside either, every query made through this client — a repository's plain
+ * `this.prisma.run.findMany()` included — joins that transaction, so a
+ * request's reads, its change and its audit event share one transaction and
+ * one team. Outside any scope (worker loops, CLI) the client is the
+ * connecting role's, as before.
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly scopes = new AsyncLocalStorage<Scope>();
+
   constructor(@Inject(DATABASE_URL) url: string) {
     super({ adapter: new PrismaPg({ connectionString: url, max: 20 }) });
+    // Route model delegates, raw queries and $transaction to the current scope's transaction.
+    return new Proxy(this, {
+      get: (target, prop, receiver) => {
+        const scope = target.scopes.getStore();
+        if (scope?.open && typeof prop === 'string') {
+          if (prop === '$transaction') return (arg: unknown) => target.joined(scope, arg);
+          if (RAW.has(prop) || (!prop.startsWith('$') && !prop.startsWith('_') && prop in scope.tx && !(prop in PrismaService.prototype))) {
+            const v = (scope.tx as unknown as Record<string, unknown>)[prop];
+            return typeof v === 'function' ? v.bind(scope.tx) : v;
+          }
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' && prop !== 'constructor' ? v.bind(target) : v;
+      },
+    });
+  }
+
+  /**
+   * Runs `fn` in one interactive transaction whose first statement switches to
+   * `mantis_app` and sets `mantis.team_id` (one round trip, both transaction-
+   * local): every statement inside sees and writes only that team's rows,
+   * whatever its own filters say. Inside another scope it joins that
+   * transaction and switches it to this team for the duration of `fn`.
+   */
+  async withTeam<T>(teamId: string, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    if (!UUID.test(teamId)) throw new Error('withTeam: team id must be a uuid');
+    return this.scoped(teamId, fn, opts);
+  }
+
+  /**
+   * Cross-team work (the dispatcher, admin listings, imports, credential
+   * lookups, the global audit chain): the connecting role, which owns the
+   * schema or has BYPASSRLS. Never used for a request's own team data.
+   */
+  async system<T>(fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    return this.scoped(null, fn, opts);
+  }
+
+  /** `fn` outside any scope: its queries commit on their own (e.g. an idempotency claim other requests must see at once). */
+  detached<T>(fn: () => Promise<T>): Promise<T> {
+    return this.scopes.exit(fn);
+  }
+
+  /** The team of the current scope: a uuid, `null` for the system path, `undefined` outside any scope. */
+  currentTeam(): string | null | undefined {
+    const s = this.scopes.getStore();
+    return s?.open ? s.teamId : undefined;
+  }
+
+  private async scoped<T>(teamId: string | null, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
+    const outer = this.scopes.getStore();
+    if (outer?.open) {
+      if (outer.teamId === teamId) return fn(outer.tx);
+      return this.switched(outer, teamId, fn);
+    }
+    return super.$transaction(async (tx) => {
+      if (teamId) await setScope(tx, teamId);
+      const scope: Scope = { tx, teamId, open: true };
+      try {
+        return await this.scopes.run(scope, () => fn(tx));
+      } finally {
+        scope.open = false;
+      }
+    }, txOptions(opts));
+  }
+
+  /** The same transaction, switched to another team (or the system path) for `fn`, then back. */
+  private async switched<T>(outer: Scope, teamId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    await setScope(outer.tx, teamId);
+    const inner: Scope = { tx: outer.tx, teamId, open: true };
+    try {
+      return await this.scopes.run(inner, () => fn(outer.tx));
+    } finally {
+      inner.open = false;
+      await setScope(outer.tx, outer.teamId);
+    }
+  }
+
+  /** `$transaction` inside a scope: an interactive callback runs on the scope's transaction; a batch runs in order on it. */
+  private async joined(scope: Scope, arg: unknown): Promise<unknown> {
+    if (typeof arg === 'function') return (arg as (tx: Tx) => Promise<unknown>)(scope.tx);
+    const results: unknown[] = [];
+    for (const p of arg as Promise<unknown>[]) results.push(await p);
+    return results;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -18,4 +124,15 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   }
 }
 
-export type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+/** One statement: the role and the team together (`set_config(..., true)` is SET LOCAL). */
+async function setScope(tx: Tx, teamId: string | null): Promise<void> {
+  if (teamId) await tx.$queryRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('mantis.team_id', ${teamId}, true)`;
+  else await tx.$queryRaw`SELECT set_config('role', 'none', true), set_config('mantis.team_id', '', true)`;
+}
+
+function txOptions(opts: TxOptions): { maxWait: number; timeout: number; isolationLevel?: TxOptions['isolationLevel'] } {
+  // A loaded machine may wait for a pooled connection: generous bounds, not Prisma's 2 s/5 s.
+  return { maxWait: opts.maxWait ?? 15_000, timeout: opts.timeout ?? 30_000, ...(opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : {}) };
+}
+
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -126,7 +126,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
-      if (!stored) await this.store.release(recordId);
+      if (!stored) await this.store.release(recordId, scope);
       throw err;
     }
     const status = responseStatusOverride(req) ?? this.declaredStatus(ctx, req);

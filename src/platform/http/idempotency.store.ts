@@ -39,7 +39,19 @@ const IN_FLIGHT_LEASE = '60 seconds';
 export class IdempotencyStore {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * Claims the key in a transaction of its own (outside the request's), so a
+   * concurrent request with the same key sees it in flight at once.
+   */
   async begin(scope: IdempotencyScope, key: string, requestHash: string): Promise<BeginResult> {
+    return this.prisma.detached(() => this.inScope(scope, () => this.claim(scope, key, requestHash)));
+  }
+
+  private inScope<T>(scope: IdempotencyScope, fn: () => Promise<T>): Promise<T> {
+    return 'teamId' in scope ? this.prisma.withTeam(scope.teamId, fn) : this.prisma.system(fn);
+  }
+
+  private async claim(scope: IdempotencyScope, key: string, requestHash: string): Promise<BeginResult> {
     const teamId = 'teamId' in scope ? scope.teamId : null;
     const principalId = 'principalId' in scope ? scope.principalId : null;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -102,9 +114,10 @@ export class IdempotencyStore {
        WHERE id = ${recordId}::uuid`;
   }
 
-  /** Forgets an in-flight key whose request failed, so the client may retry with it. */
-  async release(recordId: string): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM idempotency_records WHERE id = ${recordId}::uuid AND state = 'in_flight'`;
+  /** Forgets an in-flight key whose request failed, so the client may retry with it (the request's own transaction rolled back). */
+  async release(recordId: string, scope?: IdempotencyScope): Promise<void> {
+    const forget = () => this.prisma.$executeRaw`DELETE FROM idempotency_records WHERE id = ${recordId}::uuid AND state = 'in_flight'`;
+    await this.prisma.detached(() => (scope ? this.inScope(scope, forget) : forget()));
   }
 
   async purgeExpired(): Promise<number> {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, TeamContext } from '../auth/principal.js';
+import type { RequestAudit } from './request-audit.js';
 
 /** What the pipeline attaches to a request as it passes the guards. */
 export interface MantisRequest extends FastifyRequest {
@@ -7,6 +8,8 @@ export interface MantisRequest extends FastifyRequest {
   team?: TeamContext;
   /** Set by the auth guard when credentials were refused, for the audit and metrics. */
   authFailure?: string;
+  /** The request's audit event as it takes shape (declaration, annotations, whether it is written). */
+  audit?: RequestAudit;
 }
 
 export type MantisReply = FastifyReply;

@@ -1,0 +1,10 @@
+/** The role team-scoped transactions run as (created by the migrations; NOLOGIN, NOBYPASSRLS, owns nothing). */
+export const APP_ROLE = 'mantis_app';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TxOptions {
+  maxWait?: number;
+  timeout?: number;
+  isolationLevel?: 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+}
