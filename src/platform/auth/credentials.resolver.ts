@@ -93,6 +93,7 @@ export class CredentialsResolver extends PrincipalResolver {
       authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
       keyId: key.keyId,
       keyPrefix: key.prefix,
+      keyExpiresAt: key.expiresAt,
     };
   }
 
