@@ -1,6 +1,10 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../platform/http/logger.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { FallbackTokenBucketStore } from './fallback-token-bucket.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RedisTokenBucketStore } from './redis-token-bucket.js';
 import { MemoryTokenBucketStore, TokenBucketStore } from './token-bucket.js';
@@ -9,7 +13,8 @@ export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
 /**
  * Team rate limits. Without REDIS_URL the buckets live in this process; with
- * it, in Redis, one bucket per team across every replica.
+ * it, in Redis, one bucket per team across every replica, falling back to
+ * in-process buckets (logged and counted) while Redis cannot answer.
  */
 @Global()
 @Module({
@@ -21,8 +26,9 @@ export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
     },
     {
       provide: TokenBucketStore,
-      inject: [RATE_LIMIT_REDIS],
-      useFactory: (redis: Redis | null) => (redis ? new RedisTokenBucketStore(redis) : new MemoryTokenBucketStore()),
+      inject: [RATE_LIMIT_REDIS, MetricsService, LOGGER],
+      useFactory: (redis: Redis | null, metrics: MetricsService, logger: Logger) =>
+        redis ? new FallbackTokenBucketStore(new RedisTokenBucketStore(redis), metrics, logger) : new MemoryTokenBucketStore(),
     },
     RateLimitGuard,
   ],
