@@ -11,7 +11,8 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies; otherwise anyone could name their own address.
+    trustProxy: opts.config.admission.trustedProxies.length > 0 ? [...opts.config.admission.trustedProxies] : false,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuditFailureListener } from './audit-failure.listener.js';
 import { AuditRoutes } from './audit-routes.js';
+import { AuthDeniedAggregator } from './auth-denied-aggregator.js';
 import { AuditController } from './audit.controller.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRepository } from './audit.repository.js';
@@ -12,7 +13,7 @@ import { AuditService } from './audit.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, AuditRoutes, AuditFailureListener, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [AuditRepository, AuditService, AuditRoutes, AuditFailureListener, AuthDeniedAggregator, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [AuditService],
 })
 export class AuditModule {}
