@@ -104,6 +104,8 @@ export const envSchema = z.object({
     }),
   /** Open SSE log streams allowed per team at once. */
   MANTIS_MAX_STREAMS_PER_TEAM: int(20, 1),
+  /** A live log stream ends after this many seconds (the client resumes with Last-Event-ID); at most an hour. */
+  MANTIS_STREAM_MAX_SECONDS: int(3600, 1).pipe(z.number().max(3600, { message: 'must be at most 3600 (one hour)' })),
   MANTIS_CONFIG: optionalString,
   /** CLI: the server the REST-backed commands talk to, and the key they send. */
   MANTIS_URL: optionalUrl,

@@ -130,7 +130,7 @@ describe('API keys over REST, and usage', () => {
     expect(body.team).toBe(team.slug);
     expect(body.month).toEqual({ spent_usd: 1.75, reserved_usd: 7.5, budget_usd: 50 });
     expect(body.days.at(-1)).toEqual({ date: today, runs: 4, cost_usd: 1.75 });
-    expect(body.days).toHaveLength(31);
+    expect(body.days).toHaveLength(now.getUTCDate()); // from the month's start to today
 
     const old = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/usage?since=${lastYear.toISOString().slice(0, 10)}&until=${new Date(lastYear.getTime() + 2 * 86_400_000).toISOString().slice(0, 10)}`);
     expect(old.json().days).toEqual([

@@ -23,7 +23,7 @@ describe('pre-auth limit per client address (MANTIS_PREAUTH_RATE_PER_MINUTE=5)',
     const addr = '10.0.0.1';
     for (let i = 0; i < 3; i++) expect((await get('/v1/runs', addr)).statusCode).toBe(401);
     for (let i = 0; i < 2; i++) expect((await get('/v1/runs', addr, { 'x-mantis-token': bogus() })).statusCode).toBe(401);
-    for (const headers of [{}, { 'x-mantis-token': bogus() }, { authorization: 'Bearer not-a-jwt' }]) {
+    for (const headers of [{}, { 'x-mantis-token': bogus() }, { authorization: 'Bearer not-a-jwt' }] as Record<string, string>[]) {
       const res = await get('/v1/runs', addr, headers);
       expect(res.statusCode).toBe(429);
       expect(res.json().error.code).toBe('rate_limited');

@@ -12,8 +12,7 @@ export class UsageService {
 
   /** This UTC month's spent, reserved and budget, and runs and cost per UTC day (every day of the range, zeros included). */
   async usage(team: TeamContext, q: UsageQuery, now = new Date()) {
-    const until = q.until ?? now;
-    const since = q.since ?? new Date(until.getTime() - 30 * DAY);
+    const { since, until } = q;
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const [month, budget, rows] = await Promise.all([this.repo.month(team.id, monthStart), this.repo.budget(team.id), this.repo.days(team.id, since, until)]);
     const byDate = new Map(rows.map((r) => [r.date, r]));
