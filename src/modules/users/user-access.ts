@@ -66,3 +66,13 @@ export function assertMayManageKeys(p: Principal): void {
 export function keyLifetimeBound(p: Principal): Date | undefined {
   return p.keyExpiresAt ?? undefined;
 }
+
+/**
+ * A team_owner may bring into its team only people who are new or already in
+ * it: taking in an existing user (another team's member or owner) would make
+ * that user's calls ambiguous across teams and is for admins alone.
+ */
+export function assertOwnerMayTakeIn(p: Principal, teamId: string, user: UserRow | null): void {
+  if (p.admin || !user || user.memberships.some((m) => m.teamId === teamId)) return;
+  throw new ApiError('insufficient_role', 'Only an admin may add an existing user to another team; a team_owner adds new users or changes its own members');
+}
