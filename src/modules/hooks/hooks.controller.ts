@@ -34,7 +34,9 @@ export class HooksController {
   @Audit('hook.apply', 'hook', 'path')
   @ApiOperation({
     summary: 'Create or replace an inbound hook',
-    description: 'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced.',
+    description:
+      'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced. ' +
+      '`rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team\'s.',
   })
   @ZodBody(applyHookSchema)
   @ZodResponse(200, hookSchema)
