@@ -84,6 +84,16 @@ describe('auth.denied aggregation and X-Forwarded-For', () => {
     expect(events[1].details).toMatchObject({ attempted_action: 'team.create', first_at: expect.any(String), last_at: expect.any(String) });
   });
 
+  it('denials still counted when the process stops are written at shutdown', async () => {
+    const replica = await buildTestApp({ env: { MANTIS_PREAUTH_RATE_PER_MINUTE: '0' }, databaseUrl: t.databaseUrl });
+    const addr = '10.7.7.7';
+    for (let i = 0; i < 5; i++) expect((await post(replica, addr)).statusCode).toBe(401);
+    await expect.poll(async () => (await denials(addr)).length).toBe(1);
+    await replica.close();
+    const counts = (await denials(addr)).map((e) => (e.details as { count: number }).count).sort((a, b) => a - b);
+    expect(counts).toEqual([1, 4]);
+  });
+
   it('X-Forwarded-For is ignored from a client that is not a trusted proxy', async () => {
     const res = await post(t, '10.8.8.8', { 'x-forwarded-for': '6.6.6.6' });
     expect(res.statusCode).toBe(401);
