@@ -25,8 +25,8 @@ const BOOT_WAIT_MS = 2_000;
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         if (!config.redisUrl) return null;
-        // No offline queue and a short timeout: while Redis is away a request falls back at once instead of waiting on reconnects.
-        const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true, enableOfflineQueue: false, commandTimeout: 1_000 });
+        // No offline queue: while Redis is disconnected a request falls back at once instead of waiting on reconnects; the timeout (long enough for a busy event loop) covers a Redis that stopped answering.
+        const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true, enableOfflineQueue: false, commandTimeout: 3_000 });
         redis.on('error', () => undefined); // each failed take is logged and counted by the fallback store
         return redis;
       },
