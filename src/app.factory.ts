@@ -3,15 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
 import { PinoNestLogger } from './platform/http/logger.js';
+import { installJsonDepthLimit } from './platform/http/json-depth.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 
+const BODY_LIMIT = 1024 * 1024;
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP application (not listening yet): used by `serve`, `start` and the tests. */
 export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    bodyLimit: BODY_LIMIT,
+    // X-Forwarded-For is believed only from the configured proxies; otherwise anyone could name their own address.
+    trustProxy: opts.config.admission.trustedProxies.length > 0 ? [...opts.config.admission.trustedProxies] : false,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
@@ -22,6 +25,7 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
     logger: new PinoNestLogger(opts.logger),
     bufferLogs: false,
   });
+  installJsonDepthLimit(app, BODY_LIMIT);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -38,6 +38,8 @@ export interface AppConfig {
   worker: { concurrency: number; leaseSeconds: number; pollMs: number; metricsPort?: number };
   browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string; playwrightBrowsersPath: string };
   artifactRetentionDays: number;
+  /** Abuse bounds: the per-address pre-auth limit (0: off), believed proxies, SSE streams per team. */
+  admission: { preauthRatePerMinute: number; trustedProxies: string[]; maxStreamsPerTeam: number; streamMaxSeconds: number };
   /** The CLI's REST client: MANTIS_URL (default http://127.0.0.1:PORT) and MANTIS_API_KEY. */
   client: { url: string; apiKey?: string };
 }
@@ -143,6 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       playwrightBrowsersPath: resolve(e.PLAYWRIGHT_BROWSERS_PATH ?? `${dataDir}/playwright`),
     },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
+    admission: {
+      preauthRatePerMinute: e.MANTIS_PREAUTH_RATE_PER_MINUTE,
+      trustedProxies: e.MANTIS_TRUSTED_PROXIES,
+      maxStreamsPerTeam: e.MANTIS_MAX_STREAMS_PER_TEAM,
+      streamMaxSeconds: e.MANTIS_STREAM_MAX_SECONDS,
+    },
     client: { url: (e.MANTIS_URL ?? `http://127.0.0.1:${e.PORT || 8080}`).replace(/\/+$/, ''), apiKey: e.MANTIS_API_KEY },
   };
   return deepFreeze(config);

@@ -1,4 +1,15 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** `10.0.0.0/8`, `::1/128` or a bare address. */
+function isCidr(text: string): boolean {
+  const [addr, bits, ...rest] = text.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
 
 const bool = (fallback: boolean) =>
   z
@@ -78,6 +89,25 @@ export const envSchema = z.object({
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
   /** A `mantis worker` serves /metrics and /healthz on this port when set (0 picks a free one). */
   MANTIS_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Unauthenticated and failed-credential requests allowed per client address and minute (0 disables). */
+  MANTIS_PREAUTH_RATE_PER_MINUTE: int(60, 0),
+  /** Proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs (default none). */
+  MANTIS_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const list = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = list.filter((p) => !isCidr(p));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR: ${bad.join(', ')}` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  /** Open SSE log streams allowed per team at once. */
+  MANTIS_MAX_STREAMS_PER_TEAM: int(20, 1),
+  /** A live log stream ends after this many seconds (the client resumes with Last-Event-ID); at most an hour. */
+  MANTIS_STREAM_MAX_SECONDS: int(3600, 1).pipe(z.number().max(3600, { message: 'must be at most 3600 (one hour)' })),
   MANTIS_CONFIG: optionalString,
   /** CLI: the server the REST-backed commands talk to, and the key they send. */
   MANTIS_URL: optionalUrl,

@@ -21,9 +21,8 @@ describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document (schema and semantic checks of an independent validator)', async () => {
     expect(doc.openapi).toBe('3.1.0');
     // validate() dereferences in place: hand it a copy.
-    const result = await validate(structuredClone(doc));
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid ? [] : result.errors).toEqual([]);
   });
 
   it('declares every templated path parameter on every operation, team-scoped routes included', () => {

@@ -56,6 +56,8 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     MANTIS_LOG_LEVEL: 'info',
     MANTIS_CONFIG: undefined,
     MANTIS_MASTER_KEY: TEST_MASTER_KEY,
+    // Suites send many refused requests from one address on purpose; the pre-auth limit has its own tests.
+    MANTIS_PREAUTH_RATE_PER_MINUTE: '0',
     ...opts.env,
     MANTIS_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,

@@ -71,6 +71,14 @@ export class ApiKeyLookup implements OnModuleInit, OnApplicationShutdown {
     return entry;
   }
 
+  /** Like find, from the cache alone (no database); null when not cached. */
+  findCached(raw: string): CachedKey | null {
+    const entry = this.cache.get(hashToken(raw));
+    if (!entry || (entry.expiresAt && entry.expiresAt.getTime() <= Date.now())) return null;
+    this.usage.set(entry.keyId, new Date());
+    return entry;
+  }
+
   async flushUsage(): Promise<void> {
     if (this.usage.size === 0) return;
     const batch = this.usage;

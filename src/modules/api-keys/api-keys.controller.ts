@@ -10,9 +10,10 @@ import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { UserKeysService } from '../users/user-keys.service.js';
 import { emailSchema } from '../users/users.schemas.js';
 import type { UserRow } from '../users/users.repository.js';
-import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from './api-keys.schemas.js';
+import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, KEY_MANAGEMENT_RULES, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from './api-keys.schemas.js';
 
 const emailParam = new ZodPipe(emailSchema, 'path');
+
 const nameParam = new ZodPipe(keyNameSchema, 'path');
 
 /**
@@ -41,7 +42,8 @@ export class ApiKeysController {
     summary: 'Creates an API key; the raw key is in this response only',
     description:
       'The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); ' +
-      'omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409.',
+      'omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409. ' +
+      KEY_MANAGEMENT_RULES,
   })
   @ZodBody(createApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
@@ -65,27 +67,27 @@ export class ApiKeysController {
 
   @Delete(':name')
   @Audit('api_key.revoke', 'api_key', 'name')
-  @ApiOperation({ summary: 'Revokes a key: refused from the next request on, on every replica. Answers the revoked key.' })
+  @ApiOperation({ summary: 'Revokes a key: refused from the next request on, on every replica. Answers the revoked key.', description: KEY_MANAGEMENT_RULES })
   @ZodResponse(200, apiKeyViewSchema)
   async revoke(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Req() req: MantisRequest) {
     const user = await this.keys.owner(p, email);
     assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
-    const revoked = await this.keys.revoke(user, name);
+    const revoked = await this.keys.revoke(p, user, name);
     annotateAudit(req, { details: { prefix: revoked.prefix } });
     return revoked;
   }
 
   @Post(':name/rotate')
   @Audit('api_key.rotate', 'api_key', 'name')
-  @ApiOperation({ summary: 'Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed' })
+  @ApiOperation({ summary: 'Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed', description: KEY_MANAGEMENT_RULES })
   @ZodBody(rotateApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
   async rotate(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
     const user = await this.keys.owner(p, email);
     assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });
-    const created = await this.keys.rotate(user, name, body);
+    const created = await this.keys.rotate(p, user, name, body);
     annotateAudit(req, { details: { prefix: created.prefix } });
     return created;
   }

@@ -66,3 +66,9 @@ export const apiKeyViewSchema = z.object({
 export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
 
 export const apiKeyListSchema = z.object({ data: z.array(apiKeyViewSchema) });
+
+/** The credential rules every key-changing route shares (also on the service-account key routes). */
+export const KEY_MANAGEMENT_RULES =
+  'Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). ' +
+  'A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). ' +
+  'A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.';

@@ -27,6 +27,12 @@ export interface KeyOwner {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The earlier of an expiry (null: never) and a bound. */
+function capExpiry(expiresAt: Date | null, notAfter?: Date): Date | null {
+  if (!notAfter) return expiresAt;
+  return expiresAt && expiresAt < notAfter ? expiresAt : notAfter;
+}
+
 function view(row: KeyRow): ApiKeyView {
   return {
     name: row.name,
@@ -54,9 +60,10 @@ export class ApiKeysService {
   ) {}
 
   /** 409 conflict when a live key of this user already has the name. */
-  async create(owner: KeyOwner, body: CreateApiKeyInput | unknown): Promise<CreatedApiKey> {
+  /** `notAfter`: the latest expiry allowed (the creating key's own); a later or absent one is cut to it. */
+  async create(owner: KeyOwner, body: CreateApiKeyInput | unknown, notAfter?: Date): Promise<CreatedApiKey> {
     const input = parseWith(createApiKeySchema, body);
-    const expiresAt = input.expires_in ? new Date(Date.now() + parseDuration(input.expires_in)) : null;
+    const expiresAt = capExpiry(input.expires_in ? new Date(Date.now() + parseDuration(input.expires_in)) : null, notAfter);
     const scopes = input.scopes ? SCOPES.filter((s) => input.scopes!.includes(s)) : [...SCOPES];
     const key = generateApiKey();
     await this.repo.transaction(async (tx) => {
@@ -96,7 +103,7 @@ export class ApiKeysService {
    * A new key under the same name, scopes and lifetime; the old one keeps
    * working until `overlap` (default 24h) has passed, or its own expiry if sooner.
    */
-  async rotate(userId: string, name: string, body: RotateApiKeyInput | unknown = {}): Promise<CreatedApiKey> {
+  async rotate(userId: string, name: string, body: RotateApiKeyInput | unknown = {}, notAfter?: Date): Promise<CreatedApiKey> {
     const input = parseWith(rotateApiKeySchema, body ?? {});
     const overlapMs = parseDuration(input.overlap ?? DEFAULT_ROTATION_OVERLAP);
     const key = generateApiKey();
@@ -118,7 +125,7 @@ export class ApiKeysService {
         prefix: key.prefix,
         scopes: old.scopes,
         source: old.source,
-        expiresAt: lifetime === null ? null : new Date(now + lifetime),
+        expiresAt: capExpiry(lifetime === null ? null : new Date(now + lifetime), notAfter),
       });
     });
     return { key: key.raw, name, prefix: key.prefix, expires_at: iso(created.expiresAt), scopes: created.scopes as Scope[] };

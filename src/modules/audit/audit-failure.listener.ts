@@ -3,6 +3,7 @@ import type { FailedRequest } from '../../platform/http/request-events.js';
 import { RequestEvents } from '../../platform/http/request-events.js';
 import { STATE_CHANGING } from './audit-request.js';
 import { AuditRoutes } from './audit-routes.js';
+import { AuthDeniedAggregator } from './auth-denied-aggregator.js';
 import { auditActionOf, isAudited } from './audit.decorator.js';
 import { requestAudit } from '../../platform/http/request-audit.js';
 import { AuditService } from './audit.service.js';
@@ -11,7 +12,8 @@ const DENIALS = new Set([401, 403, 404, 429]);
 
 /**
  * Records state-changing requests that failed. Refused by a guard (401, 403,
- * 404 for a foreign team, 429): `denied`, 401s as `auth.denied`. Failed in the
+ * 404 for a foreign team, 429): `denied`, 401s and pre-auth 429s as
+ * `auth.denied` (aggregated per address and minute). Failed in the
  * handler: `denied` for 403 and 429, else `error`.
  */
 @Injectable()
@@ -20,6 +22,7 @@ export class AuditFailureListener implements OnModuleInit {
     @Inject(RequestEvents) private readonly events: RequestEvents,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AuditRoutes) private readonly routes: AuditRoutes,
+    @Inject(AuthDeniedAggregator) private readonly denials: AuthDeniedAggregator,
   ) {}
 
   onModuleInit(): void {
@@ -36,10 +39,11 @@ export class AuditFailureListener implements OnModuleInit {
     const denied = handled ? status === 403 || status === 429 : DENIALS.has(status);
     const outcome = denied ? 'denied' : 'error';
     const event = this.audit.requestEvent(req, spec, outcome, status, { code });
-    if (status === 401) {
+    if (status === 401 || req.authFailure === 'rate_limited') {
       event.action = 'auth.denied';
       event.details = { ...event.details, attempted_action: auditActionOf(spec, req) };
       event.team = null;
+      return this.denials.add(event); // one event per address and minute, with a count
     }
     await this.audit.recordSafely(event);
   }

@@ -4,6 +4,7 @@ import { AuditFailureListener } from './audit-failure.listener.js';
 import { AuditRoutes } from './audit-routes.js';
 import { AuditHeadsController } from './audit-heads.controller.js';
 import { AuditSigner } from './audit-signing.js';
+import { AuthDeniedAggregator } from './auth-denied-aggregator.js';
 import { AuditController } from './audit.controller.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRepository } from './audit.repository.js';
@@ -14,7 +15,7 @@ import { AuditService } from './audit.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController, AuditHeadsController],
-  providers: [AuditSigner, AuditRepository, AuditService, AuditRoutes, AuditFailureListener, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [AuditSigner, AuditRepository, AuditService, AuditRoutes, AuditFailureListener, AuthDeniedAggregator, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../../platform/http/pagination.js';
 
 const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).transform((s) => new Date(s));
 
@@ -9,7 +10,7 @@ export const auditQuerySchema = z.object({
   since: isoDate.optional().describe('inclusive'),
   until: isoDate.optional().describe('exclusive'),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: pageLimit(1000, 100),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

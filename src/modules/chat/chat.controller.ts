@@ -36,8 +36,10 @@ export class ChatController {
       "and counted against the team's rate limit. Text messages only: `system` and `developer` messages become the system prompt; " +
       '`max_tokens` defaults to 4096; `temperature` above 1 is clamped to 1. Every call is priced with the model price table and ' +
       'recorded as team usage. With `stream: true` the answer is Server-Sent Events of `chat.completion.chunk` objects ending ' +
-      'with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). With a `monthly_budget_usd`, a call whose worst ' +
-      'case (every `max_tokens` output token plus its input) would take the month past the budget gets 429 `budget_exceeded`. ' +
+      'with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). Each call reserves its worst case (every `max_tokens` ' +
+      'output token plus its input) under the same per-team lock and budget count as runs, and is settled to its real cost when answered; ' +
+      'with a `monthly_budget_usd`, a call whose worst case would take the month (runs and chat, spent plus reserved) past the budget gets ' +
+      '429 `budget_exceeded`, and so does a run whose `max_cost` would, chat spend included. ' +
       'Needs the `run` scope and the operator role.',
   })
   @ZodBody(chatCompletionRequestSchema)
@@ -49,9 +51,9 @@ export class ChatController {
     @Req() req: MantisRequest,
     @Res({ passthrough: true }) reply: MantisReply,
   ) {
-    await this.chat.checkBudget(team, body);
     const client = await this.chat.client(team);
-    if (!body.stream) return this.chat.complete(principal, team, client, body);
+    const reservation = await this.chat.reserve(principal, team, body);
+    if (!body.stream) return this.chat.complete(reservation, client, body);
 
     const abort = new AbortController();
     req.raw.on('close', () => abort.abort());
@@ -61,7 +63,7 @@ export class ChatController {
     reply.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const write = (data: unknown) => reply.raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
     try {
-      await this.chat.stream(principal, team, client, body, { chunk: write }, abort.signal);
+      await this.chat.stream(reservation, client, body, { chunk: write }, abort.signal);
       write('[DONE]');
     } catch (e) {
       const err = e as { code?: string; message?: string };

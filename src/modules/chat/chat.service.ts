@@ -46,6 +46,12 @@ export function toAnthropic(req: ChatCompletionRequest): Anthropic.MessageCreate
   };
 }
 
+/** A call's reserved worst case, to settle with its real usage (or release) once answered. */
+export interface ChatReservation {
+  id: string;
+  team: TeamContext;
+}
+
 export interface ChatChunkSink {
   chunk(data: unknown): void;
 }
@@ -76,23 +82,38 @@ export class ChatService {
     return new Anthropic({ apiKey: key, baseURL: this.config.anthropicBaseUrl ?? null, maxRetries: 1 });
   }
 
-  /** 429 budget_exceeded when this call's worst case would take the team past its monthly budget. */
-  async checkBudget(team: TeamContext, req: ChatCompletionRequest): Promise<void> {
-    const now = new Date();
-    const { budget, committed } = await this.repo.budgetState(team.id, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
-    if (budget === null) return;
+  /**
+   * Reserves the call's worst case (every `max_tokens` output token plus its
+   * input) against the monthly budget, under the team's admission lock; 429
+   * budget_exceeded when it does not fit. Every reservation must be settled.
+   */
+  async reserve(principal: Principal, team: TeamContext, req: ChatCompletionRequest): Promise<ChatReservation> {
     const body = toAnthropic(req);
     const worst = worstCaseCost(body.model, Buffer.byteLength(JSON.stringify(body)), body.max_tokens);
-    if (committed + worst > budget) {
-      throw new ApiError('budget_exceeded', `This call could cost up to $${worst.toFixed(4)}, which would take the team past its monthly budget of $${budget}`);
-    }
+    const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+    if (await this.repo.reserve(team.id, { id, model: req.model, stream: !!req.stream, createdByKeyId: principal.keyId, worstUsd: worst })) return { id, team };
+    const u = await this.repo.budgetUsage(team.id);
+    throw new ApiError('budget_exceeded', `This call could cost up to $${worst.toFixed(4)}, which would take the team past its monthly budget of $${u.budget}`, {
+      budget_usd: u.budget,
+      spent_usd: u.spent,
+      reserved_usd: u.reserved,
+      worst_case_usd: worst,
+    });
   }
 
-  async complete(principal: Principal, team: TeamContext, client: Anthropic, req: ChatCompletionRequest) {
+  /** Settles with nothing used: the call was never answered. */
+  async release(r: ChatReservation): Promise<void> {
+    await this.repo.settle(r.team.id, r.id, { inputTokens: 0, outputTokens: 0, costUsd: 0 });
+  }
+
+  async complete(r: ChatReservation, client: Anthropic, req: ChatCompletionRequest) {
     const body = toAnthropic(req);
-    const message = await client.messages.create(body).catch((e) => this.upstream(e));
-    const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
-    await this.account(principal, team, id, req.model, message.usage, false);
+    const message = await client.messages.create(body).catch(async (e) => {
+      await this.release(r);
+      return this.upstream(e);
+    });
+    const id = r.id;
+    await this.account(r, req.model, message.usage);
     return {
       id,
       object: 'chat.completion' as const,
@@ -111,15 +132,18 @@ export class ChatService {
   }
 
   /** Streams OpenAI `chat.completion.chunk` objects; the caller writes them as SSE. */
-  async stream(principal: Principal, team: TeamContext, client: Anthropic, req: ChatCompletionRequest, sink: ChatChunkSink, signal: AbortSignal): Promise<void> {
-    const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+  async stream(r: ChatReservation, client: Anthropic, req: ChatCompletionRequest, sink: ChatChunkSink, signal: AbortSignal): Promise<void> {
+    const id = r.id;
     const created = Math.floor(Date.now() / 1000);
     let model = req.model;
     let input = 0;
     let output = 0;
     const chunk = (delta: Record<string, unknown>, finish: FinishReason | null) =>
       sink.chunk({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
-    const events = await client.messages.create({ ...toAnthropic(req), stream: true }, { signal }).catch((e) => this.upstream(e));
+    const events = await client.messages.create({ ...toAnthropic(req), stream: true }, { signal }).catch(async (e) => {
+      await this.release(r);
+      return this.upstream(e);
+    });
     try {
       for await (const ev of events) {
         if (ev.type === 'message_start') {
@@ -135,14 +159,13 @@ export class ChatService {
         }
       }
     } finally {
-      await this.account(principal, team, id, req.model, { input_tokens: input, output_tokens: output }, true);
+      await this.account(r, req.model, { input_tokens: input, output_tokens: output });
     }
     if (req.stream_options?.include_usage) sink.chunk({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage(input, output) });
   }
 
-  private async account(principal: Principal, team: TeamContext, id: string, model: string, u: { input_tokens: number; output_tokens: number }, stream: boolean) {
-    const cost = costOf(model, u);
-    await this.repo.record(team.id, { id, model, inputTokens: u.input_tokens, outputTokens: u.output_tokens, costUsd: cost, stream, createdByKeyId: principal.keyId });
+  private async account(r: ChatReservation, model: string, u: { input_tokens: number; output_tokens: number }) {
+    await this.repo.settle(r.team.id, r.id, { model, inputTokens: u.input_tokens, outputTokens: u.output_tokens, costUsd: costOf(model, u) });
   }
 
   private upstream(e: unknown): never {

@@ -17,8 +17,9 @@ export function hookOf(req: MantisRequest): HookRow {
 /**
  * For `POST /hooks/{path}` (a public route): finds the hook, then acts in the
  * hook's own team. A `token` hook needs a principal that is an operator of
- * that team with scope `run`; a `none` hook needs nothing. The team's rate
- * limit applies either way. Runs before the interceptors, so idempotency and
+ * that team with scope `run`; a `none` hook needs nothing. Authenticated calls
+ * take from the team's bucket, anonymous ones from the hook's own
+ * (`rate_limit_per_minute`). Runs before the interceptors, so idempotency and
  * audit see the team and principal.
  */
 @Injectable()
@@ -47,6 +48,9 @@ export class HookGuard implements CanActivate {
       req.team = { id: hook.teamId, slug: hook.team.slug, role: null };
     }
     req.hook = hook;
-    return this.rateLimit.check(req, ctx.switchToHttp().getResponse<MantisReply>());
+    const reply = ctx.switchToHttp().getResponse<MantisReply>();
+    // Anonymous callers must not spend the team's bucket (its operators would get 429): the hook has its own.
+    if (!req.principal) return this.rateLimit.take(reply, { key: `hook:${hook.id}`, limit: hook.rateLimitPerMinute, slug: hook.team.slug, policy: 'hook' });
+    return this.rateLimit.check(req, reply);
   }
 }

@@ -7,13 +7,13 @@ import { setResponseStatus } from '../../platform/http/idempotency-response.js';
 import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.interceptor.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
-import { ZodPipe } from '../../platform/http/zod-pipe.js';
+import { parseWith, ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { runObjectSchema, runOptionsSchema, type RunOptions } from '../runs/runs.schemas.js';
 import { RunsService } from '../runs/runs.service.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { HookGuard, hookOf } from './hook.guard.js';
-import { applyHookSchema, hookListSchema, hookPathSchema, hookSchema, type ApplyHook } from './hooks.schemas.js';
+import { anonymousHookBodySchema, applyHookSchema, hookListSchema, hookPathSchema, hookSchema, type ApplyHook } from './hooks.schemas.js';
 import { HooksService } from './hooks.service.js';
 
 const PATH = new ZodPipe(z.object({ path: hookPathSchema }), 'path');
@@ -34,7 +34,9 @@ export class HooksController {
   @Audit('hook.apply', 'hook', 'path')
   @ApiOperation({
     summary: 'Create or replace an inbound hook',
-    description: 'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced.',
+    description:
+      'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced. ' +
+      '`rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team\'s.',
   })
   @ZodBody(applyHookSchema)
   @ZodResponse(200, hookSchema)
@@ -79,13 +81,17 @@ export class HooksController {
   @ApiOperation({
     summary: "Trigger a hook's workflow",
     description:
-      'A `token` hook takes the usual credentials (operator of the hook\'s team, scope `run`); a hook made with `"auth": "none"` takes none. ' +
-      'Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`).',
+      'A `token` hook takes the usual credentials (operator of the hook\'s team, scope `run`) and the team\'s rate limit; a hook made with `"auth": "none"` takes none. ' +
+      'Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`). ' +
+      'Anonymous calls of an `auth: none` hook draw from the hook\'s own bucket (`rate_limit_per_minute` on the hook, default 10; 429 `rate_limited`), never the team\'s, ' +
+      'and may send only `inputs`: any other run option (`state_key`, `model`, `callback_url`, limits…) is 400 `validation_failed`.',
   })
   @ZodBody(runOptionsSchema)
   @ZodResponse(202, runObjectSchema)
   async trigger(@Req() req: MantisRequest, @Body(OPTIONS) options: RunOptions) {
     const hook = hookOf(req);
+    // Anonymous callers choose only inputs: not the team's browser profiles (state_key), model, callback or limits.
+    if (!req.principal) parseWith(anonymousHookBodySchema, req.body);
     const team = req.team!;
     const workflow = await this.workflows.planFor(team, hook.workflowName);
     const run = await this.runs.submit(req.principal, team, { source: 'hook', plan: workflow.plan, workflow, options }, idempotencyOf(req));

@@ -19,14 +19,14 @@ export class HooksRepository {
   }
 
   /** Creates or replaces; `null` when the path belongs to another team. */
-  async apply(teamId: string, path: string, workflowName: string, auth: string): Promise<{ row: HookRow; created: boolean } | null> {
+  async apply(teamId: string, path: string, data: { workflowName: string; auth: string; rateLimitPerMinute: number }): Promise<{ row: HookRow; created: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
       const existing = await tx.hook.findUnique({ where: { path } });
       if (existing && existing.teamId !== teamId) return null;
       const include = { team: { select: { slug: true } } } as const;
-      if (existing) return { row: await tx.hook.update({ where: { id: existing.id }, data: { workflowName, auth }, include }), created: false };
-      return { row: await tx.hook.create({ data: { teamId, path, workflowName, auth }, include }), created: true };
+      if (existing) return { row: await tx.hook.update({ where: { id: existing.id }, data, include }), created: false };
+      return { row: await tx.hook.create({ data: { teamId, path, ...data }, include }), created: true };
     });
   }
 

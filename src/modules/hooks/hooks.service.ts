@@ -12,6 +12,7 @@ function toObject(row: HookRow) {
     tenant_id: row.team.slug,
     workflow: row.workflowName,
     auth: row.auth as 'token' | 'none',
+    rate_limit_per_minute: row.rateLimitPerMinute,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -26,7 +27,7 @@ export class HooksService {
 
   async apply(team: TeamContext, path: string, body: ApplyHook) {
     await this.workflows.get(team, body.workflow); // 404 unless the team has that workflow
-    const applied = await this.repo.apply(team.id, path, body.workflow, body.auth);
+    const applied = await this.repo.apply(team.id, path, { workflowName: body.workflow, auth: body.auth, rateLimitPerMinute: body.rate_limit_per_minute });
     if (!applied) throw new ApiError('conflict', 'This hook path is taken', { path });
     return { hook: toObject(applied.row), created: applied.created };
   }

@@ -72,6 +72,16 @@ export class MetricsService {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly rateLimitFallback = new Counter({
+    name: 'mantis_rate_limit_fallback_total',
+    help: 'Rate-limit decisions taken from the in-process buckets because Redis was unreachable',
+    registers: [this.registry],
+  });
+  readonly preauthLimited = new Counter({
+    name: 'mantis_preauth_rate_limited_total',
+    help: 'Unauthenticated or failed-credential requests refused by the per-address limit',
+    registers: [this.registry],
+  });
 
   private readonly tenants = new Set<string>();
 

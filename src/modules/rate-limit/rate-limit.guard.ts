@@ -36,22 +36,23 @@ export class RateLimitGuard implements CanActivate {
     const teamId = req.team?.id ?? only;
     if (!teamId) return true;
     const team = await this.teamLimit(teamId);
-    if (!team || team.limit <= 0) return true;
+    if (!team) return true;
+    return this.take(reply, { key: teamId, limit: team.limit, slug: team.slug, policy: 'team' });
+  }
 
-    let decision: BucketDecision;
-    try {
-      decision = await this.store.take(teamId, team.limit);
-    } catch (err) {
-      // The limiter's store being down must not take the API down with it.
-      this.logger.error({ err }, 'rate limit store unavailable; request let through');
-      return true;
-    }
-    const headers = rateLimitHeaders(decision);
+  /**
+   * Takes one token from a bucket other than the team's (an anonymous hook's
+   * own bucket); `slug` labels the metric. A limit of 0 disables it.
+   */
+  async take(reply: MantisReply, bucket: { key: string; limit: number; slug: string; policy: string }): Promise<boolean> {
+    if (bucket.limit <= 0) return true;
+    const decision = await this.store.take(bucket.key, bucket.limit);
+    const headers = rateLimitHeaders(decision, bucket.policy);
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     if (decision.allowed) return true;
-    this.metrics.rateLimited.inc({ tenant_id: team.slug });
+    this.metrics.rateLimited.inc({ tenant_id: bucket.slug });
     const retryAfter = String(decision.retryAfterSeconds);
-    throw new ApiError('rate_limited', `Rate limit of ${team.limit} requests per minute exceeded; retry in ${retryAfter} s`, { retry_after: decision.retryAfterSeconds }, {
+    throw new ApiError('rate_limited', `Rate limit of ${bucket.limit} requests per minute exceeded; retry in ${retryAfter} s`, { retry_after: decision.retryAfterSeconds }, {
       ...headers,
       'Retry-After': retryAfter,
     });
@@ -70,12 +71,12 @@ export class RateLimitGuard implements CanActivate {
 }
 
 /** The classic X-RateLimit-* trio and the IETF RateLimit / RateLimit-Policy fields. */
-export function rateLimitHeaders(d: BucketDecision): Record<string, string> {
+export function rateLimitHeaders(d: BucketDecision, policy = 'team'): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(d.limit),
     'X-RateLimit-Remaining': String(d.remaining),
     'X-RateLimit-Reset': String(d.resetSeconds),
-    'RateLimit-Policy': `"team";q=${d.limit};w=60`,
-    RateLimit: `"team";r=${d.remaining};t=${d.allowed ? d.resetSeconds : d.retryAfterSeconds}`,
+    'RateLimit-Policy': `"${policy}";q=${d.limit};w=60`,
+    RateLimit: `"${policy}";r=${d.remaining};t=${d.allowed ? d.resetSeconds : d.retryAfterSeconds}`,
   };
 }

@@ -60,7 +60,9 @@ export class RunsController {
     description:
       'JSON page of events after `after` (a sequence number; `next_cursor` is the last one returned, null when the page is empty). ' +
       'With `Accept: text/event-stream`: a live Server-Sent Events stream (`id` = seq, `event` = type) from `after` ' +
-      '(or `Last-Event-ID`), which ends once the run is terminal and every event was sent.',
+      '(or `Last-Event-ID`), which ends once the run is terminal and every event was sent, or after at most one hour ' +
+      '(`MANTIS_STREAM_MAX_SECONDS`; resume with `Last-Event-ID`). A team may hold at most `MANTIS_MAX_STREAMS_PER_TEAM` (default 20) ' +
+      'open streams on an API process; one more is 429 `rate_limited`. `limit` is clamped to 1..1000.',
   })
   @ApiProduces('application/json', 'text/event-stream')
   @ZodQuery(logsQuerySchema)

@@ -7,6 +7,7 @@ import { ExecutionsController } from './executions.controller.js';
 import { PredictController } from './predict.controller.js';
 import { installPredictMetrics } from './predict-metrics.js';
 import { RunDispatcher } from './run-dispatcher.js';
+import { RunEventNotifier } from './run-event-notifier.js';
 import { RunEventStream } from './run-event-stream.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
@@ -15,7 +16,7 @@ import { RunsService } from './runs.service.js';
 @Module({
   imports: [WorkflowsModule],
   controllers: [PredictController, RunsController, ExecutionsController],
-  providers: [RunsService, RunsRepository, DispatchRepository, RunDispatcher, RunEventStream],
+  providers: [RunsService, RunsRepository, DispatchRepository, RunDispatcher, RunEventNotifier, RunEventStream],
   exports: [RunsService, RunDispatcher],
 })
 export class RunsModule implements OnModuleInit {

@@ -114,13 +114,7 @@ export class RunsRepository {
                ${run.maxTimeMinutes}::int, ${run.maxSteps}::int, ${run.maxLoopIterations}::int, ${run.maxCost}::float8,
                ${run.createdByKeyId}::uuid, ${run.createdAt}::timestamptz, now()
          WHERE (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) < ${rules.maxConcurrentRuns}::int
-           AND (${budget}::float8 IS NULL OR (
-                SELECT coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)
-                     + coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)
-                  FROM runs
-                 WHERE team_id = ${teamId}::uuid
-                   AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-               ) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
+           AND (${budget}::float8 IS NULL OR (SELECT spent + reserved FROM mantis_budget_usage(${teamId}::uuid)) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
         RETURNING id`,
       this.prisma.$executeRaw`
         INSERT INTO run_events (run_id, team_id, seq, type, data)
@@ -146,7 +140,7 @@ export class RunsRepository {
     });
   }
 
-  /** Active runs, and (only when a budget applies) this UTC month's spent and reserved amounts. */
+  /** Active runs, and (only when a budget applies) this UTC month's spent and reserved amounts, chat calls included. */
   private async usage(tx: Tx, teamId: string, withBudget: boolean): Promise<{ active: number; spent: number; reserved: number }> {
     if (!withBudget) {
       const [row] = await tx.$queryRaw<{ active: number }[]>`
@@ -154,12 +148,8 @@ export class RunsRepository {
       return { active: row.active, spent: 0, reserved: 0 };
     }
     const [row] = await tx.$queryRaw<{ active: number; spent: number; reserved: number }[]>`
-      SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
-             coalesce(sum(cost_usd) FILTER (WHERE finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0)::float8 AS spent,
-             coalesce(sum(reserved_usd) FILTER (WHERE status IN ('queued', 'running')), 0)::float8 AS reserved
-        FROM runs
-       WHERE team_id = ${teamId}::uuid
-         AND (status IN ('queued', 'running') OR finished_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+      SELECT (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running'))::int AS active, u.spent, u.reserved
+        FROM mantis_budget_usage(${teamId}::uuid) u`;
     return row;
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../../platform/http/pagination.js';
 import { planSchema, stateKeySchema } from './plan.schema.js';
 
 /** The run options shared by `POST /v1/predict` (action run), workflow runs and hooks. */
@@ -33,7 +34,7 @@ export const predictRunIdSchema = z.object({
   action: z.enum(['status', 'result', 'logs', 'cancel']),
   run_id: z.string().min(1).max(100),
   after: z.union([z.number().int().min(0), z.string().regex(/^\d+$/)]).optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
+  limit: pageLimit(1000, 100, false).optional(),
 });
 
 export const predictActionSchema = z.object({ action: z.enum(['run', 'status', 'result', 'logs', 'cancel']).default('run') });
@@ -41,13 +42,13 @@ export const predictActionSchema = z.object({ action: z.enum(['run', 'status', '
 export const listRunsQuerySchema = z.object({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out']).optional(),
   workflow: workflowNameSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimit(100, 20),
   cursor: z.string().max(200).optional(),
 });
 
 export const logsQuerySchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: pageLimit(1000, 100),
 });
 
 export const runIdParamSchema = z.object({ run_id: runIdSchema });

@@ -39,8 +39,13 @@ export class TenantKeysRepository {
         }
         for (const e of entries) await this.upsertToken(tx, teamIds.get(e.tenantId)!, e);
         const keep = entries.map((e) => e.hash);
-        const { count } = await tx.apiKey.updateMany({
+        const removed = await tx.apiKey.findMany({
           where: { source: 'keys_file', revokedAt: null, keyHash: { notIn: keep } },
+          select: { userId: true },
+        });
+        // A removed token takes down every key its service account holds, not only itself.
+        const { count } = await tx.apiKey.updateMany({
+          where: { revokedAt: null, OR: [{ source: 'keys_file', keyHash: { notIn: keep } }, { userId: { in: removed.map((r) => r.userId) } }] },
           data: { revokedAt: new Date() },
         });
         return { teams: teamIds.size, active: entries.length, revoked: count };

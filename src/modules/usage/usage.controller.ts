@@ -17,8 +17,10 @@ export class UsageController {
   @ApiOperation({
     summary: 'Spend this month and runs per day (team_owner, auditor, admin)',
     description:
-      '`month.spent_usd`: cost of runs finished this calendar month (UTC); `month.reserved_usd`: reservations of runs still queued or running; ' +
-      '`days`: runs created per UTC day in [since, until) with their cost, every day listed (default: the last 30 days).',
+      '`month.spent_usd`: cost of runs finished and chat calls made this calendar month (UTC); `month.reserved_usd`: reservations of runs still ' +
+      'queued or running and of chat calls not yet answered (what budget admission counts); ' +
+      '`days`: runs created per UTC day in [since, until) with their cost, every day listed. An omitted `until` is now, an omitted `since` the start of ' +
+      'the UTC month of `until`; a range longer than 400 days, or `since` not before `until`, is 400 `validation_failed`.',
   })
   @ZodResponse(200, usageSchema)
   get(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(usageQuerySchema, 'query')) q: UsageQuery) {

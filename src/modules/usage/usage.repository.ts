@@ -11,13 +11,9 @@ export class UsageRepository {
     return t?.monthlyBudgetUsd ?? null;
   }
 
-  /** Spent: cost of runs finished and chat completions made since `monthStart`. Reserved: reservations of runs not yet terminal. */
-  async month(teamId: string, monthStart: Date): Promise<{ spent: number; reserved: number }> {
-    const rows = await this.prisma.$queryRaw<{ spent: number | null; reserved: number | null }[]>`
-      SELECT
-        (SELECT COALESCE(SUM(cost_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND finished_at >= ${monthStart})
-          + (SELECT COALESCE(SUM(cost_usd), 0) FROM chat_completions WHERE team_id = ${teamId}::uuid AND created_at >= ${monthStart}) AS spent,
-        (SELECT COALESCE(SUM(reserved_usd), 0) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) AS reserved`;
+  /** This UTC month's spent and reserved, runs and chat calls, as budget admission counts them. */
+  async month(teamId: string): Promise<{ spent: number; reserved: number }> {
+    const rows = await this.prisma.$queryRaw<{ spent: number; reserved: number }[]>`SELECT spent, reserved FROM mantis_budget_usage(${teamId}::uuid)`;
     return { spent: Number(rows[0]?.spent ?? 0), reserved: Number(rows[0]?.reserved ?? 0) };
   }
 

@@ -11,11 +11,9 @@ export class UsageService {
   constructor(@Inject(UsageRepository) private readonly repo: UsageRepository) {}
 
   /** This UTC month's spent, reserved and budget, and runs and cost per UTC day (every day of the range, zeros included). */
-  async usage(team: TeamContext, q: UsageQuery, now = new Date()) {
-    const until = q.until ?? now;
-    const since = q.since ?? new Date(until.getTime() - 30 * DAY);
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const [month, budget, rows] = await Promise.all([this.repo.month(team.id, monthStart), this.repo.budget(team.id), this.repo.days(team.id, since, until)]);
+  async usage(team: TeamContext, q: UsageQuery) {
+    const { since, until } = q;
+    const [month, budget, rows] = await Promise.all([this.repo.month(team.id), this.repo.budget(team.id), this.repo.days(team.id, since, until)]);
     const byDate = new Map(rows.map((r) => [r.date, r]));
     const days: { date: string; runs: number; cost_usd: number }[] = [];
     for (let d = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()); d < until.getTime(); d += DAY) {

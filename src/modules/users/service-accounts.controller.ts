@@ -5,7 +5,7 @@ import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from '../api-keys/api-keys.schemas.js';
+import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, KEY_MANAGEMENT_RULES, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from '../api-keys/api-keys.schemas.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { TeamMembersService } from './team-members.service.js';
 import { UserKeysService } from './user-keys.service.js';
@@ -57,7 +57,7 @@ export class ServiceAccountsController {
   @Post(':name/api-keys')
   @RequireRole('team_owner')
   @Audit('api_key.create', 'api_key')
-  @ApiOperation({ summary: 'Creates a key for the service account; the raw key is in this response only' })
+  @ApiOperation({ summary: 'Creates a key for the service account; the raw key is in this response only', description: KEY_MANAGEMENT_RULES })
   @ZodBody(createApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
   async createKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
@@ -78,20 +78,20 @@ export class ServiceAccountsController {
   @Delete(':name/api-keys/:key')
   @RequireRole('team_owner')
   @Audit('api_key.revoke', 'api_key', 'key')
-  @ApiOperation({ summary: 'Revokes a service account key' })
+  @ApiOperation({ summary: 'Revokes a service account key', description: KEY_MANAGEMENT_RULES })
   @ZodResponse(200, apiKeyViewSchema)
-  async revokeKey(@CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string) {
-    return this.keys.revoke(await this.members.serviceAccount(team, name), key);
+  async revokeKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string) {
+    return this.keys.revoke(p, await this.members.serviceAccount(team, name), key);
   }
 
   @Post(':name/api-keys/:key/rotate')
   @RequireRole('team_owner')
   @Audit('api_key.rotate', 'api_key', 'key')
-  @ApiOperation({ summary: 'Rotates a service account key; the old one works until the overlap (default 24h) ends' })
+  @ApiOperation({ summary: 'Rotates a service account key; the old one works until the overlap (default 24h) ends', description: KEY_MANAGEMENT_RULES })
   @ZodBody(rotateApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
-  async rotateKey(@CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string, @Body() body: unknown, @Req() req: MantisRequest) {
-    const created = await this.keys.rotate(await this.members.serviceAccount(team, name), key, body);
+  async rotateKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string, @Body() body: unknown, @Req() req: MantisRequest) {
+    const created = await this.keys.rotate(p, await this.members.serviceAccount(team, name), key, body);
     annotateAudit(req, { details: { prefix: created.prefix } });
     return created;
   }

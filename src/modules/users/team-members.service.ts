@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { assertOwnerMayAssign } from './user-access.js';
+import { assertOwnerMayAssign, assertOwnerMayTakeIn } from './user-access.js';
 import { UsersRepository, type UserRow } from './users.repository.js';
 import { SERVICE_DOMAIN, type AddMemberBody, type CreateServiceAccountBody } from './users.schemas.js';
 
@@ -38,6 +38,7 @@ export class TeamMembersService {
     if (user?.memberships.some((m) => m.teamId === team.id)) throw new ApiError('conflict', `${body.email} is already a member of ${team.slug}`);
     const probe: UserRow = user ?? { id: '', email: body.email, name: '', kind: 'human', isAdmin: false, createdAt: new Date(), memberships: [] };
     assertOwnerMayAssign(p, team.id, probe, body.role);
+    assertOwnerMayTakeIn(p, team.id, user);
     if (user?.kind === 'service') throw new ApiError('conflict', 'A service account belongs to its own team only');
     if (!user) {
       if (body.email.endsWith(SERVICE_DOMAIN)) throw ApiError.validation('Reserved address', { fields: [{ field: 'email', message: `addresses under ${SERVICE_DOMAIN} are reserved for service accounts`, in: 'body' }] });

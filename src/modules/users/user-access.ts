@@ -1,4 +1,4 @@
-import type { Principal, TeamRole } from '../../platform/auth/principal.js';
+import { SCOPES, type Principal, type TeamRole } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import type { UserRow } from './users.repository.js';
 
@@ -45,4 +45,34 @@ export function canManageKeys(p: Principal, user: UserRow): boolean {
   if (user.kind !== 'service') return false;
   const owned = ownedTeamIds(p);
   return user.memberships.length > 0 && user.memberships.every((m) => owned.includes(m.teamId));
+}
+
+/**
+ * Which credentials may create, rotate or revoke keys at all. Tenant tokens and
+ * the single-tenant token are configuration, not people: a key they minted
+ * would outlive their removal from the file or the environment. A key limited
+ * to some scopes is a narrow tool and must not be able to widen itself.
+ */
+export function assertMayManageKeys(p: Principal): void {
+  if (p.authMethod === 'tenant_token' || p.authMethod === 'single_tenant') {
+    throw new ApiError('insufficient_role', 'Tenant tokens and MANTIS_API_TOKEN cannot manage API keys');
+  }
+  if (p.scopes.length < SCOPES.length) {
+    throw new ApiError('insufficient_scope', 'A key restricted to some scopes cannot create, rotate or revoke keys');
+  }
+}
+
+/** The latest a key made by `p` may expire: the creating key's own expiry (undefined: no bound). */
+export function keyLifetimeBound(p: Principal): Date | undefined {
+  return p.keyExpiresAt ?? undefined;
+}
+
+/**
+ * A team_owner may bring into its team only people who are new or already in
+ * it: taking in an existing user (another team's member or owner) would make
+ * that user's calls ambiguous across teams and is for admins alone.
+ */
+export function assertOwnerMayTakeIn(p: Principal, teamId: string, user: UserRow | null): void {
+  if (p.admin || !user || user.memberships.some((m) => m.teamId === teamId)) return;
+  throw new ApiError('insufficient_role', 'Only an admin may add an existing user to another team; a team_owner adds new users or changes its own members');
 }

@@ -4,13 +4,14 @@ import { ApiError } from '../../platform/http/api-error.js';
 import { parseWith } from '../../platform/http/zod-pipe.js';
 import { createApiKeySchema } from '../api-keys/api-keys.schemas.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { canManageKeys } from './user-access.js';
+import { assertMayManageKeys, canManageKeys, keyLifetimeBound } from './user-access.js';
 import { UsersRepository, type UserRow } from './users.repository.js';
 
 /**
  * Who may manage whose API keys (API.md §7): the user itself, an owner of a
  * service account's team, an admin. A new key's scopes are never wider than
- * the caller's own credential; without `scopes` it gets the caller's.
+ * the caller's own credential; without `scopes` it gets the caller's, and it
+ * never expires after the API key that created it.
  */
 @Injectable()
 export class UserKeysService {
@@ -31,22 +32,25 @@ export class UserKeysService {
   }
 
   async create(p: Principal, user: UserRow, body: unknown) {
+    assertMayManageKeys(p);
     const input = parseWith(createApiKeySchema, body);
     const wider = (input.scopes ?? []).filter((s) => !p.scopes.includes(s));
     if (wider.length > 0) throw new ApiError('insufficient_scope', `A key cannot get scopes its creator lacks: ${wider.join(', ')}`);
     const scopes: Scope[] = input.scopes ?? [...p.scopes];
-    return this.keys.create({ userId: user.id }, { ...input, scopes });
+    return this.keys.create({ userId: user.id }, { ...input, scopes }, keyLifetimeBound(p));
   }
 
   list(user: UserRow) {
     return this.keys.list(user.id);
   }
 
-  revoke(user: UserRow, name: string) {
+  revoke(p: Principal, user: UserRow, name: string) {
+    assertMayManageKeys(p);
     return this.keys.revoke(user.id, name);
   }
 
-  rotate(user: UserRow, name: string, body: unknown) {
-    return this.keys.rotate(user.id, name, body ?? {});
+  rotate(p: Principal, user: UserRow, name: string, body: unknown) {
+    assertMayManageKeys(p);
+    return this.keys.rotate(user.id, name, body ?? {}, keyLifetimeBound(p));
   }
 }

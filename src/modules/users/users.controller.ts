@@ -76,7 +76,8 @@ export class UsersController {
     summary: 'Sets a user’s role in a team (adding the membership if needed)',
     description:
       'Admins: any role in any team; `role: "admin"` grants the global admin flag (no team needed). ' +
-      'A team_owner: viewer, operator or auditor, in its own team, and never for a co-owner or an admin.',
+      'A team_owner: viewer, operator or auditor, for users already in its own team, and never for a co-owner or an admin; ' +
+      'adding a user who is not yet in the team this way is admin only (403 insufficient_role).',
   })
   @ZodBody(assignRoleSchema)
   @ZodResponse(200, userSchema)

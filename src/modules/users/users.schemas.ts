@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../../platform/http/pagination.js';
 import { TEAM_ROLES } from '../../platform/auth/principal.js';
 
 /** Service accounts live at <name>@<team>.service.mantis: no human may take such an address. */
@@ -35,7 +36,7 @@ export type AssignRoleBody = z.infer<typeof assignRoleSchema>;
 
 export const listUsersQuerySchema = z.object({
   team: teamSlug.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: pageLimit(500, 100),
   cursor: z.string().max(400).optional(),
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;

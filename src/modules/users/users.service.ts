@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, TeamContext, TeamRole } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { assertCanSee, assertOwnerMayAssign, ownedTeamIds, roleIn } from './user-access.js';
+import { assertCanSee, assertOwnerMayAssign, assertOwnerMayTakeIn, ownedTeamIds, roleIn } from './user-access.js';
 import { UsersRepository, type UserRow } from './users.repository.js';
 import type { AssignRoleBody, CreateUserBody, ListUsersQuery } from './users.schemas.js';
 
@@ -111,6 +111,7 @@ export class UsersService {
     if (!p.admin && roleIn(p, team.id) !== 'team_owner') throw new ApiError('insufficient_role', 'Assigning roles needs the team_owner role in this team');
     if (!user) throw ApiError.notFound('user');
     assertOwnerMayAssign(p, team.id, user, body.role);
+    assertOwnerMayTakeIn(p, team.id, user);
     if (user.kind === 'service' && !user.memberships.some((m) => m.teamId === team.id)) {
       throw new ApiError('conflict', 'A service account belongs to its own team only');
     }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { pageLimit } from '../../platform/http/pagination.js';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'refused'] as const;
 
 export const listDeliveriesQuery = z
   .object({
     status: z.enum(DELIVERY_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    limit: pageLimit(100, 50),
     cursor: z.string().max(200).optional(),
   })
   .strict();

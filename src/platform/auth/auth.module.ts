@@ -3,12 +3,13 @@ import { ApiKeysModule } from '../../modules/api-keys/api-keys.module.js';
 import { TenantKeysModule } from '../../modules/tenant-keys/tenant-keys.module.js';
 import { CredentialsResolver } from './credentials.resolver.js';
 import { OidcVerifier } from './oidc-verifier.js';
+import { PreauthLimiter } from './preauth-limiter.js';
 import { PrincipalResolver } from './principal-resolver.js';
 
 @Global()
 @Module({
   imports: [ApiKeysModule, TenantKeysModule],
-  providers: [OidcVerifier, { provide: PrincipalResolver, useClass: CredentialsResolver }],
+  providers: [OidcVerifier, PreauthLimiter, { provide: PrincipalResolver, useClass: CredentialsResolver }],
   exports: [PrincipalResolver],
 })
 export class AuthModule {}

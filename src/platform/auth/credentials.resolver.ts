@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyLookup, membershipsOf } from '../../modules/api-keys/api-key-lookup.service.js';
+import type { CachedKey } from '../../modules/api-keys/api-key-cache.js';
 import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository.js';
 import { MetricsService } from '../../modules/metrics/metrics.service.js';
 import { SingleTenantService } from '../../modules/tenant-keys/single-tenant.service.js';
@@ -7,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ApiError } from '../http/api-error.js';
 import type { MantisRequest } from '../http/request-context.js';
 import { JwtRejected, OidcVerifier } from './oidc-verifier.js';
+import { PreauthLimiter } from './preauth-limiter.js';
 import { PrincipalResolver } from './principal-resolver.js';
 import { SCOPES, type Principal } from './principal.js';
 
@@ -47,21 +49,45 @@ export class CredentialsResolver extends PrincipalResolver {
     private readonly oidc: OidcVerifier,
     private readonly singleTenant: SingleTenantService,
     private readonly metrics: MetricsService,
+    private readonly preauth: PreauthLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
 
   async resolve(req: MantisRequest): Promise<Principal> {
+    const address = req.ip ?? 'unknown';
+    const refusal = this.preauth.refusal(address);
+    if (refusal) {
+      // This address has spent its unauthenticated requests: only what needs no database may still pass.
+      const principal = await this.withoutDatabase(req);
+      if (principal) return principal;
+      req.authFailure = 'rate_limited';
+      this.metrics.preauthLimited.inc();
+      throw refusal;
+    }
     try {
       return await this.authenticate(req);
     } catch (e) {
       if (e instanceof ApiError) {
         req.authFailure = e.code;
         this.metrics.authFailures.inc({ reason: e.code });
+        this.preauth.charge(address);
       }
       throw e;
     }
+  }
+
+  /** A cached key or the single-tenant token: recognised from memory alone. */
+  private async withoutDatabase(req: MantisRequest): Promise<Principal | null> {
+    const credential = readCredential(req.headers);
+    if (credential?.kind !== 'token') return null;
+    if (this.singleTenant.enabled) {
+      const single = await this.singleTenant.match(credential.value);
+      if (single) return single;
+    }
+    const key = this.keys.findCached(credential.value);
+    return key ? this.toPrincipal(key) : null;
   }
 
   private async authenticate(req: MantisRequest): Promise<Principal> {
@@ -82,7 +108,10 @@ export class CredentialsResolver extends PrincipalResolver {
       if (single) return single;
     }
     const key = await this.keys.find(token);
-    if (!key) return null;
+    return key ? this.toPrincipal(key) : null;
+  }
+
+  private toPrincipal(key: CachedKey): Principal {
     return {
       kind: key.kind,
       userId: key.userId,
@@ -93,6 +122,7 @@ export class CredentialsResolver extends PrincipalResolver {
       authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
       keyId: key.keyId,
       keyPrefix: key.prefix,
+      keyExpiresAt: key.expiresAt,
     };
   }
 

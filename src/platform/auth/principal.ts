@@ -26,6 +26,8 @@ export interface Principal {
   /** The API key (or imported token) used, when there was one. */
   keyId?: string;
   keyPrefix?: string;
+  /** When the API key used expires (null: never); keys it creates may not outlive it. */
+  keyExpiresAt?: Date | null;
 }
 
 /** The team a request acts in, resolved after authentication. */
