@@ -34,7 +34,14 @@ export interface AppConfig {
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
   worker: { concurrency: number; leaseSeconds: number; pollMs: number; metricsPort?: number };
-  browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string; playwrightBrowsersPath: string };
+  browser: {
+    chromiumPath: string;
+    recordVideo: boolean;
+    ffmpegPath: string;
+    playwrightBrowsersPath: string;
+    /** The egress policy's address rule for every request a run's browser makes. */
+    egress: { allowPrivate: boolean; privateRanges: string[] };
+  };
   artifactRetentionDays: number;
   /** The CLI's REST client: MANTIS_URL (default http://127.0.0.1:PORT) and MANTIS_API_KEY. */
   client: { url: string; apiKey?: string };
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       recordVideo: e.MANTIS_RECORD_VIDEO,
       ffmpegPath: e.MANTIS_FFMPEG_PATH,
       playwrightBrowsersPath: resolve(e.PLAYWRIGHT_BROWSERS_PATH ?? `${dataDir}/playwright`),
+      egress: { allowPrivate: e.MANTIS_BROWSER_ALLOW_PRIVATE, privateRanges: e.MANTIS_BROWSER_PRIVATE_RANGES },
     },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
     client: { url: (e.MANTIS_URL ?? `http://127.0.0.1:${e.PORT || 8080}`).replace(/\/+$/, ''), apiKey: e.MANTIS_API_KEY },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidrList } from '../platform/net/egress-policy.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -70,6 +71,19 @@ export const envSchema = z.object({
   MANTIS_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   MANTIS_RECORD_VIDEO: bool(true),
   MANTIS_FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg'),
+  /** Non-public ranges the browser may reach anyway (comma-separated CIDRs). */
+  MANTIS_BROWSER_PRIVATE_RANGES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parseCidrList(s);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8' });
+        return z.NEVER;
+      }
+    }),
+  MANTIS_BROWSER_ALLOW_PRIVATE: bool(false),
   /** Where Playwright looks for its ffmpeg; default `$MANTIS_DATA_DIR/playwright`. */
   PLAYWRIGHT_BROWSERS_PATH: optionalString,
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),

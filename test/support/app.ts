@@ -54,6 +54,8 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const config = loadConfig({
     MANTIS_LOG_LEVEL: 'info',
     MANTIS_CONFIG: undefined,
+    // Test websites live on 127.0.0.1: the browser egress policy lets only that address through (127.0.0.2 stays internal).
+    MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
     ...opts.env,
     MANTIS_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
