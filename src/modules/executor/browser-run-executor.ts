@@ -73,7 +73,7 @@ export class BrowserRunExecutor extends RunExecutor {
       if (run.plan.steps.length > run.limits.maxSteps) {
         throw new RunFailure('step_limit_exceeded', `The plan has ${run.plan.steps.length} steps; max_steps is ${run.limits.maxSteps}`);
       }
-      const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey) : null;
+      const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey, run.teamId) : null;
       const artifacts = await this.store.forRun(run);
       proxy = await EgressProxy.start({ policy: this.config.browser.egress, allowedDomains: run.team.allowedDomains, onBlock: (b) => guard.onBlock(b) });
       const egress = proxy;
@@ -196,7 +196,8 @@ export class BrowserRunExecutor extends RunExecutor {
       if (x.tracing) await this.stopTrace(x, 'a secret is about to be typed');
     }
     x.guard.step = index;
-    s.record('step.started', { index, type: kind });
+    // since_page_ms: where the step starts on the video's clock.
+    s.record('step.started', { index, type: kind, since_page_ms: started - x.videoStartedAt });
     try {
       const work = kind === 'agent' ? this.agent(x, value as { goal: string; max_iterations?: number; secrets?: string[] }) : runStep(this.env(x), kind, value);
       const output = await Promise.race([work, x.guard.violation, s.aborted]);
