@@ -123,7 +123,12 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async launch(): Promise<Browser> {
     const pw = await loadPlaywright(this.config.browser.playwrightBrowsersPath, this.config.browser.ffmpegPath);
-    if (!this.launched) this.videoAvailable = pw.videoAvailable;
+    if (!this.launched) {
+      this.videoAvailable = pw.videoAvailable;
+      if (this.config.browser.recordVideo && !pw.videoAvailable) {
+        this.logger.warn({ component: 'browser-pool', ffmpeg: this.config.browser.ffmpegPath }, 'video recording unavailable (no ffmpeg); recording traces only');
+      }
+    }
     this.launched = true;
     // Shutdown is ours (drain, release runs, then close): Playwright must not kill Chromium on a signal first.
     const browser = await pw.chromium.launch({

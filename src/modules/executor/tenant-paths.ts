@@ -48,7 +48,7 @@ async function claimTenantDir(realRoot: string, tenantDir: string, ownerId: stri
     });
     await rm(aside, { recursive: true, force: true });
   }
-  await mkdir(tenantDir, { recursive: true });
+  await mkdir(tenantDir, { recursive: true, mode: 0o700 });
   try {
     await writeFile(join(tenantDir, OWNER_FILE), ownerId, { flag: 'wx', mode: 0o600 });
   } catch (e) {
@@ -89,7 +89,7 @@ export async function tenantArea(dataDir: string, tenantId: string, area: 'profi
   const areaDir = join(tenantDir, area);
   if ((await isSymlink(tenantDir)) || (await isSymlink(areaDir))) throw new Error(`tenant directory of ${tenantId} is a symlink`);
   if (ownerId) await claimTenantDir(realRoot, tenantDir, ownerId);
-  await mkdir(areaDir, { recursive: true });
+  await mkdir(areaDir, { recursive: true, mode: 0o700 });
   const real = await realpath(areaDir);
   if (!inside(realRoot + sep + tenantId, real) || real === realRoot + sep + tenantId) throw new Error(`tenant directory of ${tenantId} escapes the data directory`);
   return real;
