@@ -75,7 +75,7 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     if (b) await (await b.catch(() => null))?.close().catch(() => undefined);
   }
 
-  /** Runs `fn` with a fresh context; the context is closed afterwards whatever happens. */
+  /** Runs `fn` with a fresh context (its first page open); the context is closed afterwards whatever happens. */
   async withContext<T>(options: BrowserContextOptions, fn: (context: BrowserContext) => Promise<T>): Promise<T> {
     await this.slots.take();
     try {
@@ -92,19 +92,29 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * A context; when video recording cannot start (Playwright found no ffmpeg,
-   * e.g. it was loaded elsewhere in the process before its browsers path was
-   * set), video is turned off for this process and the run goes on without it.
+   * A context with its first page. When video recording cannot start
+   * (Playwright found no ffmpeg, e.g. it was loaded elsewhere in the process
+   * before its browsers path was set, or that ffmpeg is gone: this shows only
+   * when the first page opens), video is turned off for this process and the
+   * run goes on with its trace only.
    */
   private async newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+    if (!options.recordVideo) {
+      const context = await browser.newContext(options);
+      await context.newPage();
+      return context;
+    }
+    let context: BrowserContext | null = null;
     try {
-      return await browser.newContext(options);
+      context = await browser.newContext(options);
+      await context.newPage();
+      return context;
     } catch (e) {
-      if (!options.recordVideo) throw e;
+      await context?.close().catch(() => undefined);
       this.videoAvailable = false;
       this.logger.warn({ component: 'browser-pool', err: (e as Error).message.split('\n')[0] }, 'video recording unavailable; recording traces only');
       const { recordVideo: _, ...rest } = options;
-      return browser.newContext(rest);
+      return this.newContext(browser, rest);
     }
   }
 

@@ -148,7 +148,7 @@ export class BrowserRunExecutor extends RunExecutor {
       costUsd: 0,
       stepOutputs: [],
     };
-    x.page = await context.newPage();
+    x.page = context.pages()[0] ?? (await context.newPage());
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     // setup_ms: from being handed the run to a ready page (context, routes, tracing, page).
     session.record('browser.ready', { steps: session.run.plan.steps.length, allowlist: guard.restricted, setup_ms: Date.now() - started });

@@ -1,4 +1,4 @@
-import type { BrowserContext, Frame, Request, Route } from 'playwright';
+import type { BrowserContext, Frame, Page, Request, Route } from 'playwright';
 import { checkLiteralHost, withoutCredentials, type AddressPolicy } from '../../platform/net/egress-policy.js';
 import { checkUrl } from '../runs/url-allowlist.js';
 import type { BlockCode, BlockReason, EgressBlock, EgressProxy } from './egress-proxy.js';
@@ -97,11 +97,13 @@ export class NavigationGuard {
 
   async install(context: BrowserContext, proxy: EgressProxy): Promise<void> {
     this.proxy = proxy;
-    context.on('page', (page) => {
+    const watch = (page: Page) => {
       const n = this.pageCount++;
       this.pages.set(page, n);
       page.on('framenavigated', (frame) => this.committed(frame, n));
-    });
+    };
+    context.pages().forEach(watch);
+    context.on('page', watch);
     context.on('response', (res) => {
       if (res.headers()['x-mantis-egress-blocked'] && isTopLevelNavigation(res.request())) this.navigationRefused(res.url());
     });
