@@ -62,6 +62,13 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
     expect(blocks(r)[0]).toMatchObject({ url: target, step: 0 });
   });
 
+  it('refuses a popup (window.open) to the internal address and fails the run', async () => {
+    const target = `${internal.url}/popup`;
+    const html = `<button id="go" onclick="window.open('${target}')">go</button>`;
+    const r = await expectRefused({ steps: [{ navigate: raw(html) }, { click: '#go' }, { wait_for: { timeout_ms: 2_000 } }] }, 'destination_not_allowed', 'address_not_allowed');
+    expect(blocks(r)[0]).toMatchObject({ url: target, step: 1 });
+  });
+
   it('strips credentials from the URL it reports', async () => {
     const r = await expectRefused({ steps: [{ navigate: `http://admin:hunter2@127.0.0.2:${internal.port}/` }] }, 'destination_not_allowed', 'address_not_allowed');
     expect(JSON.stringify(r.events)).not.toContain('hunter2');
