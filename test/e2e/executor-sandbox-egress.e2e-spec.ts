@@ -100,6 +100,25 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
     expect(blocks(r).every((b) => b.reason === 'address_not_allowed' && b.step === 0)).toBe(true);
   });
 
+  it('fails service worker and shared worker requests to the internal address', async () => {
+    const i = internal.url;
+    const sw = `self.addEventListener('message', (e) => fetch('${i}/sw').then(() => e.source.postMessage('loaded'), () => e.source.postMessage('blocked')));`;
+    const shared = `onconnect = (e) => { const p = e.ports[0]; fetch('${i}/shared').then(() => p.postMessage('loaded'), () => p.postMessage('blocked')); };`;
+    const html = `<p id="out"></p><script>
+      const seen = {};
+      function note(k, v) { seen[k] = v; document.getElementById('out').textContent = JSON.stringify(seen);
+        if (Object.keys(seen).length === 2) { const d = document.createElement('div'); d.id = 'done'; d.textContent = 'done'; document.body.appendChild(d); } }
+      navigator.serviceWorker.onmessage = (e) => note('service', e.data);
+      navigator.serviceWorker.register('/js?src=' + encodeURIComponent(${JSON.stringify(sw)})).then(() => navigator.serviceWorker.ready).then((reg) => reg.active.postMessage('go'), (err) => note('service', 'register failed ' + err));
+      const w = new SharedWorker('/js?src=' + encodeURIComponent(${JSON.stringify(shared)})); w.port.onmessage = (e) => note('shared', e.data); w.port.start();
+    </script>`;
+    const team = await createTeam(t.prisma);
+    const r = await executePlan(t, team, { steps: [{ navigate: raw(html) }, { wait_for: { selector: '#done' } }, { extract: { name: 'out', selector: '#out' } }] });
+    expect(r.outcome.error).toBeNull();
+    expect(JSON.parse(String(r.outcome.result?.extracted.out))).toEqual({ service: 'blocked', shared: 'blocked' });
+    expect(blocks(r).map((b) => b.url)).toEqual(expect.arrayContaining([`${i}/sw`, `${i}/shared`]));
+  });
+
   it('never loads file: by navigate', async () => {
     const r = await expectRefused({ steps: [{ navigate: 'file:///etc/passwd' }, { extract: { name: 'x', selector: 'body' } }] }, 'destination_not_allowed', 'scheme_not_allowed');
     expect(blocks(r)[0]).toMatchObject({ url: 'file:///etc/passwd', step: 0 });
