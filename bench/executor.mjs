@@ -98,6 +98,10 @@ async function mantis(recordVideo) {
     MANTIS_WORKER_POLL_MS: '20',
     MANTIS_RECORD_VIDEO: String(recordVideo),
     MANTIS_CHROMIUM_PATH: CHROMIUM,
+    // Playwright reads its browsers path once per process: both Mantis variants share the one set above.
+    PLAYWRIGHT_BROWSERS_PATH: browsersDir,
+    // The egress policy stays on: only the bench site's loopback address is let through.
+    MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
   });
   const app = await createHttpApp({ config, logger: createLogger('error'), databaseUrl, roles: ['api', 'worker'] });
   const db = new pg.Client({ connectionString: databaseUrl });

@@ -36,7 +36,14 @@ export interface AppConfig {
   anthropicBaseUrl?: string;
   logLevel: Env['MANTIS_LOG_LEVEL'];
   worker: { concurrency: number; leaseSeconds: number; pollMs: number; metricsPort?: number };
-  browser: { chromiumPath: string; recordVideo: boolean; ffmpegPath: string; playwrightBrowsersPath: string };
+  browser: {
+    chromiumPath: string;
+    recordVideo: boolean;
+    ffmpegPath: string;
+    playwrightBrowsersPath: string;
+    /** The egress policy's address rule for every request a run's browser makes. */
+    egress: { allowPrivate: boolean; privateRanges: string[] };
+  };
   artifactRetentionDays: number;
   /** Abuse bounds: the per-address pre-auth limit (0: off), believed proxies, SSE streams per team. */
   admission: { preauthRatePerMinute: number; trustedProxies: string[]; maxStreamsPerTeam: number; streamMaxSeconds: number };
@@ -143,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       recordVideo: e.MANTIS_RECORD_VIDEO,
       ffmpegPath: e.MANTIS_FFMPEG_PATH,
       playwrightBrowsersPath: resolve(e.PLAYWRIGHT_BROWSERS_PATH ?? `${dataDir}/playwright`),
+      egress: { allowPrivate: e.MANTIS_BROWSER_ALLOW_PRIVATE, privateRanges: e.MANTIS_BROWSER_PRIVATE_RANGES },
     },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
     admission: {

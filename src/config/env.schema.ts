@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidrList } from '../platform/net/egress-policy.js';
 
 /** `10.0.0.0/8`, `::1/128` or a bare address. */
 function isCidr(text: string): boolean {
@@ -83,6 +84,19 @@ export const envSchema = z.object({
   MANTIS_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   MANTIS_RECORD_VIDEO: bool(true),
   MANTIS_FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg'),
+  /** Non-public ranges the browser may reach anyway (comma-separated CIDRs). */
+  MANTIS_BROWSER_PRIVATE_RANGES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parseCidrList(s);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8' });
+        return z.NEVER;
+      }
+    }),
+  MANTIS_BROWSER_ALLOW_PRIVATE: bool(false),
   /** Where Playwright looks for its ffmpeg; default `$MANTIS_DATA_DIR/playwright`. */
   PLAYWRIGHT_BROWSERS_PATH: optionalString,
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),

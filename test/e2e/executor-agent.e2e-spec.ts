@@ -120,8 +120,9 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
     expect(anthropic.requests).toHaveLength(0);
   });
 
-  it('fills a secret named by the model without showing its value to the model or the logs', async () => {
+  it('types a secret the step lists, named by the model, without showing its value to the model or the logs', async () => {
     const team = await teamWithKey('sk-ant-secretive');
+    await t.prisma.team.update({ where: { id: team.id }, data: { allowedDomains: ['127.0.0.1'] } });
     const password = 'agent-pw-5f1e9a';
     await putSecret(t, team, 'site_password', password);
     const logins = await startTestSite({ password });
@@ -129,17 +130,20 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
       anthropic.requests.length = 0;
       anthropic.script([
         toolUse('fill', { selector: '#user', value: 'ada' }),
+        // A placeholder in the model's own text is never substituted: only type_secret types a secret.
         toolUse('fill', { selector: '#password', value: '{{secrets.site_password}}' }),
+        toolUse('type_secret', { selector: '#password', name: 'site_password' }),
         toolUse('click', { selector: '#login' }),
         toolUse('extract', { name: 'who', selector: '#who' }),
         toolUse('done', { result: `logged in with ${password}` }),
       ]);
-      const { outcome, events } = await executePlan(t, team, { steps: [{ navigate: `${logins.url}/login` }, { agent: { goal: 'Log in as ada with secret site_password' } }] });
+      const { outcome, events } = await executePlan(t, team, { steps: [{ navigate: `${logins.url}/login` }, { agent: { goal: 'Log in as ada with secret site_password', secrets: ['site_password'] } }] });
       expect(outcome.error).toBeNull();
       expect(outcome.result?.extracted).toEqual({ who: 'Signed in as ada' });
       expect(JSON.stringify(outcome)).not.toContain(password);
       expect(JSON.stringify(outcome.result?.agent)).toContain('[REDACTED]');
       expect(JSON.stringify(anthropic.requests.map((r) => r.body))).not.toContain(password);
+      expect(JSON.stringify(anthropic.requests.map((r) => r.body))).toContain("may only be used in a fill step's value");
       expect(JSON.stringify(events)).not.toContain(password);
       expect(events.filter((e) => e.type === 'secret.used').map((e) => e.data.name)).toEqual(['site_password']);
       expect(t.logs.text()).not.toContain(password);

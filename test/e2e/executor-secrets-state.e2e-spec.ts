@@ -38,17 +38,25 @@ describe('executor: secrets and state_key profiles', { timeout: 120_000 }, () =>
   });
 
   it('types a secret into the page without it reaching events, results, errors, logs or the trace', async () => {
-    const team = await createTeam(t.prisma);
+    // Secrets are typed only on the team's allowed hosts (they have no origins of their own here).
+    const team = await createTeam(t.prisma, { allowedDomains: ['127.0.0.1'] });
     await putSecret(t, team, 'site_pw', PASSWORD);
     const ok = await executePlan(t, team, login());
     expect(ok.outcome.error).toBeNull();
     expect(ok.outcome.result?.extracted).toEqual({ who: 'Signed in as ada' });
     expect(site.hits.some((h) => new URLSearchParams(h.body).get('password') === PASSWORD)).toBe(true);
 
-    // A failing run whose URL and error carry the secret (percent-encoded in the query).
+    // A failing run on a page that copies the typed secret into its title and URL (percent-encoded in the query).
+    const echo = `<input id="f" oninput="document.title = this.value; history.replaceState(null, '', '?token=' + encodeURIComponent(this.value))">`;
     const bad = await executePlan(t, team, {
-      steps: [{ navigate: `${site.url}/list?token={{secrets.site_pw}}` }, { extract: { name: 'echo', selector: 'h1' } }, { assert: { url: `${site.url}/elsewhere` } }],
+      steps: [
+        { navigate: `${site.url}/raw?html=${encodeURIComponent(echo)}` },
+        { fill: { selector: '#f', value: '{{secrets.site_pw}}' } },
+        { extract: { name: 'echo', selector: 'title' } },
+        { assert: { url: `${site.url}/elsewhere` } },
+      ],
     });
+    expect(bad.outcome.result?.extracted).toEqual({ echo: '[REDACTED]' });
     expect(bad.outcome.status).toBe('failed');
     expect(bad.outcome.error?.code).toBe('assertion_failed');
     expect(bad.outcome.error?.message).toContain('[REDACTED]');
@@ -72,7 +80,7 @@ describe('executor: secrets and state_key profiles', { timeout: 120_000 }, () =>
     for (const r of [ok, bad]) {
       const trace = await t.prisma.artifact.findFirstOrThrow({ where: { runId: r.runId, kind: 'trace' } });
       const traceText = zipText(join(t.dataDir, 'tenants', team.slug, trace.path));
-      expect(traceText).toContain(r === ok ? '/login' : 'context-options');
+      expect(traceText).toContain(r === ok ? '/login' : '/raw');
       expect(traceText).not.toContain(PASSWORD);
       expect(traceText).not.toContain(encodeURIComponent(PASSWORD));
       expect(traceText).not.toContain(FORM_ENCODED);
@@ -89,7 +97,7 @@ describe('executor: secrets and state_key profiles', { timeout: 120_000 }, () =>
   });
 
   it('shares login state between runs of one team with the same state_key, and not with another team', async () => {
-    const a = await createTeam(t.prisma);
+    const a = await createTeam(t.prisma, { allowedDomains: ['127.0.0.1'] });
     const b = await createTeam(t.prisma);
     await putSecret(t, a, 'site_pw', PASSWORD);
     const account = { steps: [{ navigate: `${site.url}/account` }, { extract: { name: 'who', selector: '#who' } }] };

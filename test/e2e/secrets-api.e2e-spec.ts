@@ -24,14 +24,14 @@ describe('secrets API', () => {
     const bodies: string[] = [];
     const created = await call(owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/anthropic_api_key`, { value: canary });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({ name: 'anthropic_api_key', created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(created.json()).toEqual({ name: 'anthropic_api_key', origins: [], created_at: expect.any(String), updated_at: expect.any(String) });
     bodies.push(created.body);
     const replaced = await call(owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/anthropic_api_key`, { value: `${canary}-2` });
     expect(replaced.statusCode).toBe(200);
     bodies.push(replaced.body);
     const list = await call(viewer.key, 'GET', `/api/v1/teams/${team.slug}/secrets`);
     expect(list.statusCode).toBe(200);
-    expect(list.json().data).toEqual([{ name: 'anthropic_api_key', created_at: expect.any(String), updated_at: expect.any(String) }]);
+    expect(list.json().data).toEqual([{ name: 'anthropic_api_key', origins: [], created_at: expect.any(String), updated_at: expect.any(String) }]);
     bodies.push(list.body);
     // A refused write and a malformed one must not echo the value either.
     const denied = await call(viewer.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/other`, { value: canary });

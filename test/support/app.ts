@@ -58,6 +58,8 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     MANTIS_MASTER_KEY: TEST_MASTER_KEY,
     // Suites send many refused requests from one address on purpose; the pre-auth limit has its own tests.
     MANTIS_PREAUTH_RATE_PER_MINUTE: '0',
+    // Test websites live on 127.0.0.1: the browser egress policy lets only that address through (127.0.0.2 stays internal).
+    MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
     ...opts.env,
     MANTIS_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,

@@ -81,6 +81,13 @@ export async function startTestSite(opts: { password?: string } = {}): Promise<T
     '/meta': (_req, res, q) => html(res, page('Meta', '<p>Moving on</p>', `<meta http-equiv="refresh" content="0;url=${esc(q.get('to') ?? '/')}">`)),
     '/post-form': (_req, res, q) =>
       html(res, page('Post', `<form method="post" action="${esc(q.get('action') ?? '/echo')}"><input id="field" name="field" value="x"><button id="send" type="submit">Send</button></form>`)),
+    /** Any page a test needs: `?html=` is served as the body (the site is a fake under the test's control). */
+    '/raw': (_req, res, q) => html(res, page('Raw', q.get('html') ?? '')),
+    /** A same-origin script (`?src=`), for service and shared workers. */
+    '/js': (_req, res, q) => {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(q.get('src') ?? '');
+    },
     '/echo': (req, res, _q, body) => html(res, page('Echo', `<pre id="echo">${esc(req.method + ' ' + body)}</pre>`)),
   };
 

@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { AGENT_SYSTEM_PROMPT, AGENT_TOOLS, toolToStep } from './agent-tools.js';
+import { AGENT_SYSTEM_PROMPT, agentTools, toolToStep } from './agent-tools.js';
 import { pageSnapshot } from './page-snapshot.js';
 import { costOf, worstCaseCost } from './pricing.js';
 import { RunFailure } from './run-failure.js';
-import { runStep, type StepEnv } from './step-runner.js';
+import { runStep, typeInto, type StepEnv } from './step-runner.js';
 
 export const AGENT_MAX_TOKENS = 1024;
 const SCREENSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
@@ -21,6 +21,8 @@ export interface AgentDeps {
   model: string;
   meter: CostMeter;
   maxIterations: number;
+  /** Secret names the step lets the model type with `type_secret`. */
+  secretNames: readonly string[];
   signal: AbortSignal;
   record(type: string, data: Record<string, unknown>): void;
 }
@@ -47,7 +49,7 @@ async function callModel(deps: AgentDeps, messages: Message[], iteration: number
     model: deps.model,
     max_tokens: AGENT_MAX_TOKENS,
     system: AGENT_SYSTEM_PROMPT,
-    tools: AGENT_TOOLS,
+    tools: agentTools(deps.secretNames),
     messages,
   };
   const worst = worstCaseCost(deps.model, Buffer.byteLength(JSON.stringify(body)), AGENT_MAX_TOKENS);
@@ -85,12 +87,33 @@ async function act(deps: AgentDeps, block: Anthropic.ToolUseBlock): Promise<Anth
   deps.record('agent.action', { tool: block.name, input: deps.env.templating.redact(describeInput(block.name, input)) });
   try {
     if (kind === 'screenshot' && !SCREENSHOT_NAME.test(String(value))) throw new RunFailure('step_failed', 'screenshot names are letters, digits, space, dot, underscore and dash');
-    const out = await runStep(deps.env, kind, value);
+    const out = kind === 'fill' || kind === 'type_secret' ? await typeFor(deps, kind, input) : await runStep(deps.env, kind, value);
     return { type: 'tool_result', tool_use_id: block.id, content: JSON.stringify(deps.env.templating.redact(out ?? { ok: true })) };
   } catch (e) {
-    if (!(e instanceof RunFailure) || ['domain_not_allowed', 'secret_not_found', 'input_not_found'].includes(e.code)) throw e;
+    if (!(e instanceof RunFailure) || RUN_ENDING.includes(e.code)) throw e;
     return { type: 'tool_result', tool_use_id: block.id, is_error: true, content: deps.env.templating.redact(e.message) };
   }
+}
+
+/** Failures that end the run instead of going back to the model. */
+const RUN_ENDING = ['domain_not_allowed', 'destination_not_allowed', 'secret_origin_not_allowed', 'secret_not_found', 'input_not_found'];
+
+/**
+ * The model's `fill` types literal text (inputs substituted, never secrets);
+ * `type_secret` types a secret the step lists, by name, under the origin rule.
+ */
+async function typeFor(deps: AgentDeps, kind: 'fill' | 'type_secret', input: Record<string, unknown>): Promise<unknown> {
+  const t = deps.env.templating;
+  const selector = await t.render(String(input.selector ?? ''));
+  if (kind === 'fill') {
+    await typeInto(deps.env, selector, await t.render(String(input.value ?? '')), []);
+    return { selector };
+  }
+  const name = String(input.name ?? '');
+  if (!deps.secretNames.includes(name)) throw new RunFailure('step_failed', `"${name}" is not one of the secrets this task may type (${deps.secretNames.join(', ')})`);
+  const secret = await t.planSecret(name);
+  await typeInto(deps.env, selector, secret.value, [{ name, ...secret }]);
+  return { selector, typed: name };
 }
 
 /** Fill values are not echoed into events (they may be templates naming secrets; names are recorded separately). */

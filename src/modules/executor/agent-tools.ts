@@ -16,7 +16,7 @@ export const AGENT_TOOLS: Anthropic.Tool[] = [
   },
   {
     name: 'fill',
-    description: 'Type a value into an input. A value may be {{secrets.NAME}} or {{inputs.NAME}}; it is substituted without being shown to you.',
+    description: 'Type a value into an input. A value may contain {{inputs.NAME}}. Secrets cannot be typed with this tool: use type_secret.',
     input_schema: { type: 'object', properties: { selector: str('Playwright selector'), value: str('text to type') }, required: ['selector', 'value'] },
   },
   {
@@ -50,11 +50,24 @@ export const AGENT_TOOLS: Anthropic.Tool[] = [
   },
 ];
 
+/** Only offered when the step lists secrets; the model names one, the executor types its value. */
+export const TYPE_SECRET_TOOL: Anthropic.Tool = {
+  name: 'type_secret',
+  description: 'Type one of the secrets this task may use into an input, by name. Its value is never shown to you.',
+  input_schema: { type: 'object', properties: { selector: str('Playwright selector'), name: str('secret name') }, required: ['selector', 'name'] },
+};
+
+/** The tools of one agent step: the step vocabulary, plus `type_secret` when the step lists secrets. */
+export function agentTools(secretNames: readonly string[]): Anthropic.Tool[] {
+  if (secretNames.length === 0) return AGENT_TOOLS;
+  return [...AGENT_TOOLS.slice(0, -1), { ...TYPE_SECRET_TOOL, description: `${TYPE_SECRET_TOOL.description} Available: ${secretNames.join(', ')}.` }, AGENT_TOOLS[AGENT_TOOLS.length - 1]];
+}
+
 export const AGENT_SYSTEM_PROMPT = [
   'You operate a web browser to reach a goal. Each turn you get a compact snapshot of the current page:',
   'interactive elements are numbered [N] and can be targeted with the selector [data-mantis-ref=N].',
   'Act with the tools, one or a few at a time. When the goal is reached, call done with the result.',
-  'Secret values are never shown to you; use {{secrets.NAME}} in fill values when the goal names a secret.',
+  'Secret values are never shown to you; when the task lists secrets, type one with type_secret and its name.',
 ].join(' ');
 
 /** Turns a tool call into the plan step it mirrors: `{kind: value}`. */

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { ClaimedRun } from '../runs/executor.port.js';
 import { ExecutorRepository } from './executor.repository.js';
-import { profileDir, runDir, tenantArea } from './tenant-paths.js';
+import { profileDir, removeTenantDir, runDir, tenantArea } from './tenant-paths.js';
 
 export type ArtifactKind = 'screenshot' | 'trace' | 'video';
 
@@ -59,19 +59,24 @@ export class ArtifactStore {
 
   /** The run's directory, emptied first when an earlier attempt left files behind. */
   async forRun(run: ClaimedRun): Promise<RunArtifacts> {
-    let dir = await runDir(this.config.dataDir, run.teamSlug, run.id);
+    let dir = await runDir(this.config.dataDir, run.teamSlug, run.id, run.teamId);
     if (run.attempt > 1) {
       await this.repo.deleteRunArtifacts(run.teamId, run.id);
       await rm(dir, { recursive: true, force: true });
-      dir = await runDir(this.config.dataDir, run.teamSlug, run.id);
+      dir = await runDir(this.config.dataDir, run.teamSlug, run.id, run.teamId);
     }
     const root = dirname(await tenantArea(this.config.dataDir, run.teamSlug, 'runs'));
     return new RunArtifacts(this.repo, run, dir, root);
   }
 
   /** Where a `state_key`'s storage state lives; refused keys throw `invalid_state_key`. */
-  async profileFile(tenantId: string, stateKey: string): Promise<string> {
-    return join(await profileDir(this.config.dataDir, tenantId, stateKey), 'storage-state.json');
+  async profileFile(tenantId: string, stateKey: string, teamId: string): Promise<string> {
+    return join(await profileDir(this.config.dataDir, tenantId, stateKey, teamId), 'storage-state.json');
+  }
+
+  /** Team deletion: the team's profiles and run files go with it. */
+  async removeTenant(tenantId: string): Promise<void> {
+    await removeTenantDir(this.config.dataDir, tenantId);
   }
 
   /** The stored storage state, or undefined for a new profile. A symlinked file is refused. */

@@ -15,6 +15,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // WebRTC could send UDP around the egress proxy: only proxied traffic is allowed.
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 /** A counting semaphore: at most `size` holders at once, FIFO. */
@@ -72,7 +75,7 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     if (b) await (await b.catch(() => null))?.close().catch(() => undefined);
   }
 
-  /** Runs `fn` with a fresh context; the context is closed afterwards whatever happens. */
+  /** Runs `fn` with a fresh context (its first page open); the context is closed afterwards whatever happens. */
   async withContext<T>(options: BrowserContextOptions, fn: (context: BrowserContext) => Promise<T>): Promise<T> {
     await this.slots.take();
     try {
@@ -89,19 +92,29 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * A context; when video recording cannot start (Playwright found no ffmpeg,
-   * e.g. it was loaded elsewhere in the process before its browsers path was
-   * set), video is turned off for this process and the run goes on without it.
+   * A context with its first page. When video recording cannot start
+   * (Playwright found no ffmpeg, e.g. it was loaded elsewhere in the process
+   * before its browsers path was set, or that ffmpeg is gone: this shows only
+   * when the first page opens), video is turned off for this process and the
+   * run goes on with its trace only.
    */
   private async newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+    if (!options.recordVideo) {
+      const context = await browser.newContext(options);
+      await context.newPage();
+      return context;
+    }
+    let context: BrowserContext | null = null;
     try {
-      return await browser.newContext(options);
+      context = await browser.newContext(options);
+      await context.newPage();
+      return context;
     } catch (e) {
-      if (!options.recordVideo) throw e;
+      await context?.close().catch(() => undefined);
       this.videoAvailable = false;
       this.logger.warn({ component: 'browser-pool', err: (e as Error).message.split('\n')[0] }, 'video recording unavailable; recording traces only');
       const { recordVideo: _, ...rest } = options;
-      return browser.newContext(rest);
+      return this.newContext(browser, rest);
     }
   }
 
@@ -120,7 +133,12 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async launch(): Promise<Browser> {
     const pw = await loadPlaywright(this.config.browser.playwrightBrowsersPath, this.config.browser.ffmpegPath);
-    if (!this.launched) this.videoAvailable = pw.videoAvailable;
+    if (!this.launched) {
+      this.videoAvailable = pw.videoAvailable;
+      if (this.config.browser.recordVideo && !pw.videoAvailable) {
+        this.logger.warn({ component: 'browser-pool', ffmpeg: this.config.browser.ffmpegPath }, 'video recording unavailable (no ffmpeg); recording traces only');
+      }
+    }
     this.launched = true;
     // Shutdown is ours (drain, release runs, then close): Playwright must not kill Chromium on a signal first.
     const browser = await pw.chromium.launch({

@@ -10,8 +10,10 @@ import { SecretResolver } from '../secrets/secret-resolver.port.js';
 import { runAgent, type CostMeter } from './agent-loop.js';
 import { ArtifactStore, type RunArtifacts } from './artifact-store.js';
 import { BrowserPool } from './browser-pool.js';
+import { EgressProxy } from './egress-proxy.js';
 import { NavigationGuard } from './navigation-guard.js';
 import { DEFAULT_MODEL } from './pricing.js';
+import { trimVideo, VIDEO_CUT_MARGIN_MS } from './recording.js';
 import { RunFailure } from './run-failure.js';
 import { RunSession } from './run-session.js';
 import { runStep, type RunState, type StepEnv } from './step-runner.js';
@@ -28,6 +30,9 @@ interface Execution {
   page: Page;
   context: BrowserContext;
   tracing: boolean;
+  /** When the page (and its video) started, and when the first step typing a secret began. */
+  videoStartedAt: number;
+  videoCutAt: number | null;
   stepsCompleted: number;
   costUsd: number;
   stepOutputs: unknown[];
@@ -54,7 +59,12 @@ export class BrowserRunExecutor extends RunExecutor {
 
   async execute(run: ClaimedRun, ctx: RunContext): Promise<RunOutcome> {
     const session = new RunSession(run, ctx, this.logger);
-    session.templating = new RunTemplating(run.teamId, run.inputs ?? {}, this.secrets, (name) => session.secretUsed(name));
+    session.templating = new RunTemplating(run.teamId, run.teamSlug, run.inputs ?? {}, this.secrets, (name) => session.secretUsed(name));
+    const guard = new NavigationGuard(run.team.allowedDomains, this.config.browser.egress, {
+      navigation: (d) => session.record('navigation', d),
+      blocked: (d) => session.record('request.blocked', d),
+    });
+    let proxy: EgressProxy | null = null;
     const started = Date.now();
     let x: Execution | null = null;
     let failure: RunFailure | null = null;
@@ -63,10 +73,12 @@ export class BrowserRunExecutor extends RunExecutor {
       if (run.plan.steps.length > run.limits.maxSteps) {
         throw new RunFailure('step_limit_exceeded', `The plan has ${run.plan.steps.length} steps; max_steps is ${run.limits.maxSteps}`);
       }
-      const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey) : null;
+      const profile = run.stateKey ? await this.store.profileFile(run.teamSlug, run.stateKey, run.teamId) : null;
       const artifacts = await this.store.forRun(run);
-      await this.pool.withContext(await this.contextOptions(artifacts, profile), async (context) => {
-        x = await this.begin(session, artifacts, context, started);
+      proxy = await EgressProxy.start({ policy: this.config.browser.egress, allowedDomains: run.team.allowedDomains, onBlock: (b) => guard.onBlock(b) });
+      const egress = proxy;
+      await this.pool.withContext(await this.contextOptions(artifacts, profile, egress), async (context) => {
+        x = await this.begin(session, artifacts, context, started, guard, egress);
         try {
           await this.runPlan(x);
         } catch (e) {
@@ -78,6 +90,7 @@ export class BrowserRunExecutor extends RunExecutor {
       failure ??= this.toFailure(e, session);
     } finally {
       session.dispose();
+      await proxy?.close();
     }
     const ex = x as Execution | null;
     const status = !failure ? 'succeeded' : failure.code === 'timed_out' ? 'timed_out' : failure.code === 'cancelled' ? 'cancelled' : 'failed';
@@ -95,8 +108,13 @@ export class BrowserRunExecutor extends RunExecutor {
     };
   }
 
-  private async contextOptions(artifacts: RunArtifacts, profile: string | null): Promise<BrowserContextOptions> {
-    const options: BrowserContextOptions = { viewport: { width: 1280, height: 720 }, acceptDownloads: false };
+  private async contextOptions(artifacts: RunArtifacts, profile: string | null, proxy: EgressProxy): Promise<BrowserContextOptions> {
+    const options: BrowserContextOptions = {
+      viewport: { width: 1280, height: 720 },
+      acceptDownloads: false,
+      // Every request of the context goes through the run's egress proxy, loopback included.
+      proxy: { server: proxy.url, bypass: '<-loopback>' },
+    };
     if (profile) {
       const state = await this.store.readProfile(profile);
       if (state) options.storageState = state as BrowserContextOptions['storageState'];
@@ -108,12 +126,8 @@ export class BrowserRunExecutor extends RunExecutor {
     return options;
   }
 
-  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext, started: number): Promise<Execution> {
-    const guard = new NavigationGuard(session.run.team.allowedDomains, {
-      navigation: (d) => session.record('navigation', d),
-      blocked: (d) => session.record('request.blocked', d),
-    });
-    await guard.install(context);
+  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext, started: number, guard: NavigationGuard, proxy: EgressProxy): Promise<Execution> {
+    await guard.install(context, proxy);
     context.on('page', (p) => {
       if (x.page && p !== x.page) session.record('popup', { url: p.url() });
     });
@@ -128,11 +142,13 @@ export class BrowserRunExecutor extends RunExecutor {
       state: { extracted: {}, screenshots: [], agent: null },
       page: undefined as unknown as Page,
       tracing: true,
+      videoStartedAt: Date.now(),
+      videoCutAt: null,
       stepsCompleted: 0,
       costUsd: 0,
       stepOutputs: [],
     };
-    x.page = await context.newPage();
+    x.page = context.pages()[0] ?? (await context.newPage());
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     // setup_ms: from being handed the run to a ready page (context, routes, tracing, page).
     session.record('browser.ready', { steps: session.run.plan.steps.length, allowlist: guard.restricted, setup_ms: Date.now() - started });
@@ -144,6 +160,7 @@ export class BrowserRunExecutor extends RunExecutor {
       page: x.page,
       guard: x.guard,
       templating: x.session.templating,
+      allowedDomains: x.session.run.team.allowedDomains,
       state: x.state,
       timeoutMs: () => Math.max(1, Math.min(ACTION_TIMEOUT_MS, x.session.remainingMs())),
       saveScreenshot: async (name, png) => {
@@ -172,13 +189,17 @@ export class BrowserRunExecutor extends RunExecutor {
     const s = x.session;
     if (s.abortReason) throw s.abortReason;
     if (x.guard.blocked) throw x.guard.blocked;
-    if (x.tracing && RunTemplating.mentionsSecret(JSON.stringify(value ?? null))) {
-      await this.stopTrace(x, 'a secret is about to be typed');
-    }
     const started = Date.now();
-    s.record('step.started', { index, type: kind });
+    if (typesSecret(kind, value)) {
+      // Recordings end here: nothing after this point may show a typed secret.
+      x.videoCutAt ??= started;
+      if (x.tracing) await this.stopTrace(x, 'a secret is about to be typed');
+    }
+    x.guard.step = index;
+    // since_page_ms: where the step starts on the video's clock.
+    s.record('step.started', { index, type: kind, since_page_ms: started - x.videoStartedAt });
     try {
-      const work = kind === 'agent' ? this.agent(x, value as { goal: string; max_iterations?: number }) : runStep(this.env(x), kind, value);
+      const work = kind === 'agent' ? this.agent(x, value as { goal: string; max_iterations?: number; secrets?: string[] }) : runStep(this.env(x), kind, value);
       const output = await Promise.race([work, x.guard.violation, s.aborted]);
       if (x.guard.blocked) throw x.guard.blocked;
       s.record('step.finished', { index, type: kind, outcome: 'succeeded', duration_ms: Date.now() - started });
@@ -191,7 +212,7 @@ export class BrowserRunExecutor extends RunExecutor {
     }
   }
 
-  private async agent(x: Execution, step: { goal: string; max_iterations?: number }): Promise<unknown> {
+  private async agent(x: Execution, step: { goal: string; max_iterations?: number; secrets?: string[] }): Promise<unknown> {
     const run = x.session.run;
     if (x.tracing) await this.stopTrace(x, 'the agent may type secrets');
     x.anthropic ??= new Anthropic({
@@ -217,6 +238,7 @@ export class BrowserRunExecutor extends RunExecutor {
         model: run.model ?? DEFAULT_MODEL,
         meter,
         maxIterations: Math.min(step.max_iterations ?? run.limits.maxLoopIterations, run.limits.maxLoopIterations),
+        secretNames: step.secrets ?? [],
         signal: session.signal,
         record: (type, data) => session.record(type, data),
       },
@@ -256,8 +278,15 @@ export class BrowserRunExecutor extends RunExecutor {
     await x.context.close().catch(() => undefined);
     if (video) {
       await keep('video', async () => {
-        await rename(await video.path(), x.artifacts.path('video.webm'));
+        const file = x.artifacts.path('video.webm');
+        await rename(await video.path(), file);
         await rm(x.artifacts.path('video-parts'), { recursive: true, force: true });
+        if (x.videoCutAt !== null) {
+          const keepMs = x.videoCutAt - x.videoStartedAt - VIDEO_CUT_MARGIN_MS;
+          const kept = await trimVideo(this.config.browser.ffmpegPath, file, keepMs / 1000);
+          s.record('video.trimmed', { kept_ms: kept ? keepMs : 0, reason: 'a secret was typed' });
+          if (!kept) return;
+        }
         await x.artifacts.add('video', 'video.webm', 'video.webm', 'video/webm');
       });
     }
@@ -271,6 +300,13 @@ export class BrowserRunExecutor extends RunExecutor {
     this.logger.error({ runId: session.run.id, err: message }, 'run failed unexpectedly');
     return new RunFailure('browser_error', message);
   }
+}
+
+/** A fill whose value names a secret, or an agent step that may type listed secrets. */
+function typesSecret(kind: string, value: unknown): boolean {
+  if (kind === 'fill') return RunTemplating.mentionsSecret(String((value as { value?: unknown })?.value ?? ''));
+  if (kind === 'agent') return ((value as { secrets?: unknown[] })?.secrets?.length ?? 0) > 0;
+  return false;
 }
 
 function finalUrl(page: Page | undefined): string | null {

@@ -1,17 +1,20 @@
-import type { APIResponse, BrowserContext, Frame, Request, Route } from 'playwright';
+import type { BrowserContext, Frame, Page, Request, Route } from 'playwright';
+import { checkLiteralHost, withoutCredentials, type AddressPolicy } from '../../platform/net/egress-policy.js';
 import { checkUrl } from '../runs/url-allowlist.js';
+import type { BlockCode, BlockReason, EgressBlock, EgressProxy } from './egress-proxy.js';
 import { RunFailure } from './run-failure.js';
-
-const MAX_REDIRECT_HOPS = 20;
 
 export interface GuardEvents {
   navigation(data: { url: string; page: number }): void;
-  blocked(data: { url: string; reason: string; redirected_from?: string; page: number | null }): void;
+  blocked(data: { url: string; reason: BlockReason; code: BlockCode; step: number | null; range?: string; redirected_from?: string }): void;
 }
 
-function isTopLevel(frame: Frame | null): boolean {
-  return frame !== null && frame.parentFrame() === null;
-}
+/** What a page may load without the network: everything else that is not http(s) is refused. */
+const LOCAL_SCHEMES = /^(?:data|blob|about):/i;
+/** Every URL whose scheme is not http, https, data, blob or about (route patterns are matched in Playwright's server, so http(s) traffic is not slowed). */
+const NON_NETWORK = /^(?!(?:https?|data|blob|about):)/i;
+
+export type UrlVerdict = { allowed: true } | { allowed: false; code: BlockCode; reason: BlockReason; range?: string };
 
 function frameOf(req: Request): Frame | null {
   try {
@@ -25,22 +28,17 @@ function frameOf(req: Request): Frame | null {
 function isTopLevelNavigation(req: Request): boolean {
   if (!req.isNavigationRequest()) return false;
   const frame = frameOf(req);
-  return frame === null || isTopLevel(frame);
+  return frame === null || frame.parentFrame() === null;
 }
 
 /**
- * Holds every top-level navigation of every page in a run's context (the
- * first page, popups, `window.open`, meta refresh, form posts, link clicks)
- * to the team's `allowed_domains`, redirect hops included.
- *
- * Chromium follows redirects without showing the hops to a route handler, so
- * the handler fetches each hop itself with `maxRedirects: 0`, checks every
- * `Location`, aborts on the first disallowed one and otherwise answers the
- * browser with the final response (or a redirect straight to the checked
- * final URL, so the page ends up at the right address). A request event
- * listener is the backstop for a server that answers the browser's own
- * follow-up differently. A blocked navigation rejects `violation`, which the
- * executor races every step against.
+ * The egress policy inside the browser. The run's `EgressProxy` refuses
+ * every disallowed network request whatever issued it; this guard adds what
+ * a proxy cannot see (non-network schemes such as `file:`, refused by a
+ * context route at every hop and by a commit backstop), turns a refused
+ * top-level navigation into the run's failure (`violation`, which the
+ * executor races every step against), and records each block as a
+ * `request.blocked` event with the step that caused it.
  */
 export class NavigationGuard {
   private readonly pages = new WeakMap<object, number>();
@@ -48,9 +46,13 @@ export class NavigationGuard {
   private failure: RunFailure | null = null;
   private rejectViolation!: (e: RunFailure) => void;
   readonly violation: Promise<never>;
+  /** The plan step running now (-1: `start_url`), reported with every block. */
+  step: number | null = null;
+  private proxy: EgressProxy | null = null;
 
   constructor(
     private readonly allowedDomains: readonly string[],
+    private readonly policy: AddressPolicy,
     private readonly events: GuardEvents,
   ) {
     this.violation = new Promise<never>((_, reject) => (this.rejectViolation = reject));
@@ -66,87 +68,87 @@ export class NavigationGuard {
     return this.failure;
   }
 
-  allows(url: string): boolean {
-    return !this.restricted || checkUrl(url, this.allowedDomains).allowed;
+  /** The checks that need no DNS: scheme, allowlist, literal private address or `localhost`. */
+  check(url: string): UrlVerdict {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return { allowed: false, code: 'destination_not_allowed', reason: 'scheme_not_allowed' };
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return { allowed: false, code: 'destination_not_allowed', reason: 'scheme_not_allowed' };
+    if (this.restricted && !checkUrl(url, this.allowedDomains).allowed) return { allowed: false, code: 'domain_not_allowed', reason: 'domain_not_allowed' };
+    const literal = checkLiteralHost(u.hostname, this.policy);
+    if (literal && !literal.allowed) return { allowed: false, code: 'destination_not_allowed', reason: 'address_not_allowed', range: literal.range };
+    return { allowed: true };
   }
 
   /** Records a navigation the executor itself declined to start, and returns its failure. */
-  refuse(url: string): RunFailure {
-    this.block(url, 'not_allowed', null);
-    return this.failure!;
+  refuse(url: string, verdict: Exclude<UrlVerdict, { allowed: true }>): RunFailure {
+    const { allowed: _, ...block } = verdict;
+    this.onBlock({ url: withoutCredentials(url), ...block });
+    return this.fail({ url: withoutCredentials(url), ...block });
   }
 
-  async install(context: BrowserContext): Promise<void> {
-    context.on('page', (page) => {
+  /** Called by the run's proxy for every request it refuses. */
+  onBlock(block: EgressBlock): void {
+    this.events.blocked({ ...block, step: this.step });
+  }
+
+  async install(context: BrowserContext, proxy: EgressProxy): Promise<void> {
+    this.proxy = proxy;
+    const watch = (page: Page) => {
       const n = this.pageCount++;
       this.pages.set(page, n);
-      page.on('framenavigated', (frame) => {
-        if (isTopLevel(frame) && /^https?:/.test(frame.url())) this.events.navigation({ url: frame.url(), page: n });
-      });
+      page.on('framenavigated', (frame) => this.committed(frame, n));
+    };
+    context.pages().forEach(watch);
+    context.on('page', watch);
+    context.on('response', (res) => {
+      if (res.headers()['x-mantis-egress-blocked'] && isTopLevelNavigation(res.request())) this.navigationRefused(res.url());
     });
-    if (!this.restricted) return;
-    context.on('request', (req) => this.backstop(req));
-    await context.route('**/*', (route) => this.handle(route));
+    context.on('requestfailed', (req) => {
+      if (isTopLevelNavigation(req)) this.navigationRefused(req.url());
+    });
+    await context.route(NON_NETWORK, (route) => this.refuseScheme(route));
   }
 
-  private pageIndex(frame: Frame | null): number | null {
-    if (!frame) return null;
-    return this.pages.get(frame.page()) ?? null;
+  private committed(frame: Frame, page: number): void {
+    const url = frame.url();
+    if (/^https?:/i.test(url)) {
+      if (frame.parentFrame() === null) this.events.navigation({ url, page });
+      return;
+    }
+    if (url === '' || LOCAL_SCHEMES.test(url)) return;
+    // Backstop: a document from a refused scheme was committed although the route refused it.
+    const block = { url: withoutCredentials(url), code: 'destination_not_allowed' as const, reason: 'scheme_not_allowed' as const };
+    this.onBlock(block);
+    this.fail(block);
+    void frame.page().goto('about:blank').catch(() => undefined);
   }
 
-  private block(url: string, reason: string, frame: Frame | null, redirectedFrom?: string): void {
-    this.events.blocked({ url, reason, page: this.pageIndex(frame), ...(redirectedFrom ? { redirected_from: redirectedFrom } : {}) });
+  private navigationRefused(url: string): void {
+    const block = this.proxy?.blockFor(url);
+    if (block) this.fail(block);
+  }
+
+  private async refuseScheme(route: Route): Promise<void> {
+    const req = route.request();
+    const block = { url: withoutCredentials(req.url()), code: 'destination_not_allowed' as const, reason: 'scheme_not_allowed' as const };
+    this.onBlock(block);
+    if (isTopLevelNavigation(req)) this.fail(block);
+    await route.abort('blockedbyclient').catch(() => undefined);
+  }
+
+  private fail(block: EgressBlock): RunFailure {
     if (!this.failure) {
-      this.failure = new RunFailure('domain_not_allowed', `Navigation to ${url} is outside the team's allowed_domains`, { url });
+      const message =
+        block.code === 'domain_not_allowed'
+          ? `Navigation to ${block.url} is outside the team's allowed_domains`
+          : `Navigation to ${block.url} is refused by the browser egress policy (${block.reason}${block.range ? `: ${block.range}` : ''})`;
+      this.failure = new RunFailure(block.code, message, { url: block.url, reason: block.reason });
       this.rejectViolation(this.failure);
     }
-  }
-
-  private backstop(req: Request): void {
-    const from = req.redirectedFrom();
-    if (!from || !isTopLevelNavigation(req)) return;
-    if (!this.allows(req.url())) this.block(req.url(), 'redirect_not_allowed', frameOf(req), from.url());
-  }
-
-  private async handle(route: Route): Promise<void> {
-    const req = route.request();
-    const frame = frameOf(req);
-    if (!isTopLevelNavigation(req)) return route.fallback();
-    const url = req.url();
-    if (!this.allows(url)) {
-      this.block(url, 'not_allowed', frame);
-      return route.abort('blockedbyclient');
-    }
-    try {
-      await this.followChain(route, frame);
-    } catch (e) {
-      if ((e as Error).message?.includes('closed')) return;
-      await route.abort('failed').catch(() => undefined);
-    }
-  }
-
-  private async followChain(route: Route, frame: Frame | null): Promise<void> {
-    const req = route.request();
-    let url = req.url();
-    let method = req.method();
-    let response: APIResponse = await route.fetch({ maxRedirects: 0 });
-    let hops = 0;
-    while (response.status() >= 300 && response.status() < 400 && response.headers().location) {
-      const next = new URL(response.headers().location, url).href;
-      if (!this.allows(next)) {
-        this.block(next, 'redirect_not_allowed', frame, url);
-        return route.abort('blockedbyclient');
-      }
-      if (++hops > MAX_REDIRECT_HOPS) return route.abort('failed');
-      const status = response.status();
-      const keepsMethod = status === 307 || status === 308;
-      if (!keepsMethod && method !== 'HEAD') method = 'GET';
-      url = next;
-      response = await route.fetch({ url, method, maxRedirects: 0, ...(keepsMethod ? {} : { postData: undefined }) });
-    }
-    if (hops === 0) return route.fulfill({ response });
-    // The browser re-requests the checked final URL so the page's address is right.
-    const status = method === req.method() && method !== 'GET' ? 307 : 302;
-    return route.fulfill({ status, headers: { location: url } });
+    return this.failure;
   }
 }

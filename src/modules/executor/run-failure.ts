@@ -5,6 +5,8 @@ export type RunErrorCode =
   | 'selector_not_found'
   | 'navigation_failed'
   | 'domain_not_allowed'
+  | 'destination_not_allowed'
+  | 'secret_origin_not_allowed'
   | 'secret_not_found'
   | 'input_not_found'
   | 'invalid_state_key'

@@ -1,7 +1,9 @@
 import type { Page } from 'playwright';
+import { withoutCredentials } from '../../platform/net/egress-policy.js';
+import { checkUrl } from '../runs/url-allowlist.js';
 import type { NavigationGuard } from './navigation-guard.js';
 import { RunFailure } from './run-failure.js';
-import type { RunTemplating } from './templating.js';
+import type { NamedSecret, RunTemplating } from './templating.js';
 
 /** What the steps of one run accumulate into its result. */
 export interface RunState {
@@ -14,6 +16,8 @@ export interface StepEnv {
   page: Page;
   guard: NavigationGuard;
   templating: RunTemplating;
+  /** The team's allowed_domains: where a secret without origins of its own may be typed. */
+  allowedDomains: readonly string[];
   state: RunState;
   /** Milliseconds an action may wait (bounded by the run's remaining time). */
   timeoutMs(): number;
@@ -42,7 +46,8 @@ function fail(env: StepEnv, e: unknown, code: 'selector_not_found' | 'navigation
 
 async function navigate(env: StepEnv, raw: string): Promise<unknown> {
   const url = await env.templating.render(raw);
-  if (!env.guard.allows(url)) throw env.guard.refuse(url);
+  const verdict = env.guard.check(url);
+  if (!verdict.allowed) throw env.guard.refuse(url, verdict);
   try {
     const res = await env.page.goto(url, { waitUntil: 'load', timeout: env.timeoutMs() });
     return { url: env.page.url(), status: res?.status() ?? null };
@@ -114,6 +119,34 @@ async function waitFor(env: StepEnv, v: StepValue): Promise<unknown> {
   return { url: env.page.url() };
 }
 
+/**
+ * Fills `selector`; when the text carries secrets, only after checking the
+ * element's own document (its frame, not just the top page) is on a host the
+ * secrets may be typed on: their `origins`, else the team's allowed_domains.
+ */
+export async function typeInto(env: StepEnv, selector: string, text: string, secrets: NamedSecret[]): Promise<void> {
+  const timeout = env.timeoutMs();
+  try {
+    if (secrets.length === 0) return await env.page.fill(selector, text, { timeout });
+    const handle = await env.page.locator(selector).first().elementHandle({ timeout });
+    const url = (await handle.ownerFrame())?.url() ?? env.page.url();
+    for (const s of secrets) {
+      const patterns = s.origins.length > 0 ? s.origins : env.allowedDomains;
+      if (patterns.length === 0 || !checkUrl(url, patterns).allowed) {
+        throw new RunFailure(
+          'secret_origin_not_allowed',
+          `Secret "${s.name}" may not be typed on ${withoutCredentials(url)}: ${s.origins.length > 0 ? 'outside its origins' : patterns.length > 0 ? "outside the team's allowed_domains" : "it has no origins and the team's allowed_domains is empty"}`,
+          { secret: s.name },
+        );
+      }
+    }
+    for (const s of secrets) env.templating.markUsed(s.name);
+    await handle.fill(text, { timeout });
+  } catch (e) {
+    fail(env, e, 'selector_not_found', `fill ${selector}`);
+  }
+}
+
 /** Runs one §11 step (other than `agent`) on the run's page. Returns the step's output. */
 export async function runStep(env: StepEnv, kind: string, value: unknown): Promise<unknown> {
   const t = env.templating;
@@ -129,8 +162,8 @@ export async function runStep(env: StepEnv, kind: string, value: unknown): Promi
     case 'fill': {
       const v = value as StepValue;
       const selector = await t.render(String(v.selector));
-      const text = await t.render(String(v.value));
-      await page.fill(selector, text, { timeout: env.timeoutMs() }).catch((e) => fail(env, e, 'selector_not_found', `fill ${selector}`));
+      const { text, secrets } = await t.renderWithSecrets(String(v.value));
+      await typeInto(env, selector, text, secrets);
       return { selector };
     }
     case 'press': {

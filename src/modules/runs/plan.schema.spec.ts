@@ -46,4 +46,19 @@ describe('plan schema', () => {
   it.each(['', '../x', 'a/b', '.', '..', '-a', 'a b', 'a'.repeat(129), 'ä'])('rejects state key %j', (k) => {
     expect(stateKeySchema.safeParse(k).success).toBe(false);
   });
+
+  it.each([
+    [{ steps: [{ navigate: 'https://x.test/{{secrets.a}}' }] }, 'steps.0.navigate'],
+    [{ steps: [{ press: { selector: '{{ secrets.a }}', key: 'Enter' } }] }, 'steps.0.press.selector'],
+    [{ steps: [{ extract: { name: 'n', selector: 'h1', attribute: '{{secrets.a}}' } }] }, 'steps.0.extract.attribute'],
+    [{ steps: [{ agent: { goal: 'use {{secrets.a}}' } }] }, 'steps.0.agent.goal'],
+  ])('refuses a secret placeholder outside a fill value: %j', (plan, path) => {
+    const r = planSchema.safeParse(plan);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual([path]);
+  });
+
+  it('accepts secrets in fill values and agent secret lists', () => {
+    expect(planSchema.safeParse({ steps: [{ fill: { selector: '#p', value: 'pre {{secrets.a}} post' } }, { agent: { goal: 'log in', secrets: ['a'] } }] }).success).toBe(true);
+  });
 });

@@ -28,7 +28,15 @@ export const STEP_SCHEMAS = {
   }),
   screenshot: artifactName,
   assert: z.strictObject({ selector: text().optional(), text: z.string().max(MAX_TEXT).optional(), url: url.optional() }),
-  agent: z.strictObject({ goal: text(10_000), max_iterations: z.number().int().min(1).max(10_000).optional() }),
+  agent: z.strictObject({
+    goal: text(10_000),
+    max_iterations: z.number().int().min(1).max(10_000).optional(),
+    /** Secrets the model may ask to type by name (values never reach it). */
+    secrets: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a secret name'))
+      .max(50)
+      .optional(),
+  }),
 } as const;
 
 export type StepKind = keyof typeof STEP_SCHEMAS;
@@ -57,10 +65,28 @@ export const planStepSchema = z
 
 export const MAX_PLAN_STEPS_HARD = 1000;
 
-export const planSchema = z.strictObject({
-  start_url: url.optional(),
-  steps: z.array(planStepSchema).min(1).max(MAX_PLAN_STEPS_HARD),
-});
+const SECRET_PLACEHOLDER = /\{\{\s*secrets\./;
+
+/** Paths of every string under `value` that names a secret, `[...]` prefixed by `path`. */
+export function secretPlaceholderPaths(value: unknown, path: (string | number)[] = [], depth = 0): (string | number)[][] {
+  if (typeof value === 'string') return SECRET_PLACEHOLDER.test(value) ? [path] : [];
+  if (depth > 20 || value === null || typeof value !== 'object') return [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return entries.flatMap(([k, v]) => secretPlaceholderPaths(v, [...path, k], depth + 1));
+}
+
+const SECRET_PLACE_MESSAGE = "{{secrets.NAME}} is allowed only in a fill step's value";
+
+export const planSchema = z
+  .strictObject({
+    start_url: url.optional(),
+    steps: z.array(planStepSchema).min(1).max(MAX_PLAN_STEPS_HARD),
+  })
+  .superRefine((plan, ctx) => {
+    // Secrets are typed, never sent: a URL, selector, assertion or goal naming one could carry it off the page.
+    const paths = secretPlaceholderPaths(plan).filter((p) => !(p[0] === 'steps' && p[2] === 'fill' && p[3] === 'value' && p.length === 4));
+    for (const path of paths) ctx.addIssue({ code: 'custom', message: SECRET_PLACE_MESSAGE, path });
+  });
 
 export type Plan = z.infer<typeof planSchema>;
 
@@ -81,4 +107,9 @@ export function planUrls(plan: Plan): string[] {
     if ('navigate' in step) urls.push(step.navigate);
   }
   return urls;
+}
+
+/** Inputs are substituted anywhere in a plan, so they may not name secrets either. */
+export function refineInputs(inputs: Record<string, unknown> | undefined, ctx: z.RefinementCtx): void {
+  for (const path of secretPlaceholderPaths(inputs ?? {})) ctx.addIssue({ code: 'custom', message: SECRET_PLACE_MESSAGE, path });
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { pageLimit } from '../../platform/http/pagination.js';
-import { planSchema, stateKeySchema } from './plan.schema.js';
+import { planSchema, refineInputs, stateKeySchema } from './plan.schema.js';
 
 /** The run options shared by `POST /v1/predict` (action run), workflow runs and hooks. */
 export const runOptionsShape = {
   state_key: stateKeySchema.optional(),
-  inputs: z.record(z.string(), z.unknown()).optional(),
+  inputs: z.record(z.string(), z.unknown()).optional().superRefine(refineInputs),
   max_cost: z.number().min(0).optional(),
   max_time_minutes: z.number().int().min(1).optional(),
   max_steps: z.number().int().min(1).optional(),

@@ -8,11 +8,11 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { clampLimits } from './limits.js';
-import { planUrls, type Plan } from './plan.schema.js';
+import { assertPlanDestinations } from './plan-destinations.js';
+import { type Plan } from './plan.schema.js';
 import { queuedRunObject, toRunObject, toRunResult, type RunObject } from './run-object.js';
 import type { RunOptions } from './runs.schemas.js';
 import { RunsRepository, TERMINAL_STATUSES, type RunRow } from './runs.repository.js';
-import { firstDisallowedUrl } from './url-allowlist.js';
 
 export interface SubmitRequest {
   source: 'predict' | 'workflow' | 'hook';
@@ -72,10 +72,7 @@ export class RunsService {
         fields: [{ field: 'plan.steps', message: `at most ${limits.maxSteps} steps`, in: 'body' }],
       });
     }
-    const refused = firstDisallowedUrl(planUrls(req.plan), settings.allowedDomains);
-    if (refused !== undefined) {
-      throw new ApiError('domain_not_allowed', "A plan URL is outside the team's allowed_domains", { url: refused });
-    }
+    assertPlanDestinations(req.plan, settings.allowedDomains, this.config.browser.egress);
     // Refused here as well as at delivery: a private callback destination is a 400, not a silent failure later.
     await this.webhookUrls.assertAllowed(req.options.callback_url, 'callback_url');
     const run = {

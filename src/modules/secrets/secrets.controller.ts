@@ -18,7 +18,7 @@ export class SecretsController {
 
   @Get()
   @RequireRole('viewer')
-  @ApiOperation({ summary: "Names of the team's secrets with their timestamps; never values (any member)" })
+  @ApiOperation({ summary: "Names of the team's secrets with their origins and timestamps; never values (any member)" })
   @ZodResponse(200, secretListSchema)
   async list(@CurrentTeam() team: TeamContext) {
     return { data: await this.secrets.list(team) };
@@ -27,7 +27,13 @@ export class SecretsController {
   @Put(':name')
   @RequireRole('team_owner')
   @Audit('secret.update', 'secret', 'name')
-  @ApiOperation({ summary: 'Creates (201) or replaces (200) a secret; the value is encrypted and never returned' })
+  @ApiOperation({
+    summary: 'Creates (201) or replaces (200) a secret; the value is encrypted and never returned',
+    description:
+      'A plan may use a secret only as `{{secrets.NAME}}` in a `fill` step\'s `value` (or by name in an `agent` step\'s `secrets`). ' +
+      'It is typed only into a page whose host matches `origins`, or, when it has none, the team\'s non-empty `allowed_domains`; ' +
+      'otherwise the run fails with `secret_origin_not_allowed` and nothing is typed.',
+  })
   @ZodBody(putSecretSchema)
   @ZodResponse(201, secretSchema)
   async put(
@@ -37,8 +43,8 @@ export class SecretsController {
     @Req() req: MantisRequest,
     @Res({ passthrough: true }) reply: MantisReply,
   ) {
-    const { created, secret } = await this.secrets.put(team, name, body.value);
-    annotateAudit(req, { details: { created } });
+    const { created, secret } = await this.secrets.put(team, name, body.value, body.origins);
+    annotateAudit(req, { details: { created, ...(body.origins ? { origins: body.origins } : {}) } });
     reply.status(created ? 201 : 200);
     return secret;
   }

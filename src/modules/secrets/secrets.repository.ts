@@ -6,6 +6,7 @@ export interface SecretRow {
   ciphertext: Buffer;
   nonce: Buffer;
   keyVersion: number;
+  origins: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,8 +37,18 @@ export class SecretsRepository {
   }
 
   /** Returns whether the secret was created (false: replaced). */
-  async upsert(teamId: string, name: string, data: { ciphertext: Buffer; nonce: Buffer; keyVersion: number }): Promise<{ created: boolean; row: SecretRow }> {
-    const fields = { ciphertext: new Uint8Array(data.ciphertext), nonce: new Uint8Array(data.nonce), keyVersion: data.keyVersion };
+  /** `origins` undefined keeps the stored ones on replace (none on create). */
+  async upsert(
+    teamId: string,
+    name: string,
+    data: { ciphertext: Buffer; nonce: Buffer; keyVersion: number; origins?: string[] },
+  ): Promise<{ created: boolean; row: SecretRow }> {
+    const fields = {
+      ciphertext: new Uint8Array(data.ciphertext),
+      nonce: new Uint8Array(data.nonce),
+      keyVersion: data.keyVersion,
+      ...(data.origins ? { origins: data.origins } : {}),
+    };
     const existing = await this.prisma.secret.findUnique({ where: { teamId_name: { teamId, name } }, select: { id: true } });
     const row = await this.prisma.secret.upsert({
       where: { teamId_name: { teamId, name } },
@@ -58,9 +69,18 @@ export class SecretsRepository {
   }
 }
 
-function toRow(r: { name: string; ciphertext: Uint8Array; nonce: Uint8Array; keyVersion: number; createdAt: Date; updatedAt: Date }): SecretRow {
+function toRow(r: {
+  name: string;
+  ciphertext: Uint8Array;
+  nonce: Uint8Array;
+  keyVersion: number;
+  origins: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}): SecretRow {
   return {
     name: r.name,
+    origins: r.origins,
     ciphertext: Buffer.from(r.ciphertext),
     nonce: Buffer.from(r.nonce),
     keyVersion: r.keyVersion,

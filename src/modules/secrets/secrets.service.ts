@@ -6,12 +6,13 @@ import { VaultService } from './vault.service.js';
 
 export interface SecretView {
   name: string;
+  origins: string[];
   created_at: string;
   updated_at: string;
 }
 
 function view(r: SecretRow): SecretView {
-  return { name: r.name, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
+  return { name: r.name, origins: r.origins, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
 }
 
 /** The team vault over REST: values go in, only names and timestamps come out. */
@@ -22,9 +23,9 @@ export class SecretsService {
     @Inject(VaultService) private readonly vault: VaultService,
   ) {}
 
-  async put(team: TeamContext, name: string, value: string): Promise<{ created: boolean; secret: SecretView }> {
+  async put(team: TeamContext, name: string, value: string, origins?: string[]): Promise<{ created: boolean; secret: SecretView }> {
     const sealed = await this.vault.encrypt(team.id, name, value);
-    const { created, row } = await this.repo.upsert(team.id, name, sealed);
+    const { created, row } = await this.repo.upsert(team.id, name, { ...sealed, origins });
     return { created, secret: view(row) };
   }
 

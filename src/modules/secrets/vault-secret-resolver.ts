@@ -2,15 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SecretResolver } from './secret-resolver.port.js';
+import { SecretResolver, type PlanSecret } from './secret-resolver.port.js';
 import { SECRET_NAME } from './secrets.schemas.js';
 import { SecretsRepository } from './secrets.repository.js';
 import { VaultService } from './vault.service.js';
 
+const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
 /**
- * Team vault first, then the file `$MANTIS_SECRETS_DIR/<name>` (one trailing
- * newline dropped, as files written by editors and `echo` carry one). Names
- * that could leave the directory are never looked up.
+ * Team vault first, then a file under `$MANTIS_SECRETS_DIR` (one trailing
+ * newline dropped, as files written by editors and `echo` carry one): the
+ * shared root for operator-named secrets, the team's own `<tenant_id>/`
+ * directory for secrets a plan names, so no team can read a file meant for
+ * the operator or another team. Names that could leave the directory are
+ * never looked up.
  */
 @Injectable()
 export class VaultSecretResolver extends SecretResolver {
@@ -26,12 +31,20 @@ export class VaultSecretResolver extends SecretResolver {
     if (!SECRET_NAME.test(name)) return null;
     const row = await this.repo.find(teamId, name);
     if (row) return this.vault.decrypt(teamId, row);
-    return this.fromFile(name);
+    return this.fromFile(join(this.config.secretsDir, name));
   }
 
-  private async fromFile(name: string): Promise<string | null> {
+  async resolveForPlan(teamId: string, tenantId: string, name: string): Promise<PlanSecret | null> {
+    if (!SECRET_NAME.test(name) || !TENANT_ID.test(tenantId)) return null;
+    const row = await this.repo.find(teamId, name);
+    if (row) return { value: await this.vault.decrypt(teamId, row), origins: row.origins };
+    const value = await this.fromFile(join(this.config.secretsDir, tenantId, name));
+    return value === null ? null : { value, origins: [] };
+  }
+
+  private async fromFile(path: string): Promise<string | null> {
     try {
-      const text = await readFile(join(this.config.secretsDir, name), 'utf8');
+      const text = await readFile(path, 'utf8');
       return text.replace(/\r?\n$/, '');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ArtifactStore } from '../executor/artifact-store.js';
 import { slugFromName, TEAM_SLUG, type CreateTeamBody, type PatchTeamBody, type TeamSettings } from './teams.schemas.js';
 import { TeamsRepository, type TeamRow } from './teams.repository.js';
 
@@ -56,6 +57,7 @@ export class TeamsService {
     @Inject(TeamsRepository) private readonly repo: TeamsRepository,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(WebhookUrlValidator) private readonly webhookUrls: WebhookUrlValidator,
+    @Optional() @Inject(ArtifactStore) private readonly artifacts?: ArtifactStore,
   ) {}
 
   async create(_principal: Principal, body: CreateTeamBody): Promise<TeamView> {
@@ -101,5 +103,7 @@ export class TeamsService {
     const accounts = await this.repo.serviceAccountIds(team.id);
     for (const id of accounts) await this.keys.revokeAllForUser(id);
     await this.repo.delete(team.id, accounts);
+    // Its data directory goes too: a later team with the same slug starts empty.
+    await this.artifacts?.removeTenant(team.slug);
   }
 }

@@ -1,5 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { refusedRange } from '../../platform/net/egress-policy.js';
+
+/** Shared with the browser's egress policy, so webhooks and runs refuse the same ranges. */
+export { refusedRange };
 
 export interface PinnedAddress {
   address: string;
@@ -14,30 +18,6 @@ export type Resolver = (host: string) => Promise<PinnedAddress[]>;
 
 const systemResolver: Resolver = async (host) =>
   (await dnsLookup(host, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-
-/**
- * The range an address falls in when it must not receive webhooks, or null for
- * a public unicast address. IPv6 forms that embed an IPv4 address
- * (IPv4-mapped, NAT64, 6to4) are judged by the embedded address.
- */
-export function refusedRange(ip: string): string | null {
-  if (!ipaddr.isValid(ip)) return 'invalid_address';
-  const addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv4') {
-    const range = (addr as ipaddr.IPv4).range();
-    return range === 'unicast' ? null : range;
-  }
-  const v6 = addr as ipaddr.IPv6;
-  const range = v6.range();
-  if (range === 'ipv4Mapped' || range === 'rfc6145') return prefixed(range, refusedRange(v6.toIPv4Address().toString()));
-  if (range === 'rfc6052') return prefixed(range, refusedRange(ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString()));
-  if (range === '6to4') return prefixed(range, refusedRange(ipaddr.fromByteArray(v6.toByteArray().slice(2, 6)).toString()));
-  return range === 'unicast' ? null : range;
-}
-
-function prefixed(outer: string, inner: string | null): string | null {
-  return inner === null ? null : `${outer}:${inner}`;
-}
 
 /** URL-level checks that need no DNS: scheme, credentials, host. */
 export function parseWebhookUrl(raw: string): { ok: true; url: URL } | { ok: false; reason: string } {
