@@ -38,6 +38,13 @@ describe('a team_owner takes in only new users or its own members', () => {
     expect((await call(theirOwner.key, 'GET', '/v1/runs')).statusCode).toBe(200);
   });
 
+  it('creating a user whose email belongs to another team’s member is 403, not a way in', async () => {
+    const res = await call(owner.key, 'POST', '/api/v1/users', { email: theirOwner.email, name: 'x', team: mine.slug, role: 'viewer' });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.code).toBe('insufficient_role');
+    expect(await teamsOf(theirOwner.id)).toEqual([theirs.id]);
+  });
+
   it('assigning a role in its team to a user from elsewhere is 403 too', async () => {
     const res = await call(owner.key, 'PUT', `/api/v1/users/${theirMember.email}/role`, { team: mine.slug, role: 'operator' });
     expect(res.statusCode, res.body).toBe(403);

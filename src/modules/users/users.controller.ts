@@ -32,7 +32,8 @@ export class UsersController {
     summary: 'Creates a user in a team with a role',
     description:
       'Admins: any role, `admin` included (a global admin who is also team_owner of `team`). A team_owner: viewer, operator or auditor in its own team. ' +
-      'An email already taken is 409; add an existing user to another team with PUT /api/v1/users/{email}/role or POST /api/v1/teams/{team}/members.',
+      'An email already taken is 409 (for a team_owner, 403 insufficient_role when that user is not in its team); an admin adds an existing user ' +
+      'to another team with PUT /api/v1/users/{email}/role or POST /api/v1/teams/{team}/members.',
   })
   @ZodBody(createUserSchema)
   @ZodResponse(201, userSchema)

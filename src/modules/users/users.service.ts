@@ -41,6 +41,7 @@ export class UsersService {
     if (!p.admin) {
       if (roleIn(p, team.id) !== 'team_owner') throw new ApiError('insufficient_role', 'Adding users needs the team_owner role in this team');
       if (body.role === 'admin' || body.role === 'team_owner') throw new ApiError('insufficient_role', 'A team_owner may add only viewer, operator or auditor');
+      assertOwnerMayTakeIn(p, team.id, await this.repo.findByEmail(body.email));
     }
     const isAdmin = body.role === 'admin';
     const role: TeamRole = isAdmin ? 'team_owner' : (body.role as TeamRole);
