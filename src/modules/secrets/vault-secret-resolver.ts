@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
 import { SecretResolver, type PlanSecret } from './secret-resolver.port.js';
 import { SECRET_NAME } from './secrets.schemas.js';
 import { SecretsRepository } from './secrets.repository.js';
@@ -23,21 +24,29 @@ export class VaultSecretResolver extends SecretResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SecretsRepository) private readonly repo: SecretsRepository,
     @Inject(VaultService) private readonly vault: VaultService,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
   ) {
     super();
   }
 
   async resolve(teamId: string, name: string): Promise<string | null> {
     if (!SECRET_NAME.test(name)) return null;
-    const row = await this.repo.find(teamId, name);
-    if (row) return this.vault.decrypt(teamId, row);
+    // Workers resolve secrets outside any request: the team's wall holds here too.
+    const value = await this.prisma.withTeam(teamId, async () => {
+      const row = await this.repo.find(teamId, name);
+      return row ? this.vault.decrypt(teamId, row) : null;
+    });
+    if (value !== null) return value;
     return this.fromFile(join(this.config.secretsDir, name));
   }
 
   async resolveForPlan(teamId: string, tenantId: string, name: string): Promise<PlanSecret | null> {
     if (!SECRET_NAME.test(name) || !TENANT_ID.test(tenantId)) return null;
-    const row = await this.repo.find(teamId, name);
-    if (row) return { value: await this.vault.decrypt(teamId, row), origins: row.origins };
+    const stored = await this.prisma.withTeam(teamId, async () => {
+      const row = await this.repo.find(teamId, name);
+      return row ? { value: await this.vault.decrypt(teamId, row), origins: row.origins } : null;
+    });
+    if (stored) return stored;
     const value = await this.fromFile(join(this.config.secretsDir, tenantId, name));
     return value === null ? null : { value, origins: [] };
   }
