@@ -16,7 +16,7 @@ export interface InitResult {
  * yet, an admin user with a new API key. Running it again changes nothing.
  */
 export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'admin@mantis.local'): Promise<InitResult> {
-  const { databaseUrl, embedded } = await prepareDatabase(config, logger, true);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, { migrate: true, command: 'init' });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
     return await prisma.$transaction(async (tx) => {

@@ -15,7 +15,7 @@ export async function runKeysImport(config: AppConfig, logger: Logger, path: str
   const read = await readKeysFile(path);
   if ('error' in read) throw new KeysFileError(read.error);
   const entries = parseKeysFile(read.text);
-  const { databaseUrl, embedded } = await prepareDatabase(config, logger);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, { command: 'keys import' });
   const prisma = new PrismaService(databaseUrl);
   try {
     return await new TenantKeysRepository(prisma).importEntries(entries);

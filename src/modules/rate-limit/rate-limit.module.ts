@@ -26,7 +26,7 @@ export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
     },
     RateLimitGuard,
   ],
-  exports: [RateLimitGuard, TokenBucketStore],
+  exports: [RateLimitGuard, TokenBucketStore, RATE_LIMIT_REDIS],
 })
 export class RateLimitModule implements OnApplicationShutdown {
   constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis | null) {}

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { MasterKeyRecorder } from './master-key-check.js';
 import { SecretResolver } from './secret-resolver.port.js';
 import { SecretsController } from './secrets.controller.js';
 import { SecretsRepository } from './secrets.repository.js';
@@ -10,7 +11,7 @@ import { VaultService } from './vault.service.js';
 @Global()
 @Module({
   controllers: [SecretsController],
-  providers: [SecretsRepository, VaultService, SecretsService, VaultSecretResolver, { provide: SecretResolver, useExisting: VaultSecretResolver }],
+  providers: [MasterKeyRecorder, SecretsRepository, VaultService, SecretsService, VaultSecretResolver, { provide: SecretResolver, useExisting: VaultSecretResolver }],
   exports: [SecretResolver, VaultService],
 })
 export class SecretsModule {}
