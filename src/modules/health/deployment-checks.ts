@@ -80,7 +80,7 @@ export async function checkFfmpegRuns(config: AppConfig): Promise<CheckResult> {
   if (found.status !== 'ok') return found;
   try {
     const { stdout } = await promisify(execFile)(config.browser.ffmpegPath, ['-hide_banner', '-version'], { timeout: 15_000 });
-    return ok('ffmpeg', `${config.browser.ffmpegPath} runs (${stdout.split('\n')[0].trim()})`);
+    return ok('ffmpeg', `${config.browser.ffmpegPath} runs (${stdout.split('\n')[0].replace(/\s*Copyright.*$/, '').trim()})`);
   } catch (e) {
     return fail('ffmpeg', `${config.browser.ffmpegPath} does not run: ${message(e)}`, FFMPEG_FIX);
   }
