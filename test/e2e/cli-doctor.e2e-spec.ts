@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,12 @@ describe('mantis doctor', () => {
     expect(res.stdout).toMatch(/All checks passed\.\n$/);
     expect(res.code).toBe(0);
   }, 120_000);
+
+  it('README "Troubleshooting" explains every check', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Development'));
+    for (const name of CHECKS) expect(section, name).toMatch(new RegExp(`^\\| ${name} \\|`, 'm'));
+  });
 
   it('a master key other than the one the database was set up with fails, with what to do', async () => {
     const res = await runCli(['doctor'], { ...env, MANTIS_MASTER_KEY: keyB }, 120_000);
