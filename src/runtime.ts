@@ -5,9 +5,7 @@ import type { Logger } from 'pino';
 import { createHttpApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
-import type { EmbeddedDatabase } from './platform/database/embedded-postgres.js';
-import { probeDatabase } from './platform/database/database-check.js';
-import { migrate } from './platform/database/migrator.js';
+import { prepareDatabase } from './platform/database/prepare-database.js';
 import { createLogger, PinoNestLogger } from './platform/http/logger.js';
 import type { ProcessRole } from './platform/process-roles.js';
 import { startWorkerMetricsServer } from './platform/worker-metrics-server.js';
@@ -30,38 +28,6 @@ export interface Runtime {
   /** The bound port when serving HTTP. */
   port?: number;
   close(): Promise<void>;
-}
-
-export interface DatabaseOptions {
-  /** Apply pending migrations (default: MANTIS_AUTO_MIGRATE). */
-  migrate?: boolean;
-  /** Who opens an embedded database: a server owns it; a CLI command reaches a running server's. */
-  role?: 'server' | 'cli';
-  /** The command, as named in "data directory in use" messages. */
-  command?: string;
-}
-
-/** Resolves the database (configured or embedded) and applies migrations unless disabled. */
-export async function prepareDatabase(config: AppConfig, logger: Logger, opts: DatabaseOptions = {}) {
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    // Loaded only when needed: the package installs process exit hooks of its own.
-    const { openEmbeddedDatabase } = await import('./platform/database/embedded-database.js');
-    embedded = await openEmbeddedDatabase(config.dataDir, logger, { role: opts.role ?? 'cli', command: opts.command ?? 'cli' });
-    databaseUrl = embedded.url;
-  }
-  try {
-    await probeDatabase(databaseUrl, { embedded: !!embedded });
-    if (opts.migrate ?? config.autoMigrate) {
-      const applied = await migrate(databaseUrl);
-      if (applied.length) logger.info({ applied }, 'migrations applied');
-    }
-  } catch (e) {
-    await embedded?.stop();
-    throw e;
-  }
-  return { databaseUrl, embedded };
 }
 
 /** The command that runs these roles, as the CLI names it. */

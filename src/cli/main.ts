@@ -4,7 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { createLogger } from '../platform/http/logger.js';
 import { reportFailure } from './cli-failure.js';
-import { REMOTE_COMMANDS, registerRemoteCommands } from './commands/remote.commands.js';
+import type { ProcessRole } from '../platform/process-roles.js';
+import { registerRemoteCommands } from './commands/remote.commands.js';
 
 // The server (Nest, Prisma, Playwright) loads only for commands that run it:
 // REST-backed commands start in a fraction of the time without it.
@@ -22,27 +23,33 @@ const program = new Command('mantis')
   .exitOverride()
   .configureOutput({ outputError: () => undefined });
 
+/** Runs a server until signalled; a data directory another server uses is refused before the server code loads. */
+async function serve(roles: ProcessRole[]): Promise<void> {
+  const cfg = config();
+  if (!cfg.databaseUrl) {
+    const { DataDirInUseError, liveOwner } = await import('../platform/database/embedded-state.js');
+    const owner = liveOwner(cfg.dataDir);
+    if (owner?.role === 'server') throw new DataDirInUseError(cfg.dataDir, owner);
+  }
+  await (await runtime()).runUntilSignalled({ config: cfg, roles });
+}
+
 program
   .command('start')
   .description('serve the API and run the worker in one process (embedded PostgreSQL without DATABASE_URL)')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api', 'worker'] }));
+  .action(() => serve(['api', 'worker']));
 
-program
-  .command('serve')
-  .description('serve the HTTP API')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api'] }));
+program.command('serve').description('serve the HTTP API').action(() => serve(['api']));
 
-program
-  .command('worker')
-  .description('execute queued runs and send webhook deliveries')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['worker'] }));
+program.command('worker').description('execute queued runs and send webhook deliveries').action(() => serve(['worker']));
 
 program
   .command('migrate')
   .description('apply pending database migrations (uses the database of a running mantis start)')
   .action(async () => {
     const cfg = config();
-    const { embedded } = await (await runtime()).prepareDatabase(cfg, cliLogger(cfg), { migrate: true, command: 'migrate' });
+    const { prepareDatabase } = await import('../platform/database/prepare-database.js');
+    const { embedded } = await prepareDatabase(cfg, cliLogger(cfg), { migrate: true, command: 'migrate' });
     await embedded?.stop();
     process.stdout.write('Migrations applied.\n');
   });
@@ -73,8 +80,9 @@ program
     process.exitCode = await runDoctor(cfg, cliLogger(cfg));
   });
 
+// `keys` loads the tenant-keys module: only for that command and the command list.
 const commandName = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
-if (!REMOTE_COMMANDS.has(commandName)) {
+if (['keys', 'help', ''].includes(commandName)) {
   const { registerKeysCommands } = await import('./commands/keys.command.js');
   registerKeysCommands(program, { config, logger: cliLogger });
 }

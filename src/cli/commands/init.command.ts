@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { generateApiKey } from '../../platform/auth/api-key-format.js';
-import { prepareDatabase } from '../../runtime.js';
+import { prepareDatabase } from '../../platform/database/prepare-database.js';
 
 export interface InitResult {
   created: boolean;

@@ -5,7 +5,7 @@ import { TenantKeysRepository, type ImportSummary } from '../../modules/tenant-k
 import { KeysFileError, parseKeysFile } from '../../modules/tenant-keys/keys-file.schema.js';
 import { readKeysFile } from '../../modules/tenant-keys/tenant-keys.service.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
-import { prepareDatabase } from '../../runtime.js';
+import { prepareDatabase } from '../../platform/database/prepare-database.js';
 
 /**
  * `mantis keys import FILE`: the keys-file import the server does on change,
