@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { checkChromiumLaunch, checkDataDir, checkFfmpegRuns, checkOidc, checkRedis, fail, ok, skip, type CheckResult } from '../../modules/health/deployment-checks.js';
-import { SystemSettingsRepository, verifyMasterKey } from '../../modules/secrets/master-key-check.js';
+import { SystemSettingsRepository, verifyMasterKey } from '../../modules/secrets/master-key-verify.js';
 import { databaseProblem, databaseTarget } from '../../platform/database/database-check.js';
 import type { EmbeddedDatabase } from '../../platform/database/embedded-postgres.js';
 import { pendingMigrations } from '../../platform/database/migrator.js';

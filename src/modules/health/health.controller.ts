@@ -9,7 +9,7 @@ import { pendingMigrations } from '../../platform/database/migrator.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { PROCESS_ROLES, type ProcessRole } from '../../platform/process-roles.js';
 import { RATE_LIMIT_REDIS } from '../rate-limit/rate-limit.module.js';
-import { SystemSettingsRepository, verifyMasterKey } from '../secrets/master-key-check.js';
+import { SystemSettingsRepository, verifyMasterKey } from '../secrets/master-key-verify.js';
 import { CHROMIUM_FIX, checkDataDir, checkExecutable, checkRedis } from './deployment-checks.js';
 
 @ApiTags('health')

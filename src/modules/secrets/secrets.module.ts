@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { MasterKeyRecorder } from './master-key-check.js';
+import { MasterKeyRecorder } from './master-key-verify.js';
 import { SecretResolver } from './secret-resolver.port.js';
 import { SecretsController } from './secrets.controller.js';
 import { SecretsRepository } from './secrets.repository.js';
