@@ -73,7 +73,7 @@ describe('mantis doctor', () => {
     expect(res.stdout).toMatch(/1 check failed\.\n$/);
   }, 120_000);
 
-  it('names each broken dependency with its fix: no Chromium, no ffmpeg, database, Redis and issuer down, data directory unwritable', async () => {
+  it('names each broken dependency with its fix: no Chromium, no ffmpeg, no master key, database, Redis and issuer down, data directory unwritable', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mantis-doctor-file-')), 'not-a-dir');
     writeFileSync(file, '');
     const res = await runCli(
@@ -81,7 +81,7 @@ describe('mantis doctor', () => {
       {
         DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/mantis',
         MANTIS_DATA_DIR: join(file, 'data'),
-        MANTIS_MASTER_KEY: keyA,
+        MANTIS_MASTER_KEY: '', // unset (an empty value is no key)
         MANTIS_CHROMIUM_PATH: '/nonexistent/chromium',
         MANTIS_FFMPEG_PATH: '/nonexistent/ffmpeg',
         REDIS_URL: 'redis://127.0.0.1:1',
@@ -96,11 +96,11 @@ describe('mantis doctor', () => {
     expect(byName['data directory']).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/is not writable \(ENOTDIR\); .*MANTIS_DATA_DIR/) });
     expect(byName.database).toMatchObject({ status: 'FAIL', text: 'cannot connect to the database at 127.0.0.1:1 (connection refused); check DATABASE_URL and that PostgreSQL is running there' });
     expect(byName.migrations.status).toBe('skip');
-    expect(byName['master key']).toMatchObject({ status: 'ok', text: expect.stringContaining('not compared') });
+    expect(byName['master key']).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^MANTIS_MASTER_KEY is not set; with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY/) });
     expect(byName.redis).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^127\.0\.0\.1:1 does not answer .*; check REDIS_URL/) });
     expect(byName.chromium).toMatchObject({ status: 'FAIL', text: '/nonexistent/chromium not found; install Chromium (`apt-get install chromium`) or set MANTIS_CHROMIUM_PATH to its executable' });
     expect(byName.ffmpeg).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^\/nonexistent\/ffmpeg not found; .*MANTIS_FFMPEG_PATH/) });
     expect(byName.oidc).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/openid-configuration is unreachable .*; check MANTIS_AUTH_OIDC_ISSUER_URL/) });
-    expect(res.stdout).toMatch(/6 checks failed\.\n$/);
+    expect(res.stdout).toMatch(/7 checks failed\.\n$/);
   }, 120_000);
 });

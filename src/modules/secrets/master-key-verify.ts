@@ -36,6 +36,8 @@ export type MasterKeyVerdict =
   | { ok: true; detail: string }
   | { ok: false; detail: string; fix: string };
 
+const NOT_SET: MasterKeyVerdict = { ok: false, detail: 'MANTIS_MASTER_KEY is not set', fix: 'with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY (e.g. `openssl rand -base64 32`)' };
+
 const RESTORE = 'set MANTIS_MASTER_KEY to the key this database was set up with (secrets written under one key cannot be read with another)';
 
 /**
@@ -45,6 +47,10 @@ const RESTORE = 'set MANTIS_MASTER_KEY to the key this database was set up with 
  * database is not reachable, only presence is checked.
  */
 export async function verifyMasterKey(config: AppConfig, repo: MasterKeyRecords | null, deep = false): Promise<MasterKeyVerdict> {
+  // With a shared database a key file beside one process is not enough: every process needs the same MANTIS_MASTER_KEY.
+  if (deep && config.databaseUrl && !config.masterKey) {
+    return NOT_SET;
+  }
   let found: ReturnType<typeof readMasterKey>;
   try {
     found = readMasterKey(config.masterKey, config.dataDir);
@@ -53,7 +59,7 @@ export async function verifyMasterKey(config: AppConfig, repo: MasterKeyRecords 
   }
   if (!found) {
     if (config.databaseUrl) {
-      return { ok: false, detail: 'MANTIS_MASTER_KEY is not set', fix: 'with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY (e.g. `openssl rand -base64 32`)' };
+      return NOT_SET;
     }
     return { ok: true, detail: `none yet; generated into ${config.dataDir}/master.key at first use` };
   }
