@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { createHttpApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
-import type { EmbeddedDatabase } from './platform/database/embedded-postgres.js';
-import { migrate } from './platform/database/migrator.js';
+import { prepareDatabase } from './platform/database/prepare-database.js';
 import { createLogger, PinoNestLogger } from './platform/http/logger.js';
 import type { ProcessRole } from './platform/process-roles.js';
 import { startWorkerMetricsServer } from './platform/worker-metrics-server.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
+import { logFirstRunHint } from './modules/health/first-run-hint.js';
+import { PrismaService } from './platform/database/prisma.service.js';
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -29,56 +30,53 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Resolves the database (configured or embedded) and applies migrations unless disabled. */
-export async function prepareDatabase(config: AppConfig, logger: Logger, applyMigrations = config.autoMigrate) {
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    // Loaded only when needed: the package installs process exit hooks of its own.
-    const { startEmbeddedPostgres } = await import('./platform/database/embedded-postgres.js');
-    embedded = await startEmbeddedPostgres(config.dataDir, logger);
-    databaseUrl = embedded.url;
-  }
-  if (applyMigrations) {
-    const applied = await migrate(databaseUrl);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-  }
-  return { databaseUrl, embedded };
+/** The command that runs these roles, as the CLI names it. */
+function commandFor(roles: ProcessRole[]): string {
+  return roles.includes('api') ? (roles.includes('worker') ? 'start' : 'serve') : 'worker';
 }
 
 /** Starts Mantis in the given roles: the HTTP API, the worker, or both (`npm start`). */
 export async function startMantis(opts: RuntimeOptions): Promise<Runtime> {
   const config = opts.config ?? loadConfig(opts.env);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const { databaseUrl, embedded } = await prepareDatabase(config, logger);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, { role: 'server', command: commandFor(opts.roles) });
   const appOptions = { config, logger, databaseUrl, roles: opts.roles };
 
-  let app: NestFastifyApplication | INestApplicationContext;
+  let app: NestFastifyApplication | INestApplicationContext | undefined;
   let port: number | undefined;
   let metricsServer: { port: number; close: () => Promise<void> } | undefined;
-  if (opts.roles.includes('api')) {
-    const http = await createHttpApp(appOptions);
-    await http.listen(config.port, config.host);
-    port = (http.getHttpServer().address() as { port: number }).port;
-    logger.info({ port, roles: opts.roles }, 'mantis listening');
-    app = http;
-  } else {
-    app = await NestFactory.createApplicationContext(AppModule.forRoot(appOptions), { logger: new PinoNestLogger(logger) });
-    await app.init();
-    if (config.worker.metricsPort !== undefined) {
-      metricsServer = await startWorkerMetricsServer(app.get(MetricsService).registry, config.worker.metricsPort, config.host);
+  try {
+    if (opts.roles.includes('api')) {
+      const http = await createHttpApp(appOptions);
+      app = http;
+      await http.listen(config.port, config.host);
+      port = (http.getHttpServer().address() as { port: number }).port;
+      logger.info({ port, roles: opts.roles }, 'mantis listening');
+      await logFirstRunHint(http.get(PrismaService), logger, config, port);
+    } else {
+      app = await NestFactory.createApplicationContext(AppModule.forRoot(appOptions), { logger: new PinoNestLogger(logger) });
+      await app.init();
+      if (config.worker.metricsPort !== undefined) {
+        metricsServer = await startWorkerMetricsServer(app.get(MetricsService).registry, config.worker.metricsPort, config.host);
+      }
+      logger.info({ roles: opts.roles, metricsPort: metricsServer?.port }, 'mantis worker started');
     }
-    logger.info({ roles: opts.roles, metricsPort: metricsServer?.port }, 'mantis worker started');
+  } catch (e) {
+    // A failed start leaves nothing running: no half-open app, no embedded PostgreSQL.
+    await app?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw e;
   }
 
+  const started = app;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await metricsServer?.close();
-      await app.close(); // drains HTTP, stops workers (onApplicationShutdown), closes pools
+      await started.close(); // drains HTTP, stops workers (onApplicationShutdown), closes pools
       await embedded?.stop();
     })());
-  return { config, logger, databaseUrl, app, port, close };
+  return { config, logger, databaseUrl, app: started, port, close };
 }
 
 /**

@@ -1,50 +1,55 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/app-config.js';
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { createLogger } from '../platform/http/logger.js';
-import { REMOTE_COMMANDS, registerRemoteCommands } from './commands/remote.commands.js';
+import { reportFailure } from './cli-failure.js';
+import type { ProcessRole } from '../platform/process-roles.js';
+import { registerRemoteCommands } from './commands/remote.commands.js';
 
 // The server (Nest, Prisma, Playwright) loads only for commands that run it:
 // REST-backed commands start in a fraction of the time without it.
 const runtime = () => import('../runtime.js');
 
-function config() {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-}
+/** An invalid configuration throws ConfigError: one line and exit code 2 (cli-failure.ts). */
+const config = () => loadConfig();
+const cliLogger = (c: AppConfig) => createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel);
+const verbose = process.argv.includes('--verbose');
 
-const program = new Command('mantis').description('Mantis: control plane for browser-agent runs').showHelpAfterError();
+// Commander's own errors (unknown option, missing argument) go through the same one-line handler.
+const program = new Command('mantis')
+  .description('Mantis: control plane for browser-agent runs')
+  .option('--verbose', 'on failure, print the stack trace as well')
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
+
+/** Runs a server until signalled; a data directory another server uses is refused before the server code loads. */
+async function serve(roles: ProcessRole[]): Promise<void> {
+  const cfg = config();
+  if (!cfg.databaseUrl) {
+    const { DataDirInUseError, liveOwner } = await import('../platform/database/embedded-state.js');
+    const owner = liveOwner(cfg.dataDir);
+    if (owner?.role === 'server') throw new DataDirInUseError(cfg.dataDir, owner);
+  }
+  await (await runtime()).runUntilSignalled({ config: cfg, roles });
+}
 
 program
   .command('start')
   .description('serve the API and run the worker in one process (embedded PostgreSQL without DATABASE_URL)')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api', 'worker'] }));
+  .action(() => serve(['api', 'worker']));
 
-program
-  .command('serve')
-  .description('serve the HTTP API')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['api'] }));
+program.command('serve').description('serve the HTTP API').action(() => serve(['api']));
 
-program
-  .command('worker')
-  .description('execute queued runs and send webhook deliveries')
-  .action(async () => (await runtime()).runUntilSignalled({ config: config(), roles: ['worker'] }));
+program.command('worker').description('execute queued runs and send webhook deliveries').action(() => serve(['worker']));
 
 program
   .command('migrate')
-  .description('apply pending database migrations')
+  .description('apply pending database migrations (uses the database of a running mantis start)')
   .action(async () => {
     const cfg = config();
-    const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-    const { embedded } = await (await runtime()).prepareDatabase(cfg, logger, true);
+    const { prepareDatabase } = await import('../platform/database/prepare-database.js');
+    const { embedded } = await prepareDatabase(cfg, cliLogger(cfg), { migrate: true, command: 'migrate' });
     await embedded?.stop();
     process.stdout.write('Migrations applied.\n');
   });
@@ -56,7 +61,7 @@ program
   .action(async (opts: { adminEmail: string }) => {
     const cfg = config();
     const { runInit } = await import('./commands/init.command.js');
-    const result = await runInit(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel), opts.adminEmail);
+    const result = await runInit(cfg, cliLogger(cfg), opts.adminEmail);
     if (result.created) {
       process.stdout.write(`Created admin ${result.email} in team default.\n`);
       process.stdout.write(`API Key: ${result.key}\n`);
@@ -66,13 +71,27 @@ program
     }
   });
 
-if (!REMOTE_COMMANDS.has(process.argv[2] ?? '')) {
+program
+  .command('doctor')
+  .description('check what this deployment needs (database, Redis, Chromium, ffmpeg, master key, data directory, OIDC)')
+  .action(async () => {
+    const cfg = config();
+    const { runDoctor } = await import('./commands/doctor.command.js');
+    process.exitCode = await runDoctor(cfg, cliLogger(cfg));
+  });
+
+// `keys` loads the tenant-keys module: only for that command and the command list.
+const commandName = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+if (['keys', 'help', ''].includes(commandName)) {
   const { registerKeysCommands } = await import('./commands/keys.command.js');
-  registerKeysCommands(program, { config, logger: (c) => createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel) });
+  registerKeysCommands(program, { config, logger: cliLogger });
 }
 registerRemoteCommands(program);
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`mantis: ${e.message}\n`);
-  process.exit(1);
+program.parseAsync(process.argv).catch((e: unknown) => {
+  // --help and --version end here too, having printed what was asked.
+  if (e instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)) {
+    process.exit(e.code === 'commander.help' ? 2 : e.exitCode);
+  }
+  process.exit(reportFailure(e, verbose));
 });

@@ -120,9 +120,9 @@ describe('CLI over the REST API', { timeout: 120_000 }, () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('No credentials');
     const bad = await cli(['teams', 'list'], { MANTIS_API_KEY: 'mk_nope' });
-    expect(bad.stderr).toBe('mantis: invalid_token: The token is invalid, expired or revoked\n');
+    expect(bad.stderr).toBe('mantis: invalid_token: The token is invalid, expired or revoked; pass a valid key with --api-key or MANTIS_API_KEY, or run mantis login again\n');
     const down = await cli(['teams', 'list'], { MANTIS_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:9/);
+    expect(down.stderr).toMatch(/^mantis: Cannot reach http:\/\/127\.0\.0\.1:9: .+; check MANTIS_URL and that the server \(mantis start\) is running\n$/);
   });
 });

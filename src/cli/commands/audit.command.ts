@@ -35,7 +35,7 @@ export function registerAuditCommands(program: Command): void {
           const me = await c.request<{ admin: boolean; teams: { team: string }[] }>('GET', '/api/v1/me');
           if (me.admin) base = '/api/v1/audit-events/export';
           else if (me.teams.length === 1) base = `/api/v1/teams/${enc(me.teams[0].team)}/audit-events/export`;
-          else throw new CliError('Name the team with --team', 2);
+          else throw new CliError('you are in several teams; name one with --team', 2);
         }
         const qs = new URLSearchParams({ format: o.format });
         for (const k of ['since', 'until', 'action', 'actor', 'outcome'] as const) if (o[k]) qs.set(k, o[k]!);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as oidc from 'openid-client';
-import { ConfigError, loadConfig, type AppConfig } from '../../config/app-config.js';
+import { loadConfig, type AppConfig } from '../../config/app-config.js';
 import { readCredentials, writeCredentials, type CachedCredentials } from './cli-credentials.js';
 
 export class CliError extends Error {
@@ -23,13 +23,9 @@ export function remote(cmd: Command, opts: { team?: boolean } = {}): Command {
   return opts.team === false ? cmd : cmd.option('--team <team>', 'team to act in (X-Mantis-Team)');
 }
 
+/** The configuration; an invalid one fails the command with exit code 2 (cli-failure.ts). */
 export function cliConfig(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message, 2);
-    throw e;
-  }
+  return loadConfig();
 }
 
 /** The OIDC client configuration for the configured issuer (http allowed for a loopback issuer). */
@@ -81,23 +77,13 @@ export async function client(opts: RemoteOptions): Promise<Client> {
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
-      throw new CliError(`Cannot reach ${config.client.url}: ${(e as Error).cause ? String((e as Error & { cause: Error }).cause.message) : (e as Error).message}`);
+      const why = (e as Error).cause ? String((e as Error & { cause: Error }).cause.message) : (e as Error).message;
+      throw new CliError(`Cannot reach ${config.client.url}: ${why}; check MANTIS_URL and that the server (mantis start) is running`);
     }
   };
   const check = async (res: Response) => {
     if (res.ok) return res;
-    const text = await res.text();
-    let message = `HTTP ${res.status}`;
-    try {
-      const err = (JSON.parse(text) as { error?: { code: string; message: string; details?: { fields?: { field: string; message: string }[] } } }).error;
-      if (err) {
-        message = `${err.code}: ${err.message}`;
-        for (const f of err.details?.fields ?? []) message += `\n  ${f.field}: ${f.message}`;
-      }
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new CliError(message);
+    throw new CliError(httpFailure(res.status, await res.text()));
   };
   return {
     async request(method, path, body) {
@@ -113,15 +99,37 @@ export async function client(opts: RemoteOptions): Promise<Client> {
 
 export const enc = encodeURIComponent;
 
-/** Runs a command body; a CliError prints `mantis: message` and exits with its code. */
-export function run<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (!(e instanceof CliError)) throw e;
-      process.stderr.write(`mantis: ${e.message}\n`);
-      process.exit(e.exitCode);
+/** What to do about an API error, by its code (README "CLI"). */
+const HINTS: Record<string, string> = {
+  missing_token: 'pass --api-key, set MANTIS_API_KEY, or run mantis login',
+  invalid_token: 'pass a valid key with --api-key or MANTIS_API_KEY, or run mantis login again',
+  insufficient_role: 'ask a team owner or an admin for that role',
+  insufficient_scope: 'use a key that has that scope',
+  team_required: 'name the team with --team',
+  user_not_provisioned: 'ask an admin to create your user (mantis users create)',
+  auth_not_configured: 'create the first admin with mantis init',
+  rate_limited: 'wait a moment and retry',
+};
+
+/** One line from an error response: `code: message (field: why, …); what to do`. */
+export function httpFailure(status: number, text: string): string {
+  try {
+    const err = (JSON.parse(text) as { error?: { code: string; message: string; details?: { fields?: { field: string; message: string }[] } } }).error;
+    if (err) {
+      const fields = (err.details?.fields ?? []).map((f) => `${f.field}: ${f.message}`).join(', ');
+      const hint = HINTS[err.code];
+      return `${err.code}: ${err.message}${fields ? ` (${fields})` : ''}${hint ? `; ${hint}` : ''}`;
     }
-  };
+  } catch {
+    // not JSON: the status line below
+  }
+  return `the server answered HTTP ${status}; check MANTIS_URL points at a Mantis server`;
+}
+
+/**
+ * Runs a command body. Failures (a CliError with its exit code, or anything
+ * else) reach the CLI's one handler, which prints them as one line.
+ */
+export function run<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return (...args: A) => fn(...args);
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { generateApiKey } from '../../platform/auth/api-key-format.js';
-import { prepareDatabase } from '../../runtime.js';
+import { prepareDatabase } from '../../platform/database/prepare-database.js';
 import { appendAuditEvent, systemEvent } from '../../modules/audit/audit.repository.js';
 
 export interface InitResult {
@@ -17,7 +17,7 @@ export interface InitResult {
  * yet, an admin user with a new API key. Running it again changes nothing.
  */
 export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'admin@mantis.local'): Promise<InitResult> {
-  const { databaseUrl, embedded } = await prepareDatabase(config, logger, true);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, { migrate: true, command: 'init' });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
     return await prisma.$transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { importKeysFileEntries } from '../../modules/tenant-keys/keys-file-impor
 import { KeysFileError, parseKeysFile } from '../../modules/tenant-keys/keys-file.schema.js';
 import { readKeysFile } from '../../modules/tenant-keys/tenant-keys.service.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
-import { prepareDatabase } from '../../runtime.js';
+import { prepareDatabase } from '../../platform/database/prepare-database.js';
 
 /**
  * `mantis keys import FILE`: the keys-file import the server does on change,
@@ -16,7 +16,7 @@ export async function runKeysImport(config: AppConfig, logger: Logger, path: str
   const read = await readKeysFile(path);
   if ('error' in read) throw new KeysFileError(read.error);
   const entries = parseKeysFile(read.text);
-  const { databaseUrl, embedded } = await prepareDatabase(config, logger);
+  const { databaseUrl, embedded } = await prepareDatabase(config, logger, { command: 'keys import' });
   const prisma = new PrismaService(databaseUrl);
   try {
     return await importKeysFileEntries(prisma, new TenantKeysRepository(prisma), entries, 'cli');

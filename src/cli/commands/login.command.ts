@@ -50,7 +50,7 @@ async function authCode(config: oidc.Configuration, resource: string, browser: b
     process.stdout.write(`Open this URL in a browser to log in:\n  ${url.href}\n`);
     if (browser) openBrowser(url.href);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CliError('Login timed out')), LOGIN_TIMEOUT_MS)));
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CliError('login timed out; run mantis login again (or mantis login --device)')), LOGIN_TIMEOUT_MS)));
     const back = await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
     return await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state }, { resource });
   } finally {
@@ -75,12 +75,12 @@ export function registerLoginCommands(program: Command): void {
     .action(
       run(async (o: { device?: boolean; browser: boolean }) => {
         const cfg = cliConfig();
-        if (!cfg.oidc?.clientId) throw new CliError('Login needs MANTIS_AUTH_OIDC_ISSUER_URL and MANTIS_AUTH_OIDC_CLIENT_ID', 2);
+        if (!cfg.oidc?.clientId) throw new CliError('login needs OIDC: set MANTIS_AUTH_OIDC_ISSUER_URL and MANTIS_AUTH_OIDC_CLIENT_ID (environment or mantis.yaml)', 2);
         let config: oidc.Configuration;
         try {
           config = await discoverIssuer(cfg.oidc.issuerUrl, cfg.oidc.clientId, cfg.oidc.clientSecret);
         } catch (e) {
-          throw new CliError(`Cannot reach the OIDC issuer ${cfg.oidc.issuerUrl}: ${(e as Error).message}`);
+          throw new CliError(`Cannot reach the OIDC issuer ${cfg.oidc.issuerUrl}: ${(e as Error).message}; check MANTIS_AUTH_OIDC_ISSUER_URL and the network`);
         }
         const tokens = o.device ? await device(config, cfg.oidc.audience) : await authCode(config, cfg.oidc.audience, o.browser);
         const email = tokens.claims()?.email as string | undefined;

@@ -5,9 +5,6 @@ import { registerRunCommand } from './run.command.js';
 import { registerTeamsCommands } from './teams.command.js';
 import { registerAuthCommands, registerRolesCommands, registerUsersCommands } from './users.command.js';
 
-/** Top-level names of the REST-backed commands (they start without loading the server). */
-export const REMOTE_COMMANDS = new Set(['teams', 'users', 'auth', 'roles', 'audit', 'run', 'login', 'logout']);
-
 /**
  * Commands that talk to a running server over the REST API (MANTIS_URL with
  * --api-key, MANTIS_API_KEY or cached login credentials).

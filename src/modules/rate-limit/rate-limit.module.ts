@@ -39,7 +39,7 @@ const BOOT_WAIT_MS = 2_000;
     },
     RateLimitGuard,
   ],
-  exports: [RateLimitGuard, TokenBucketStore],
+  exports: [RateLimitGuard, TokenBucketStore, RATE_LIMIT_REDIS],
 })
 export class RateLimitModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis | null) {}

@@ -1,15 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
-import { loadMasterKey } from './master-key.js';
+import { loadMasterKey, masterKeyFingerprint } from './master-key.js';
 
 export class MasterKeyError extends Error {}
 
-/** Not the key: an HMAC under it, safe to store and to show in an error. */
-export function masterKeyFingerprint(key: Buffer): string {
-  return createHmac('sha256', key).update('mantis-master-key-fingerprint-v1').digest('hex');
-}
 
 /**
  * Boot-time master key rules. With an external database (DATABASE_URL) the

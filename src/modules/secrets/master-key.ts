@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -34,4 +34,21 @@ function decode(text: string, source: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== 32) throw new Error(`${source}: the master key must be base64 of exactly 32 bytes`);
   return key;
+}
+
+/** The key from MANTIS_MASTER_KEY or the data directory's file, without creating one; undefined when there is none yet. */
+export function readMasterKey(configured: string | undefined, dataDir: string): { key: Buffer; source: string } | undefined {
+  if (configured) return { key: decode(configured, 'MANTIS_MASTER_KEY'), source: 'MANTIS_MASTER_KEY' };
+  const path = join(dataDir, 'master.key');
+  if (!existsSync(path)) return undefined;
+  return { key: decode(readFileSync(path, 'utf8'), path), source: path };
+}
+
+/**
+ * Names a master key without revealing it (an HMAC under the key, not the
+ * key): recorded in the database at first boot so a process started with
+ * another key is refused at boot and reported by `mantis doctor`.
+ */
+export function masterKeyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('mantis-master-key-fingerprint-v1').digest('hex');
 }
