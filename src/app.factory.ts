@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
 import { PinoNestLogger } from './platform/http/logger.js';
+import { serveConsole } from './platform/http/console-static.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,6 +31,7 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
     opts.logger.info({ reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   setupOpenApi(app);
+  await serveConsole(app);
   await app.init();
   return app;
 }

@@ -26,6 +26,8 @@ export interface Principal {
   /** The API key (or imported token) used, when there was one. */
   keyId?: string;
   keyPrefix?: string;
+  /** Set when the request was authenticated by the console session cookie. */
+  sessionId?: string;
 }
 
 /** The team a request acts in, resolved after authentication. */

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'insufficient_role'
   | 'user_not_provisioned'
   | 'domain_not_allowed'
+  | 'csrf_failed'
   | 'not_found'
   | 'method_not_allowed'
   | 'idempotency_in_flight'
@@ -32,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   insufficient_role: 403,
   user_not_provisioned: 403,
   domain_not_allowed: 403,
+  csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
   idempotency_in_flight: 409,
