@@ -78,8 +78,9 @@ export class OidcLoginService {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const state = typeof query.state === 'string' ? query.state : '';
     const cookie = readCookie(req, OIDC_STATE_COOKIE) ?? '';
+    // Taken before the cookie check: a state presented without its browser is burnt, not left for a replay.
+    const login = state ? await this.repo.takeOidcLogin(hashSessionToken(state)) : null;
     if (!state || !safeEqual(state, cookie)) throw new SignInRefused('sso_expired', 'the sign-in state does not match this browser');
-    const login = await this.repo.takeOidcLogin(hashSessionToken(state));
     if (!login || login.expiresAt.getTime() <= Date.now()) throw new SignInRefused('sso_expired', 'the sign-in took too long or was already used');
     if (typeof query.error === 'string') throw new SignInRefused('sso_failed', `the identity provider answered ${query.error.slice(0, 100)}`);
     const config = await this.configuration();

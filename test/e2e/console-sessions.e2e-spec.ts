@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { committedConsoleApiTypes, renderConsoleApiTypes, writeConsoleApiTypes } from '../support/console-api.js';
+import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
+import { startOidcIssuer, type TestIssuer } from '../support/oidc-issuer.js';
+
+/** The cookie's value from a Set-Cookie list, with its attributes. */
+function sessionCookie(setCookie: string | string[] | undefined): { value: string; attrs: string } {
+  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const line = list.find((c) => c.startsWith('mantis_session='));
+  if (!line) throw new Error(`no mantis_session cookie in ${JSON.stringify(list)}`);
+  const [pair, ...attrs] = line.split(';');
+  return { value: pair.slice('mantis_session='.length), attrs: attrs.map((a) => a.trim()).join('; ') };
+}
+
+describe('Console sessions', () => {
+  let t: TestApp;
+  let idp: TestIssuer;
+  let team: TeamFixture;
+  const publicUrl = 'http://127.0.0.1:45999';
+
+  beforeAll(async () => {
+    idp = await startOidcIssuer({ accounts: [{ email: 'sso-user@example.com' }, { email: 'nobody@example.com' }, { email: 'unverified@example.com', email_verified: false }] });
+    t = await buildTestApp({
+      env: {
+        MANTIS_AUTH_OIDC_ISSUER_URL: idp.issuer,
+        MANTIS_AUTH_OIDC_CLIENT_ID: idp.publicClientId,
+        MANTIS_AUTH_OIDC_AUDIENCE: idp.audience,
+        MANTIS_PUBLIC_URL: publicUrl,
+      },
+    });
+    team = await createTeam(t.prisma);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.close();
+  });
+
+  async function signIn(key: string) {
+    const res = await t.app.inject({ method: 'POST', url: '/auth/session', payload: { api_key: key }, headers: { 'user-agent': 'console-test' } });
+    expect(res.statusCode, res.body).toBe(201);
+    return { ...sessionCookie(res.headers['set-cookie']), csrf: res.json().csrf_token as string, body: res.json() };
+  }
+
+  it('signs in with an API key: HttpOnly, SameSite=Lax, Path=/ cookie; Secure over https; the session acts as the key', async () => {
+    const user = await createUser(t.prisma, { team, role: 'operator' });
+    const s = await signIn(user.key);
+    expect(s.attrs).toMatch(/HttpOnly/);
+    expect(s.attrs).toMatch(/SameSite=Lax/i);
+    expect(s.attrs).toMatch(/Path=\//);
+    expect(s.attrs).not.toMatch(/Secure/);
+    expect(s.body.principal).toMatchObject({ email: user.email, teams: [{ team: team.slug, role: 'operator' }], auth_method: 'api_key' });
+    // Only the hash is stored.
+    const rows = await t.prisma.session.findMany({ where: { userId: user.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].tokenHash).not.toContain(s.value);
+    expect(JSON.stringify(rows)).not.toContain(s.value);
+
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `mantis_session=${s.value}` } });
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.json().email).toBe(user.email);
+    const current = await t.app.inject({ method: 'GET', url: '/auth/session', headers: { cookie: `mantis_session=${s.value}` } });
+    expect(current.json()).toEqual({ csrf_token: s.csrf, principal: s.body.principal });
+
+    const https = await t.app.inject({ method: 'POST', url: '/auth/session', payload: { api_key: user.key }, headers: { 'x-forwarded-proto': 'https' } });
+    expect(sessionCookie(https.headers['set-cookie']).attrs).toMatch(/Secure/);
+  });
+
+  it('refuses a bad key, and a state-changing cookie request without the CSRF token (403 csrf_failed); keys are unaffected', async () => {
+    const bad = await t.app.inject({ method: 'POST', url: '/auth/session', payload: { api_key: 'mk_' + '0'.repeat(64) } });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json().error.code).toBe('invalid_token');
+    expect(bad.headers['set-cookie']).toBeUndefined();
+
+    const user = await createUser(t.prisma, { team, role: 'team_owner' });
+    const s = await signIn(user.key);
+    const put = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/csrf_probe`, payload: { value: 'v' }, headers });
+    for (const headers of [{ cookie: `mantis_session=${s.value}` }, { cookie: `mantis_session=${s.value}`, 'x-csrf-token': 'forged' }]) {
+      const res = await put(headers);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().error.code).toBe('csrf_failed');
+    }
+    expect(await t.prisma.secret.count({ where: { teamId: team.id, name: 'csrf_probe' } })).toBe(0);
+    expect((await put({ cookie: `mantis_session=${s.value}`, 'x-csrf-token': s.csrf })).statusCode).toBeLessThan(300);
+    // An API key needs no CSRF token, even with a stale cookie alongside.
+    expect((await put({ 'x-mantis-token': user.key, cookie: 'mantis_session=stale' })).statusCode).toBeLessThan(300);
+  });
+
+  it('logout ends the session and is audited; session.create is audited too', async () => {
+    const user = await createUser(t.prisma, { team, role: 'viewer' });
+    const s = await signIn(user.key);
+    const noCsrf = await t.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: `mantis_session=${s.value}` } });
+    expect(noCsrf.json().error.code).toBe('csrf_failed');
+    const out = await t.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: `mantis_session=${s.value}`, 'x-csrf-token': s.csrf } });
+    expect(out.statusCode, out.body).toBe(204);
+    expect(out.headers['set-cookie']).toMatch(/mantis_session=;.*Max-Age=0/);
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `mantis_session=${s.value}` } });
+    expect(after.statusCode).toBe(401);
+    const events = await t.prisma.auditEvent.findMany({ where: { actorId: user.id, action: { startsWith: 'session.' } }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([
+      ['session.create', 'success'],
+      ['session.end', 'denied'],
+      ['session.end', 'success'],
+    ]);
+    const text = JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text).not.toContain(s.value);
+    expect(text).not.toContain(user.key);
+  });
+
+  it('acts with the user\'s current role; ends when the key is revoked, the user deleted, or the session idles 8 h or lives 24 h', async () => {
+    const who = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `mantis_session=${cookie}` } });
+    const user = await createUser(t.prisma, { team, role: 'viewer' });
+    const s = await signIn(user.key);
+    await t.prisma.membership.update({ where: { userId_teamId: { userId: user.id, teamId: team.id } }, data: { role: 'auditor' } });
+    expect((await who(s.value)).json().teams).toEqual([{ team: team.slug, role: 'auditor' }]);
+    await t.prisma.apiKey.update({ where: { id: user.keyId }, data: { revokedAt: new Date() } });
+    expect((await who(s.value)).statusCode).toBe(401);
+
+    const idle = await signIn((await createUser(t.prisma, { team })).key);
+    const idleRow = (await t.prisma.session.findMany({ orderBy: { createdAt: 'desc' }, take: 1 }))[0];
+    await t.prisma.session.update({ where: { id: idleRow.id }, data: { lastSeenAt: new Date(Date.now() - 8 * 3600_000 - 1000) } });
+    expect((await who(idle.value)).statusCode).toBe(401);
+
+    const old = await signIn((await createUser(t.prisma, { team })).key);
+    const oldRow = (await t.prisma.session.findMany({ orderBy: { createdAt: 'desc' }, take: 1 }))[0];
+    await t.prisma.session.update({ where: { id: oldRow.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await who(old.value)).statusCode).toBe(401);
+
+    const gone = await createUser(t.prisma, { team });
+    const g = await signIn(gone.key);
+    expect((await who(g.value)).statusCode).toBe(200);
+    await t.prisma.user.delete({ where: { id: gone.id } });
+    expect((await who(g.value)).statusCode).toBe(401);
+  });
+
+  async function sso(email: string, returnTo = '/console/teams/x/runs?status=running') {
+    const start = await t.app.inject({ method: 'GET', url: `/auth/oidc/login?return_to=${encodeURIComponent(returnTo)}` });
+    expect(start.statusCode, start.body).toBe(302);
+    const auth = new URL(start.headers.location as string);
+    expect(auth.origin).toBe(idp.issuer);
+    expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(auth.searchParams.get('nonce')).toBeTruthy();
+    expect(auth.searchParams.get('redirect_uri')).toBe(`${publicUrl}/auth/oidc/callback`);
+    const stateCookie = (start.headers['set-cookie'] as string).split(';')[0];
+    const back = new URL(await idp.signIn(auth.href, email));
+    expect(back.origin).toBe(publicUrl);
+    return t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: stateCookie } });
+  }
+
+  it('SSO: a provisioned user gets a session and goes back to return_to; others are sent to the sign-in page with the reason', async () => {
+    await createUser(t.prisma, { team, role: 'operator', email: 'sso-user@example.com' });
+    const ok = await sso('sso-user@example.com');
+    expect(ok.statusCode, ok.body).toBe(302);
+    expect(ok.headers.location).toBe('/console/teams/x/runs?status=running');
+    const s = sessionCookie(ok.headers['set-cookie']);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `mantis_session=${s.value}` } });
+    expect(me.json()).toMatchObject({ email: 'sso-user@example.com', auth_method: 'oidc', teams: [{ team: team.slug, role: 'operator' }] });
+
+    const nobody = await sso('nobody@example.com');
+    expect(nobody.headers.location).toBe('/console/login?error=user_not_provisioned');
+    expect(JSON.stringify(nobody.headers['set-cookie'])).not.toMatch(/mantis_session=[^;]/);
+    const unverified = await sso('unverified@example.com');
+    expect(unverified.headers.location).toBe('/console/login?error=email_not_verified');
+    const denied = await t.prisma.auditEvent.findMany({ where: { action: 'session.create', outcome: 'denied' } });
+    expect(denied.map((e) => (e.details as { reason: string }).reason).sort()).toEqual(['email_not_verified', 'user_not_provisioned']);
+  });
+
+  it('SSO refuses a foreign return_to, a replayed state and a state not bound to this browser', async () => {
+    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+      const res = await t.app.inject({ method: 'GET', url: `/auth/oidc/login?return_to=${encodeURIComponent(bad)}` });
+      expect(res.statusCode, bad).toBe(400);
+    }
+    const start = await t.app.inject({ method: 'GET', url: '/auth/oidc/login' });
+    const back = new URL(await idp.signIn(start.headers.location as string, 'sso-user@example.com'));
+    const noCookie = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+    expect(noCookie.headers.location).toBe('/console/login?error=sso_expired');
+    const cookie = (start.headers['set-cookie'] as string).split(';')[0];
+    // The state was used up by the first (refused) attempt.
+    const replay = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
+    expect(replay.headers.location).toBe('/console/login?error=sso_expired');
+  });
+
+  it('the console client types match the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const text = await renderConsoleApiTypes(doc);
+    if (process.env.UPDATE_CONSOLE_API === '1') writeConsoleApiTypes(text);
+    expect(text === committedConsoleApiTypes(), 'src/console/src/api/schema.d.ts is stale: regenerate it (see its header)').toBe(true);
+  });
+});
