@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_DIR } from '../../src/platform/http/console-static.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { committedConsoleApiTypes, renderConsoleApiTypes, writeConsoleApiTypes } from '../support/console-api.js';
 import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
@@ -76,7 +80,7 @@ describe('Console sessions', () => {
     const s = await signIn(user.key);
     const put = (headers: Record<string, string>) =>
       t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/csrf_probe`, payload: { value: 'v' }, headers });
-    for (const headers of [{ cookie: `mantis_session=${s.value}` }, { cookie: `mantis_session=${s.value}`, 'x-csrf-token': 'forged' }]) {
+    for (const headers of [{ cookie: `mantis_session=${s.value}` }, { cookie: `mantis_session=${s.value}`, 'x-csrf-token': 'forged' }] as Record<string, string>[]) {
       const res = await put(headers);
       expect(res.statusCode, res.body).toBe(403);
       expect(res.json().error.code).toBe('csrf_failed');
@@ -186,5 +190,49 @@ describe('Console sessions', () => {
     const text = await renderConsoleApiTypes(doc);
     if (process.env.UPDATE_CONSOLE_API === '1') writeConsoleApiTypes(text);
     expect(text === committedConsoleApiTypes(), 'src/console/src/api/schema.d.ts is stale: regenerate it (see its header)').toBe(true);
+  });
+});
+
+describe('Console files', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('are built (npm run build) and the first page\'s JavaScript stays within 250 KB gzipped', () => {
+    const index = join(CONSOLE_DIR, 'index.html');
+    expect(existsSync(index), 'dist/console is missing: run `npm run build`').toBe(true);
+    const html = readFileSync(index, 'utf8');
+    // No inline script: the CSP would refuse it.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const scripts = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((n, f) => n + gzipSync(readFileSync(join(CONSOLE_DIR, f))).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(250 * 1024);
+  });
+
+  it('are served under /console with security headers, long-cached hashed assets and the history fallback', async () => {
+    for (const url of ['/console', '/console/', '/console/login', `/console/teams/some-team/runs/run_${'a'.repeat(32)}`]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('<div id="root">');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(res.headers['referrer-policy']).toBe('same-origin');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('no-cache');
+    }
+    const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec((await t.app.inject({ method: 'GET', url: '/console/' })).body)![1];
+    const js = await t.app.inject({ method: 'GET', url: asset });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await t.app.inject({ method: 'GET', url: '/console/assets/missing-123.js' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/console/assets/..%2f..%2fpackage.json' })).statusCode).toBe(404);
   });
 });

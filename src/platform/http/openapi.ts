@@ -82,6 +82,27 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
+  declarePathParameters(document.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>);
   document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), Error: ERROR_SCHEMA as never } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', useGlobalPrefix: false });
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+/**
+ * Every `{name}` in a path is a required path parameter; routes that read it
+ * only in a guard (e.g. `{team}`) do not declare it themselves, and typed
+ * clients need it declared.
+ */
+function declarePathParameters(paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    for (const [method, op] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue;
+      const params = (op.parameters ??= []);
+      for (const name of names) {
+        if (!params.some((p) => p.in === 'path' && p.name === name)) params.push({ name, in: 'path', required: true, schema: { type: 'string' } } as never);
+      }
+    }
+  }
 }

@@ -673,6 +673,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{run_id}/screenshots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's screenshot, as PNG
+         * @description The names are those of the `artifact.saved` events (`kind` `screenshot`) and of the result's `screenshots`. 404 `not_found` for an unknown name or another team's run.
+         */
+        get: operations["ScreenshotsController_screenshot[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team}/runs/{run_id}/screenshots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's screenshot, as PNG
+         * @description The names are those of the `artifact.saved` events (`kind` `screenshot`) and of the result's `screenshots`. 404 `not_found` for an unknown name or another team's run.
+         */
+        get: operations["ScreenshotsController_screenshot[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -1465,7 +1505,9 @@ export interface operations {
                 limit?: number;
             };
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1521,7 +1563,9 @@ export interface operations {
                 format?: "ndjson" | "csv";
             };
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1538,7 +1582,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1683,7 +1729,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1735,6 +1783,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -1766,6 +1815,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -1938,7 +1988,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1978,7 +2030,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1995,7 +2049,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -2239,7 +2295,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2269,7 +2327,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -2310,6 +2370,7 @@ export interface operations {
             header?: never;
             path: {
                 email: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2327,7 +2388,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2355,7 +2418,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -2394,6 +2459,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2413,6 +2479,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2446,6 +2513,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2483,6 +2551,7 @@ export interface operations {
             path: {
                 name: string;
                 key: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2515,6 +2584,7 @@ export interface operations {
             path: {
                 name: string;
                 key: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2618,6 +2688,7 @@ export interface operations {
             header?: never;
             path: {
                 email: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2651,6 +2722,7 @@ export interface operations {
             header?: never;
             path: {
                 email: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2720,6 +2792,7 @@ export interface operations {
             path: {
                 email: string;
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2787,6 +2860,7 @@ export interface operations {
             path: {
                 email: string;
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -2819,7 +2893,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2852,7 +2928,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2887,7 +2965,9 @@ export interface operations {
                 cursor?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2975,6 +3055,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -3074,6 +3155,48 @@ export interface operations {
             header?: never;
             path: {
                 run_id: string;
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "ScreenshotsController_screenshot[0]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "ScreenshotsController_screenshot[1]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -3451,7 +3574,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                name: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -3511,6 +3636,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -3538,7 +3664,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+                name: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -3579,6 +3708,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -3625,7 +3755,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -3756,7 +3888,9 @@ export interface operations {
                 cursor?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -3849,6 +3983,7 @@ export interface operations {
             header?: never;
             path: {
                 run_id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -3924,6 +4059,7 @@ export interface operations {
             header?: never;
             path: {
                 run_id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4002,6 +4138,7 @@ export interface operations {
             header?: never;
             path: {
                 run_id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4089,6 +4226,7 @@ export interface operations {
             header?: never;
             path: {
                 run_id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4201,6 +4339,7 @@ export interface operations {
             };
             path: {
                 workflow: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4316,7 +4455,9 @@ export interface operations {
                 cursor?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -4411,6 +4552,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4503,6 +4645,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4576,7 +4719,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                path: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4636,6 +4781,7 @@ export interface operations {
             header?: never;
             path: {
                 path: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4664,7 +4810,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+                path: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4705,6 +4854,7 @@ export interface operations {
             header?: never;
             path: {
                 path: string;
+                team: string;
             };
             cookie?: never;
         };
@@ -4752,7 +4902,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -4785,7 +4937,9 @@ export interface operations {
                 /** @description 1 to 255 characters. Scoped to the team (or to the caller outside any team) for 24 hours and bound to the request (method, path and body). The same key and body replay the first successful response with `Idempotent-Replayed: true`; another body is 422 `idempotency_key_reused`; a key still in flight is 409 `idempotency_in_flight`. A request that fails stores nothing, so the key may be retried. */
                 "Idempotency-Key"?: string;
             };
-            path?: never;
+            path: {
+                path: string;
+            };
             cookie?: never;
         };
         requestBody: {

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+
+/** Where each console test leaves a screenshot of its page (README shows some from docs/console/). */
+export const CONSOLE_SHOTS = join(process.cwd(), 'test-results', 'console');
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** One Chromium per test file; each test gets its own context (its own cookies). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+}
+
+export async function newConsole(browser: Browser, baseURL: string, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(CONSOLE_SHOTS, { recursive: true });
+  await page.screenshot({ path: join(CONSOLE_SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs in on the console's own sign-in page with an API key. */
+export async function signInWithKey(page: Page, key: string, path = '/console/'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in with API key' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
