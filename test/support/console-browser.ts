@@ -1,14 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { tmpdir } from 'node:os';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { loadPlaywright } from '../../src/modules/executor/playwright-runtime.js';
 
 /** Where each console test leaves a screenshot of its page (README shows some from docs/console/). */
 export const CONSOLE_SHOTS = join(process.cwd(), 'test-results', 'console');
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** One Chromium per test file; each test gets its own context (its own cookies). */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * One Chromium per test file; each test gets its own context (its own cookies).
+ * Playwright is loaded the way the executor loads it (it fixes where ffmpeg is
+ * for the whole process), so a worker in this process still records video.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await loadPlaywright(join(tmpdir(), 'mantis-console-tests-playwright'), '/usr/bin/ffmpeg');
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 }
 

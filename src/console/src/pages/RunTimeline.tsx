@@ -8,7 +8,9 @@ const s = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === 
 /** One line a person reads for each event the executor wrote. */
 function describe(e: RunEvent): string {
   const d = (e.data ?? {}) as Data;
-  const step = n(d.index) !== undefined ? `Step ${n(d.index)! + 1}${d.type ? ` (${s(d.type)})` : ''}` : 'Step';
+  // Plan steps are numbered from 1; the start_url navigation comes before them (index -1).
+  const index = n(d.index);
+  const step = index === undefined ? 'Step' : index < 0 ? `Start page${d.type ? ` (${s(d.type)})` : ''}` : `Step ${index + 1}${d.type ? ` (${s(d.type)})` : ''}`;
   switch (e.type) {
     case 'step.started':
       return `${step} started`;
