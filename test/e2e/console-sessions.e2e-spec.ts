@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { CONSOLE_DIR } from '../../src/platform/http/console-static.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { committedConsoleApiTypes, renderConsoleApiTypes, writeConsoleApiTypes } from '../support/console-api.js';
 import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
+import { describeProtectedRoute } from '../support/protected-route.js';
 import { startOidcIssuer, type TestIssuer } from '../support/oidc-issuer.js';
 
 /** The cookie's value from a Set-Cookie list, with its attributes. */
@@ -234,5 +235,52 @@ describe('Console files', () => {
     expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await t.app.inject({ method: 'GET', url: '/console/assets/missing-123.js' })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/console/assets/..%2f..%2fpackage.json' })).statusCode).toBe(404);
+  });
+});
+
+describe('Run screenshots', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e3b8a90000000049454e44ae426082', 'hex');
+
+  describeProtectedRoute(() => t, {
+    method: 'GET',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/runs/${fixture.runId as string}/screenshots/front%20page`,
+    scope: 'result',
+    role: 'viewer',
+    allowedStatus: 200,
+    setup: async (app, tm) => {
+      const id = `run_${Math.random().toString(36).slice(2, 12)}`;
+      await app.prisma.run.create({ data: { id, teamId: tm.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 } });
+      const rel = `runs/${id}/screenshots/front page.png`;
+      mkdirSync(join(app.dataDir, 'tenants', tm.slug, 'runs', id, 'screenshots'), { recursive: true });
+      writeFileSync(join(app.dataDir, 'tenants', tm.slug, rel), PNG);
+      await app.prisma.artifact.create({ data: { runId: id, teamId: tm.id, kind: 'screenshot', name: 'front page', path: rel, contentType: 'image/png', sizeBytes: PNG.length } });
+      return { runId: id };
+    },
+  });
+
+  it('serves the PNG by name, and 404 for a name the run did not save', async () => {
+    const team = await createTeam(t.prisma);
+    const user = await createUser(t.prisma, { team, role: 'viewer' });
+    const id = `run_${Math.random().toString(36).slice(2, 12)}`;
+    await t.prisma.run.create({ data: { id, teamId: team.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 } });
+    const rel = `runs/${id}/screenshots/a.png`;
+    mkdirSync(join(t.dataDir, 'tenants', team.slug, 'runs', id, 'screenshots'), { recursive: true });
+    writeFileSync(join(t.dataDir, 'tenants', team.slug, rel), PNG);
+    await t.prisma.artifact.create({ data: { runId: id, teamId: team.id, kind: 'screenshot', name: 'a', path: rel, contentType: 'image/png', sizeBytes: PNG.length } });
+    const ok = await t.app.inject({ method: 'GET', url: `/v1/runs/${id}/screenshots/a`, headers: { 'x-mantis-token': user.key } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-type']).toBe('image/png');
+    expect(ok.rawPayload.equals(PNG)).toBe(true);
+    for (const name of ['b', '..%2f..%2fa', 'a.png']) {
+      expect((await t.app.inject({ method: 'GET', url: `/v1/runs/${id}/screenshots/${name}`, headers: { 'x-mantis-token': user.key } })).statusCode, name).toBe(404);
+    }
   });
 });
