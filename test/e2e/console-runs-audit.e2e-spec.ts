@@ -138,6 +138,9 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     expect(csv.trim().split('\r\n')).toHaveLength(2);
     expect(csv).toContain(event.id);
     await expect(page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href')).resolves.toMatch(/format=ndjson&action=run.create&outcome=success/);
+    // "Save signed head" exists exactly when the server signs chain heads.
+    const signed = (await api('audit-events/head')).status === 200;
+    await expect(page.getByRole('button', { name: 'Save signed head' }).count()).resolves.toBe(signed ? 1 : 0);
     await context.close();
   });
 });

@@ -7,6 +7,7 @@ import type { paths } from '../api/schema';
 import { can, useSession } from '../api/session';
 import { Empty, ErrorState, Loading } from '../shell/States';
 import { AuditEventDialog, type AuditEvent } from './AuditEventDialog';
+import { SaveSignedHead } from './SignedHead';
 
 type Outcome = 'success' | 'denied' | 'error';
 interface Filters {
@@ -76,6 +77,7 @@ export function AuditPage() {
           <a className="button secondary" href={`${exportBase}?format=ndjson${qs ? `&${qs}` : ''}`} download>
             Export NDJSON
           </a>
+          {cross ? null : <SaveSignedHead team={team} />}
         </div> : null}
       </div>
       <VerifyResult state={verify} />
