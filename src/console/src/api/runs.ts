@@ -14,14 +14,15 @@ export class Backoff {
   private delay: number;
   private last = '';
   constructor(
-    private readonly min = 1000,
-    private readonly max = 15_000,
+    private readonly min = 3000,
+    private readonly max = 30_000,
   ) {
     this.delay = min;
   }
   next(answer: unknown, active: boolean): number {
     const text = JSON.stringify(answer);
-    this.delay = text !== this.last ? this.min : Math.min(this.delay * 2, active ? 2 * this.min : this.max);
+    // Every poll takes a token from the team's rate limit: never faster than `min`.
+    this.delay = text !== this.last || active ? this.min : Math.min(this.delay * 2, this.max);
     this.last = text;
     return this.delay;
   }

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiFailure, must, teamPath } from '../api/client';
-import { Backoff, isTerminal, money, when } from '../api/runs';
+import { useRunEvents } from '../api/run-events';
+import { isTerminal, money, when } from '../api/runs';
 import { can, useSession } from '../api/session';
 import { ErrorState, Loading } from '../shell/States';
 import { StatusBadge } from './RunsPage';
@@ -12,21 +13,16 @@ export function RunPage() {
   const { team, runId } = useParams({ from: '/shell/teams/$team/runs/$runId' });
   const { data: principal } = useSession();
   const queryClient = useQueryClient();
-  const backoff = useRef(new Backoff());
   const path = { team, run_id: runId };
 
   const run = useQuery({
     queryKey: ['run', team, runId],
     queryFn: () => must(api.GET('/api/v1/teams/{team}/runs/{run_id}', { params: { path } })),
-    refetchInterval: (q) => (q.state.data && isTerminal(q.state.data.status) ? false : backoff.current.next(q.state.data, true)),
   });
   const terminal = !!run.data && isTerminal(run.data.status);
-  const events = useQuery({
-    queryKey: ['run-events', team, runId],
-    enabled: run.isSuccess,
-    queryFn: () => must(api.GET('/api/v1/teams/{team}/runs/{run_id}/logs', { params: { path, query: { limit: 1000 } } })),
-    refetchInterval: terminal ? false : 1500,
-  });
+  // Live events over SSE; the run itself is re-read when its status may have changed.
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['run', team, runId] });
+  const events = useRunEvents(team, runId, (e) => (e.type.startsWith('run.') ? refresh() : undefined), refresh);
   const result = useQuery({
     queryKey: ['run-result', team, runId, run.data?.status],
     enabled: terminal,
@@ -40,7 +36,7 @@ export function RunPage() {
   if (run.isPending) return <Loading what="the run" />;
   if (run.isError) return <ErrorState error={run.error} what="this run" />;
   const r = run.data;
-  const list = events.data?.data ?? [];
+  const list = events.events;
   const screenshots = [...new Set(list.filter((e) => e.type === 'artifact.saved' && (e.data as { kind?: string }).kind === 'screenshot').map((e) => String((e.data as { name?: string }).name)))];
 
   return (
@@ -79,7 +75,12 @@ export function RunPage() {
       </dl>
 
       <h2>Timeline</h2>
-      {events.isError ? <ErrorState error={events.error} what="the run's events" /> : <RunTimeline events={list} />}
+      {events.error ? (
+        <p role="alert" className="state state-error">
+          {events.error}
+        </p>
+      ) : null}
+      <RunTimeline events={list} />
 
       <h2>Screenshots</h2>
       {screenshots.length === 0 ? (
