@@ -106,6 +106,13 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
   });
 
   it('an auditor filters by action and outcome, reads an event with its hashes, verifies the chain and downloads a CSV that matches the API', async () => {
+    // One more run.create of its own, so this test stands alone; the worker (if any) is not needed.
+    const submit = await fetch(`${t.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'x-mantis-token': operator.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'run', detached: true, plan: { start_url: `${site.url}/`, steps: [{ click: '#next' }] } }),
+    });
+    expect(submit.status).toBe(202);
     const auditor = await createUser(t.prisma, { team, role: 'auditor' });
     const { context, page } = await newConsole(browser, t.url!);
     await signInWithKey(page, auditor.key, `/console/teams/${team.slug}/audit`);
@@ -114,12 +121,13 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     await page.getByLabel('Action').fill('run.create');
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    const body = page.locator('tbody tr');
-    await expect.poll(() => body.count()).toBe(1);
-    await expect(body.first().textContent()).resolves.toMatch(/run\.create.*success/);
-
     const api = (path: string) => fetch(`${t.url}/api/v1/teams/${team.slug}/${path}`, { headers: { 'x-mantis-token': auditor.key } });
-    const [event] = ((await (await api('audit-events?action=run.create&outcome=success')).json()) as { data: { hash: string; prev_hash: string; id: string }[] }).data;
+    const expected = ((await (await api('audit-events?action=run.create&outcome=success')).json()) as { data: { hash: string; prev_hash: string; id: string }[] }).data;
+    expect(expected.length).toBeGreaterThan(0);
+    const [event] = expected;
+    const body = page.locator('tbody tr');
+    await expect.poll(() => body.count()).toBe(expected.length);
+    for (const text of await body.allTextContents()) expect(text).toMatch(/run\.create.*success/);
     await body.first().getByRole('button', { name: /Details/ }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(event.hash).waitFor();
@@ -135,12 +143,27 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     const csv = readFileSync((await download.path())!, 'utf8');
     const fromApi = await (await api('audit-events/export?format=csv&action=run.create&outcome=success')).text();
     expect(csv).toBe(fromApi);
-    expect(csv.trim().split('\r\n')).toHaveLength(2);
+    expect(csv.trim().split('\r\n')).toHaveLength(expected.length + 1);
     expect(csv).toContain(event.id);
     await expect(page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href')).resolves.toMatch(/format=ndjson&action=run.create&outcome=success/);
     // "Save signed head" exists exactly when the server signs chain heads.
     const signed = (await api('audit-events/head')).status === 200;
     await expect(page.getByRole('button', { name: 'Save signed head' }).count()).resolves.toBe(signed ? 1 : 0);
+    await expect(page.getByLabel('All teams').count()).resolves.toBe(0);
     await context.close();
+
+    // Admins get the cross-team log.
+    const otherTeam = await createTeam(t.prisma);
+    const stranger = await createUser(t.prisma, { team: otherTeam, role: 'team_owner' });
+    await fetch(`${t.url}/api/v1/teams/${otherTeam.slug}/secrets/cross_team_probe`, { method: 'PUT', headers: { 'x-mantis-token': stranger.key, 'content-type': 'application/json' }, body: '{"value":"v"}' });
+    const admin = await createUser(t.prisma, { admin: true, team, role: 'team_owner' });
+    const a = await newConsole(browser, t.url!);
+    await signInWithKey(a.page, admin.key, `/console/teams/${team.slug}/audit`);
+    await a.page.getByRole('table').waitFor();
+    await expect(a.page.getByRole('cell', { name: otherTeam.slug }).count()).resolves.toBe(0);
+    await a.page.getByLabel('All teams').check();
+    await a.page.getByRole('columnheader', { name: 'Team' }).waitFor();
+    await a.page.getByRole('row').filter({ hasText: 'secret.update' }).getByRole('cell', { name: otherTeam.slug }).waitFor();
+    await a.context.close();
   });
 });

@@ -148,10 +148,15 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
     await context.close();
   });
 
-  it('works at 390 px wide', async () => {
+  it('works at 390 px wide and by keyboard alone', async () => {
     const user = await createUser(t.prisma, { team, role: 'operator' });
     const { context, page } = await newConsole(browser, t.url!, { width: 390, height: 844 });
-    await signInWithKey(page, user.key);
+    await page.goto('/console/login');
+    await page.getByRole('button', { name: 'Sign in with SSO' }).waitFor();
+    for (let i = 0; i < 6 && (await page.evaluate('document.activeElement && document.activeElement.id')) !== 'api-key'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.type(user.key);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
     // Runs in the page, where the DOM exists; the test's own tsconfig has no DOM types.
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');

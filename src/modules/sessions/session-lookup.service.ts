@@ -69,7 +69,7 @@ export class SessionLookup {
       expiresAt: new Date(Date.now() + SESSION_ABSOLUTE_MS),
       ip: req.ip ?? null,
       userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
-    });
+    }, new Date(Date.now() - SESSION_IDLE_MS));
     return { id, token };
   }
 

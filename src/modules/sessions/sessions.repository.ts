@@ -59,8 +59,14 @@ export class SessionsRepository {
     });
   }
 
-  async insert(row: NewSession): Promise<{ id: string }> {
-    return this.prisma.session.create({ data: row, select: { id: true } });
+  /** Also drops the user's sessions that can no longer be used (ended, expired or idle past `idleBefore`). */
+  async insert(row: NewSession, idleBefore: Date): Promise<{ id: string }> {
+    const now = new Date();
+    const [, created] = await this.prisma.$transaction([
+      this.prisma.session.deleteMany({ where: { userId: row.userId, OR: [{ endedAt: { not: null } }, { expiresAt: { lt: now } }, { lastSeenAt: { lt: idleBefore } }] } }),
+      this.prisma.session.create({ data: row, select: { id: true } }),
+    ]);
+    return created;
   }
 
   async touch(id: string, at: Date): Promise<void> {
