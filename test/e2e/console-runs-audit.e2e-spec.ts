@@ -41,7 +41,7 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
   });
 
   it('an operator watches a run go from queued to succeeded without reloading, then sees its screenshot and plays its video; a viewer cannot cancel it', async () => {
-    const { context, page } = await newConsole(browser, t.url!);
+    const { context, page, csp } = await newConsole(browser, t.url!);
     await signInWithKey(page, operator.key, `/console/teams/${team.slug}/runs`);
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
 
@@ -101,6 +101,7 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
         }),
     );
     expect(played).toBeGreaterThan(0);
+    expect(csp).toEqual([]);
     await shot(page, 'run');
     await context.close();
   });

@@ -44,7 +44,7 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
 
   it('SSO signs in a provisioned user and lands on the page asked for; the cookie is HttpOnly, SameSite=Lax, Path=/', async () => {
     await createUser(t.prisma, { team, role: 'operator', email: 'ada@example.com' });
-    const { context, page } = await newConsole(browser, t.url!);
+    const { context, page, csp } = await newConsole(browser, t.url!);
     await sso(page, 'ada@example.com');
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/console/teams/${team.slug}/runs`);
@@ -56,6 +56,7 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
     await expect(page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0);
     const cookie = (await context.cookies()).find((c) => c.name === 'mantis_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
+    expect(csp).toEqual([]);
     await shot(page, 'runs-empty-sso');
     await context.close();
   });

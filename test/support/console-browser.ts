@@ -19,10 +19,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 }
 
-export async function newConsole(browser: Browser, baseURL: string, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+/** A fresh context and page; `csp` collects every Content-Security-Policy violation the page reports. */
+export async function newConsole(browser: Browser, baseURL: string, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
   const context = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, acceptDownloads: true });
   const page = await context.newPage();
-  return { context, page };
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) csp.push(m.text());
+  });
+  return { context, page, csp };
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
