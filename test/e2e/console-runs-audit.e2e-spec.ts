@@ -65,7 +65,6 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     await expect(v.page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
     await expect(postAsConsole(v.page, `/api/v1/teams/${team.slug}/runs/${runId}/cancel`)).resolves.toEqual({ status: 403, code: 'insufficient_role' });
     await shot(v.page, 'run-viewer');
-    await v.context.close();
     const op = await context.newPage();
     await op.goto(`/console/teams/${team.slug}/runs/${runId}`);
     await op.getByRole('button', { name: 'Cancel run' }).waitFor();
@@ -78,6 +77,11 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
       throw new Error(`${e}\nrun row: ${JSON.stringify({ status: r?.status, error: r?.error })}`);
     });
     await shot(page, 'runs');
+    // The viewer's run page followed the run's event stream: finished, without a reload, still without "Cancel run".
+    await v.page.getByRole('list', { name: 'Event timeline' }).getByText(/Run succeeded after \d+ ms/).waitFor();
+    await v.page.locator('.facts').getByText('succeeded').waitFor();
+    await expect(v.page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
+    await v.context.close();
 
     await row.getByRole('link', { name: runId }).click();
     await page.getByRole('heading', { name: new RegExp(runId) }).waitFor();
