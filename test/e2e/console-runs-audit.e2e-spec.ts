@@ -77,6 +77,10 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
       throw new Error(`${e}\nrun row: ${JSON.stringify({ status: r?.status, error: r?.error })}`);
     });
     await shot(page, 'runs');
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No failed runs in this team.').waitFor();
+    await page.getByLabel('Status').selectOption('succeeded');
+    await row.getByText('succeeded').waitFor();
     // The viewer's run page followed the run's event stream: finished, without a reload, still without "Cancel run".
     await v.page.getByRole('list', { name: 'Event timeline' }).getByText(/Run succeeded after \d+ ms/).waitFor();
     await v.page.locator('.facts').getByText('succeeded').waitFor();

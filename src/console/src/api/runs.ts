@@ -13,13 +13,17 @@ export const isTerminal = (status: string) => status !== 'queued' && status !== 
 export class Backoff {
   private delay: number;
   private last = '';
+  private seen = -1;
   constructor(
     private readonly min = 3000,
     private readonly max = 30_000,
   ) {
     this.delay = min;
   }
-  next(answer: unknown, active: boolean): number {
+  /** `fetchedAt` identifies the answer: the query asks again on every render, but only a new answer moves the delay. */
+  next(answer: unknown, active: boolean, fetchedAt: number): number {
+    if (fetchedAt === this.seen) return this.delay;
+    this.seen = fetchedAt;
     const text = JSON.stringify(answer);
     // Every poll takes a token from the team's rate limit: never faster than `min`.
     this.delay = text !== this.last || active ? this.min : Math.min(this.delay * 2, this.max);

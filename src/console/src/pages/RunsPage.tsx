@@ -26,7 +26,7 @@ export function RunsPage() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: (q) => {
       const rows = q.state.data?.pages.flatMap((p) => p.data) ?? [];
-      return backoff.current.next(rows.map((r) => [r.run_id, r.status, r.cost_usd]), rows.some((r) => !isTerminal(r.status)));
+      return backoff.current.next(rows.map((r) => [r.run_id, r.status, r.cost_usd]), rows.some((r) => !isTerminal(r.status)), q.state.dataUpdatedAt);
     },
   });
   const rows: Run[] = runs.data?.pages.flatMap((p) => p.data) ?? [];
