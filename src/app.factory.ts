@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule, type AppOptions } from './app.module.js';
 import { PinoNestLogger } from './platform/http/logger.js';
 import { installJsonDepthLimit } from './platform/http/json-depth.js';
+import { serveConsole } from './platform/http/console-static.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -34,6 +35,7 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
     opts.logger.info({ reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   setupOpenApi(app);
+  await serveConsole(app);
   await app.init();
   return app;
 }

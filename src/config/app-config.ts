@@ -24,6 +24,8 @@ export interface AppConfig {
   keysFilePollMs: number;
   apiToken?: string;
   oidc?: OidcConfig;
+  /** External origin for redirects (OIDC callback); default: the request's own. */
+  publicUrl?: string;
   limits: { maxCostUsd: number; maxRuntimeMinutes: number; maxStepsPerPlan: number; maxLoopIterations: number };
   metricsAuth: 'open' | 'admin';
   webhooks: { allowPrivate: boolean; retryScheduleSeconds: number[]; timeoutMs: number };
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keysFilePollMs: e.MANTIS_KEYS_FILE_POLL_MS,
     apiToken: e.MANTIS_API_TOKEN,
     oidc,
+    publicUrl: e.MANTIS_PUBLIC_URL?.replace(/\/+$/, ''),
     limits: {
       maxCostUsd: e.MANTIS_MAX_COST_USD,
       maxRuntimeMinutes: e.MANTIS_MAX_RUNTIME_MINUTES,

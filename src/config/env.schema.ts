@@ -45,6 +45,8 @@ export const envSchema = z.object({
   MANTIS_AUTH_OIDC_CLIENT_SECRET: optionalString,
   MANTIS_AUTH_OIDC_AUDIENCE: optionalString,
   MANTIS_AUTH_OIDC_ALLOWED_DOMAINS: optionalString,
+  /** The external origin (scheme, host, port) behind a proxy: the OIDC redirect URI is built from it. */
+  MANTIS_PUBLIC_URL: optionalUrl,
   MANTIS_MAX_COST_USD: num(25),
   MANTIS_MAX_RUNTIME_MINUTES: int(60, 1),
   MANTIS_MAX_STEPS_PER_PLAN: int(100, 1),

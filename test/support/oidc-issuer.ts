@@ -50,7 +50,7 @@ export interface TestIssuer {
   audience: string;
   clientId: string;
   clientSecret: string;
-  /** A public client for auth code + PKCE and device flow (redirect http://127.0.0.1/callback). */
+  /** A public client for auth code + PKCE and device flow (redirects http://127.0.0.1/callback and /auth/oidc/callback, any port). */
   publicClientId: string;
   /** Accounts known to the issuer's login (by account id = email). */
   accounts: Map<string, TestAccount>;
@@ -123,11 +123,14 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
         // A native app (RFC 8252): the loopback redirect may use any port, as the CLI's login does.
         application_type: 'native',
         grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-        redirect_uris: ['http://127.0.0.1/callback'],
+        // The console's callback too: a web sign-in against a loopback Mantis on any port.
+        redirect_uris: ['http://127.0.0.1/callback', 'http://127.0.0.1/auth/oidc/callback'],
         response_types: ['code'],
       },
     ],
     jwks: { keys: [keys[0].privateJwk] },
+    // The email claims go into the ID token itself (as Google, Okta and Entra do), which the console's sign-in reads.
+    conformIdTokenClaims: false,
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     findAccount: async (_ctx: unknown, id: string) => {

@@ -5,12 +5,13 @@ import { ArtifactStore } from './artifact-store.js';
 import { BrowserPool } from './browser-pool.js';
 import { BrowserRunExecutor } from './browser-run-executor.js';
 import { ExecutorRepository } from './executor.repository.js';
+import { ScreenshotsController } from './screenshots.controller.js';
 import { VideoController } from './video.controller.js';
 
 /** Runs plans in Chromium: provides the global `RunExecutor` the dispatcher calls. */
 @Global()
 @Module({
-  controllers: [VideoController],
+  controllers: [VideoController, ScreenshotsController],
   providers: [
     ExecutorRepository,
     BrowserPool,

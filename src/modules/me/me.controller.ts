@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/auth.decorators.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ZodResponse } from '../../platform/http/openapi.js';
-import { meSchema, type Me } from './me.schemas.js';
+import { meOf, meSchema, type Me } from './me.schemas.js';
 
 @ApiTags('identity')
 @Controller('api/v1/me')
@@ -17,13 +17,6 @@ export class MeController {
   })
   @ZodResponse(200, meSchema)
   me(@CurrentPrincipal() p: Principal): Me {
-    return {
-      kind: p.kind,
-      email: p.email,
-      admin: p.admin,
-      teams: p.memberships.map((m) => ({ team: m.teamSlug, role: m.role })).sort((a, b) => a.team.localeCompare(b.team)),
-      scopes: [...p.scopes],
-      auth_method: p.authMethod,
-    };
+    return meOf(p);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCOPES, TEAM_ROLES } from '../../platform/auth/principal.js';
+import { SCOPES, TEAM_ROLES, type Principal } from '../../platform/auth/principal.js';
 
 /** GET /api/v1/me (API.md §7). */
 export const meSchema = z.object({
@@ -11,3 +11,14 @@ export const meSchema = z.object({
   auth_method: z.enum(['api_key', 'tenant_token', 'single_tenant', 'oidc']),
 });
 export type Me = z.infer<typeof meSchema>;
+
+export function meOf(p: Principal): Me {
+  return {
+    kind: p.kind,
+    email: p.email,
+    admin: p.admin,
+    teams: p.memberships.map((m) => ({ team: m.teamSlug, role: m.role })).sort((a, b) => a.team.localeCompare(b.team)),
+    scopes: [...p.scopes],
+    auth_method: p.authMethod,
+  };
+}

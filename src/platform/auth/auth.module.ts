@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ApiKeysModule } from '../../modules/api-keys/api-keys.module.js';
+import { SessionsModule } from '../../modules/sessions/sessions.module.js';
 import { TenantKeysModule } from '../../modules/tenant-keys/tenant-keys.module.js';
 import { CredentialsResolver } from './credentials.resolver.js';
 import { OidcVerifier } from './oidc-verifier.js';
@@ -8,8 +9,8 @@ import { PrincipalResolver } from './principal-resolver.js';
 
 @Global()
 @Module({
-  imports: [ApiKeysModule, TenantKeysModule],
+  imports: [ApiKeysModule, TenantKeysModule, SessionsModule],
   providers: [OidcVerifier, PreauthLimiter, { provide: PrincipalResolver, useClass: CredentialsResolver }],
-  exports: [PrincipalResolver],
+  exports: [PrincipalResolver, OidcVerifier],
 })
 export class AuthModule {}

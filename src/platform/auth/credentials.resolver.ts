@@ -3,6 +3,7 @@ import { ApiKeyLookup, membershipsOf } from '../../modules/api-keys/api-key-look
 import type { CachedKey } from '../../modules/api-keys/api-key-cache.js';
 import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository.js';
 import { MetricsService } from '../../modules/metrics/metrics.service.js';
+import { SessionLookup } from '../../modules/sessions/session-lookup.service.js';
 import { SingleTenantService } from '../../modules/tenant-keys/single-tenant.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ApiError } from '../http/api-error.js';
@@ -50,6 +51,7 @@ export class CredentialsResolver extends PrincipalResolver {
     private readonly singleTenant: SingleTenantService,
     private readonly metrics: MetricsService,
     private readonly preauth: PreauthLimiter,
+    private readonly sessions: SessionLookup,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -92,14 +94,24 @@ export class CredentialsResolver extends PrincipalResolver {
 
   private async authenticate(req: MantisRequest): Promise<Principal> {
     const credential = readCredential(req.headers);
+    // Headers win: API keys and bearer tokens are unaffected by a console cookie sent alongside.
+    if (!credential && this.sessions.hasCookie(req)) return this.fromSession(req);
     if (!credential) {
       if (!(await this.configured())) throw notConfigured();
-      throw new ApiError('missing_token', 'Send a token in X-Mantis-Token or Authorization: Bearer');
+      throw new ApiError('missing_token', 'Send a token in X-Mantis-Token or Authorization: Bearer, or sign in to the console');
     }
     const principal = credential.kind === 'jwt' ? await this.fromJwt(credential.value) : await this.fromToken(credential.value);
     if (principal) return principal;
     if (!(await this.configured())) throw notConfigured();
     throw new ApiError('invalid_token', INVALID_TOKEN_MESSAGE);
+  }
+
+  /** The console session cookie; state-changing requests must also carry its CSRF token. */
+  private async fromSession(req: MantisRequest): Promise<Principal> {
+    const session = await this.sessions.find(req);
+    if (!session) throw new ApiError('invalid_token', 'The console session has ended; sign in again');
+    this.sessions.checkCsrf(req, session);
+    return session.principal;
   }
 
   private async fromToken(token: string): Promise<Principal | null> {

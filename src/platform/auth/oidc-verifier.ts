@@ -14,8 +14,15 @@ export const JWKS_REFETCH_COOLDOWN_MS = 60_000;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** Why a JWT was refused: the client only ever sees `invalid_token` with one message. */
-export class JwtRejected extends Error {}
+/** Why a JWT was refused: an API client only ever sees `invalid_token`; the console sign-in page names the reason. */
+export class JwtRejected extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'email_not_verified' | 'domain_not_allowed' | 'invalid' = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
@@ -41,8 +48,11 @@ export class OidcVerifier {
     return !!this.cfg;
   }
 
-  /** The verified email (lowercased), or throws JwtRejected / ApiError(service_unavailable). */
-  async verify(token: string): Promise<string> {
+  /**
+   * The verified email (lowercased), or throws JwtRejected / ApiError(service_unavailable).
+   * `audience` is the API's by default; the console's sign-in checks an ID token against the client id.
+   */
+  async verify(token: string, audience?: string): Promise<string> {
     const cfg = this.cfg;
     if (!cfg) throw new JwtRejected('oidc not configured');
     if (!JWT_SHAPE.test(token)) throw new JwtRejected('not a JWT');
@@ -51,7 +61,7 @@ export class OidcVerifier {
     try {
       ({ payload } = await jwtVerify(token, jwks, {
         issuer,
-        audience: cfg.audience,
+        audience: audience ?? cfg.audience,
         algorithms: OIDC_ALGORITHMS,
         clockTolerance: OIDC_CLOCK_TOLERANCE_S,
         requiredClaims: ['exp', 'iss', 'aud'],
@@ -63,11 +73,11 @@ export class OidcVerifier {
       }
       throw new JwtRejected((e as Error).name);
     }
-    if (payload.email_verified !== true) throw new JwtRejected('email not verified');
+    if (payload.email_verified !== true) throw new JwtRejected('email not verified', 'email_not_verified');
     const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
     const at = email.lastIndexOf('@');
     if (at <= 0 || email.indexOf('@') !== at || at === email.length - 1) throw new JwtRejected('no usable email');
-    if (cfg.allowedDomains && !cfg.allowedDomains.includes(email.slice(at + 1))) throw new JwtRejected('domain not allowed');
+    if (cfg.allowedDomains && !cfg.allowedDomains.includes(email.slice(at + 1))) throw new JwtRejected('domain not allowed', 'domain_not_allowed');
     return email;
   }
 

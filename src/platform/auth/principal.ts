@@ -28,6 +28,8 @@ export interface Principal {
   keyPrefix?: string;
   /** When the API key used expires (null: never); keys it creates may not outlive it. */
   keyExpiresAt?: Date | null;
+  /** Set when the request was authenticated by the console session cookie. */
+  sessionId?: string;
 }
 
 /** The team a request acts in, resolved after authentication. */

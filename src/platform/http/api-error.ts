@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'user_not_provisioned'
   | 'domain_not_allowed'
   | 'destination_not_allowed'
+  | 'csrf_failed'
   | 'not_found'
   | 'method_not_allowed'
   | 'idempotency_in_flight'
@@ -34,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   user_not_provisioned: 403,
   domain_not_allowed: 403,
   destination_not_allowed: 403,
+  csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
   idempotency_in_flight: 409,

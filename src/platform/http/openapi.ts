@@ -48,6 +48,8 @@ interface OperationLike {
   parameters?: { name: string; in: string }[];
 }
 
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
 const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
   team: 'Team slug or id; the caller must be a member (or an admin). Another team is 404.',
 };
@@ -61,7 +63,8 @@ const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
 function declarePathParameters(paths: Record<string, Record<string, OperationLike>>): void {
   for (const [path, item] of Object.entries(paths)) {
     const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-    for (const operation of Object.values(item)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue;
       const declared = new Set((operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name));
       const missing = names.filter((n) => !declared.has(n));
       if (missing.length === 0) continue;
@@ -93,6 +96,10 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'With `MANTIS_TENANT_KEYS_PATH` set, `MANTIS_API_TOKEN` is not a credential. OIDC JWTs must be signed with RS*, PS* or',
         'ES* (30 s clock skew); an identity provider that cannot be reached gives 503 `service_unavailable`. A key bound to a',
         'team (tenant tokens, service-account keys) acts only in that team and never with admin rights.',
+        '',
+        'The web console at `/console` signs in through `/auth/*` and then authenticates with the `mantis_session` cookie, read only',
+        'when no token header is sent. A request made with the cookie that changes state (POST, PUT, PATCH, DELETE) must carry the',
+        'session\'s `X-CSRF-Token` (from `GET /auth/session`), else 403 `csrf_failed`.',
         '',
         'Rate limits: each request made in a team\'s name (its path or `X-Mantis-Team` team, else the caller\'s only team) takes one',
         'token from the team\'s bucket of `rate_limit_per_minute`, refilled continuously (0 disables). `X-RateLimit-Limit` is the',
