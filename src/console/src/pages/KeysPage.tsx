@@ -50,8 +50,8 @@ export function KeysPage() {
       ) : null}
       {me.kind === 'user' ? (
         <>
-          <h2>Your keys</h2>
-          <KeyList team={team} owner={{ kind: 'user', email: me.email }} title={`Keys of ${me.email}`} onRotated={setRevealed} />
+          <h2>Personal</h2>
+          <KeyList team={team} owner={{ kind: 'user', email: me.email }} title={`Personal API credentials of ${me.email}`} hideTitle onRotated={setRevealed} />
         </>
       ) : (
         <Empty>This session belongs to a service credential, which cannot manage keys.</Empty>
@@ -60,14 +60,14 @@ export function KeysPage() {
   );
 }
 
-function KeyList({ team, owner, title, onRotated }: { team: string; owner: KeyOwner; title: string; onRotated: (r: { key: NewKey; note?: string }) => void }) {
+function KeyList({ team, owner, title, hideTitle, onRotated }: { team: string; owner: KeyOwner; title: string; hideTitle?: boolean; onRotated: (r: { key: NewKey; note?: string }) => void }) {
   const keys = useQuery({ queryKey: ['keys', team, ownerId(owner)], queryFn: () => listKeys(team, owner) });
   return (
     <div className="key-list">
-      <h3>{title}</h3>
+      {hideTitle ? null : <h3>{title}</h3>}
       {keys.isPending ? <Loading what="keys" /> : null}
       {keys.isError ? <ErrorState error={keys.error} what="these keys" /> : null}
-      {keys.data?.data.length === 0 ? <Empty>No keys.</Empty> : null}
+      {keys.data?.data.length === 0 ? <Empty>None yet.</Empty> : null}
       {keys.data && keys.data.data.length > 0 ? (
         <div className="table-wrap">
           <table>
