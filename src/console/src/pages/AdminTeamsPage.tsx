@@ -11,11 +11,11 @@ type Team = paths['/api/v1/teams']['get']['responses'][200]['content']['applicat
 
 /** The caps and budget a team form edits: label, API field, and whether empty means null. */
 const CAPS = [
-  ['Max concurrent runs', 'max_concurrent_runs', false],
-  ['Max cost per run (USD)', 'max_cost_per_run', false],
-  ['Max time minutes per run', 'max_time_minutes_per_run', false],
-  ['Rate limit per minute', 'rate_limit_per_minute', false],
-  ['Monthly budget (USD)', 'monthly_budget_usd', true],
+  ['Max concurrent runs', 'max_concurrent_runs', false, '1', '1'],
+  ['Max cost per run (USD)', 'max_cost_per_run', false, '0.0001', 'any'],
+  ['Max time minutes per run', 'max_time_minutes_per_run', false, '1', '1'],
+  ['Rate limit per minute', 'rate_limit_per_minute', false, '0', '1'],
+  ['Monthly budget (USD)', 'monthly_budget_usd', true, '0', 'any'],
 ] as const;
 type CapField = (typeof CAPS)[number][1];
 
@@ -133,9 +133,9 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
             {(f) => <input {...f} value={slug} pattern="[a-z0-9][a-z0-9_\-]{0,62}" onChange={(e) => setSlug(e.target.value)} />}
           </Field>
         )}
-        {CAPS.map(([label, field]) => (
+        {CAPS.map(([label, field, , min, step]) => (
           <Field key={field} label={label} error={fieldError(form.error, field)} hint={team ? undefined : 'Empty: the default.'}>
-            {(f) => <input {...f} type="number" min="0" step="any" value={caps[field]} onChange={(e) => setCaps((c) => ({ ...c, [field]: e.target.value }))} />}
+            {(f) => <input {...f} type="number" min={min} step={step} value={caps[field]} onChange={(e) => setCaps((c) => ({ ...c, [field]: e.target.value }))} />}
           </Field>
         ))}
         <FormError error={form.error} shown={['name', 'slug', ...CAPS.map(([, f]) => f)]} />
