@@ -115,7 +115,7 @@ function WebhookUrl({ team, me }: { team: string; me: Principal }) {
     );
   return (
     <form className="panel stack" aria-labelledby="webhook-url" onSubmit={(e) => void form.submit(e)}>
-      <h2 id="webhook-url">Webhook URL</h2>
+      <h2 id="webhook-url">Team webhook</h2>
       <Field label="Webhook URL" error={fieldError(form.error, 'webhook_url')} hint="Where run.completed events go when a run names no callback_url. Empty: none.">
         {(f) => <input {...f} type="url" value={url ?? current} onChange={(e) => setUrl(e.target.value)} />}
       </Field>
