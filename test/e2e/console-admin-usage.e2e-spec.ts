@@ -40,7 +40,7 @@ describe('Console: usage, admin teams and users', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { name: 'Usage' }).waitFor();
     const table = page.getByRole('table', { name: 'Runs and cost per day' });
     await table.waitFor();
-    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
+    const rows = await Promise.all((await table.locator('tbody tr').all()).map((tr) => tr.locator('th, td').allTextContents()));
     expect(rows.map(([date, runs, cost]) => ({ date, runs: Number(runs), cost_usd: Number(cost.replace('$', '')) }))).toEqual(usage.days);
     expect(usage.days.some((d) => d.runs > 0)).toBe(true);
     await expect(page.getByRole('img', { name: /Runs and cost per day/ }).count()).resolves.toBe(1);

@@ -82,6 +82,10 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
     await shot(page, 'keys');
+    await page.getByRole('button', { name: 'Delete service account ci-bot' }).click();
+    await page.getByRole('dialog', { name: 'Delete service account ci-bot?' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'ci-bot (operator)' }).waitFor({ state: 'detached' });
+    expect(await t.prisma.user.count({ where: { kind: 'service', memberships: { some: { teamId: team.id } } } })).toBe(0);
     await context.close();
   });
 

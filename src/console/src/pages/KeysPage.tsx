@@ -14,6 +14,7 @@ export function KeysPage() {
   const { team } = useParams({ from: '/shell/teams/$team/keys' });
   const me = useSession().data as Principal;
   const owner = ownsTeam(me, team);
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [revealed, setRevealed] = useState<{ key: NewKey; note?: string } | null>(null);
   const accounts = useQuery({
@@ -43,7 +44,19 @@ export function KeysPage() {
           {accounts.isError ? <ErrorState error={accounts.error} what="the service accounts" /> : null}
           {accounts.data?.data.length === 0 ? <Empty>No service accounts yet. Create one for a program that calls Mantis.</Empty> : null}
           {accounts.data?.data.map((a) => (
-            <KeyList key={a.name} team={team} owner={{ kind: 'service', name: a.name }} title={`${a.name} (${a.role})`} onRotated={setRevealed} />
+            <div key={a.name}>
+              <KeyList team={team} owner={{ kind: 'service', name: a.name }} title={`${a.name} (${a.role})`} onRotated={setRevealed} />
+              <ConfirmButton
+                label={`Delete service account ${a.name}`}
+                danger
+                title={`Delete service account ${a.name}?`}
+                body={<p>Its keys stop working at once.</p>}
+                onConfirm={async () => {
+                  await send(api.DELETE('/api/v1/teams/{team}/service-accounts/{name}', { params: { path: { team, name: a.name } } }));
+                  await queryClient.invalidateQueries({ queryKey: ['service-accounts', team] });
+                }}
+              />
+            </div>
           ))}
           <CreateServiceAccount team={team} me={me} />
         </>
