@@ -142,4 +142,29 @@ describe('Console: usage, admin teams and users', { timeout: 120_000 }, () => {
     await expect(other.page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0);
     await other.context.close();
   });
+  it('every administration page works at 390 px wide', async () => {
+    const team = await createTeam(t.prisma, { monthlyBudgetUsd: 10 });
+    const admin = await createUser(t.prisma, { admin: true, team, role: 'team_owner' });
+    const { context, page } = await newConsole(browser, t.url!, { width: 390, height: 844 });
+    await signInWithKey(page, admin.key, `/console/teams/${team.slug}/keys`);
+    for (const [path, heading] of [
+      [`teams/${team.slug}/keys`, 'Keys'],
+      [`teams/${team.slug}/members`, 'Members'],
+      [`teams/${team.slug}/secrets`, 'Secrets'],
+      [`teams/${team.slug}/workflows`, 'Workflows'],
+      [`teams/${team.slug}/webhooks`, 'Webhooks'],
+      [`teams/${team.slug}/usage`, 'Usage'],
+      ['admin/teams', 'Teams'],
+      ['admin/users', 'Users'],
+    ]) {
+      await page.goto(`/console/${path}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.getByRole('status').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      // Runs in the page, where the DOM exists; the test's own tsconfig has no DOM types.
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await shot(page, 'usage-mobile');
+    await context.close();
+  });
 });
