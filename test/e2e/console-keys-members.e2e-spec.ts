@@ -49,6 +49,11 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     const form = page.getByRole('dialog', { name: 'Create key' });
     await expect(form.getByLabel('Account').inputValue()).resolves.toBe('service:ci-bot');
     await form.getByLabel('Name').fill('deploy');
+    // The API's field error appears beside the field it names, and no key is made.
+    await form.getByLabel('Expires in').fill('9999d');
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await form.locator('.field', { hasText: 'Expires in' }).getByText('must be at most 3650d').waitFor();
+    expect(await t.prisma.apiKey.count({ where: { name: 'deploy' } })).toBe(0);
     await form.getByLabel('Expires in').fill('30d');
     await form.getByRole('checkbox', { name: 'logs' }).uncheck();
     await form.getByRole('button', { name: 'Create', exact: true }).click();

@@ -179,7 +179,7 @@ function CreateServiceAccount({ team, me }: { team: string; me: Principal }) {
     <Modal title="Create service account" onClose={() => setOpen(false)}>
       <form className="stack" onSubmit={(e) => void form.submit(e)}>
         <Field label="Name" error={fieldError(form.error, 'name')}>
-          {(f) => <input {...f} value={name} required onChange={(e) => setName(e.target.value)} />}
+          {(f) => <input {...f} value={name} required pattern="[a-z0-9][a-z0-9_\-]{0,62}" title="lowercase letters, digits, _ or -" onChange={(e) => setName(e.target.value)} />}
         </Field>
         <Field label="Role" error={fieldError(form.error, 'role')}>
           {(f) => (
