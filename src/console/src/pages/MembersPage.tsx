@@ -116,8 +116,10 @@ function AddMember({ team, me }: { team: string; me: Principal }) {
   const [role, setRole] = useState<TeamRole>('viewer');
   const [done, setDone] = useState<string | null>(null);
   const form = useSubmit(
-    (idempotencyKey) =>
-      send(api.POST('/api/v1/teams/{team}/members', { params: { path: { team } }, body: { email: email.trim(), role, name: name.trim() || undefined }, headers: { 'Idempotency-Key': idempotencyKey } })),
+    (idempotencyKey) => {
+      setDone(null);
+      return send(api.POST('/api/v1/teams/{team}/members', { params: { path: { team } }, body: { email: email.trim(), role, name: name.trim() || undefined }, headers: { 'Idempotency-Key': idempotencyKey } }));
+    },
     (m) => {
       setDone(`${m.email} is now ${m.role} in ${team}.`);
       setEmail('');

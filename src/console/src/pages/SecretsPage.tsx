@@ -86,6 +86,7 @@ function SetSecret({ team }: { team: string }) {
   const [done, setDone] = useState<string | null>(null);
   const form = useSubmit(
     () => {
+      setDone(null);
       const list = parseOrigins(origins);
       // Only sent when given, so a server without origin-bound secrets still takes the value.
       const body = list.length > 0 ? { value, origins: list } : { value };
