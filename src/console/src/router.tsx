@@ -1,10 +1,17 @@
 import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { AdminTeamsPage } from './pages/AdminTeamsPage';
+import { AdminUsersPage } from './pages/AdminUsersPage';
 import { AuditPage } from './pages/AuditPage';
 import { HomePage } from './pages/HomePage';
+import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
-import { NotAvailableYet } from './pages/NotAvailableYet';
+import { MembersPage } from './pages/MembersPage';
 import { RunPage } from './pages/RunPage';
 import { RunsPage } from './pages/RunsPage';
+import { SecretsPage } from './pages/SecretsPage';
+import { UsagePage } from './pages/UsagePage';
+import { WebhooksPage } from './pages/WebhooksPage';
+import { WorkflowsPage } from './pages/WorkflowsPage';
 import { NotFound } from './shell/States';
 import { Shell } from './shell/Shell';
 
@@ -33,11 +40,9 @@ const runsRoute = createRoute({
 const runRoute = createRoute({ getParentRoute: () => teamRoute, path: '/runs/$runId', component: RunPage });
 const auditRoute = createRoute({ getParentRoute: () => teamRoute, path: '/audit', component: AuditPage });
 
-/** Pages of the team-administration part of the console, not built yet: each says so plainly. */
-const laterInTeam = <P extends string>(path: P, title: string) =>
-  createRoute({ getParentRoute: () => teamRoute, path, component: () => <NotAvailableYet title={title} /> });
-const laterInAdmin = <P extends string>(path: P, title: string) =>
-  createRoute({ getParentRoute: () => shellRoute, path, component: () => <NotAvailableYet title={title} /> });
+/** Team administration and platform administration pages. */
+const inTeam = <P extends string>(path: P, component: () => React.ReactNode) => createRoute({ getParentRoute: () => teamRoute, path, component });
+const inAdmin = <P extends string>(path: P, component: () => React.ReactNode) => createRoute({ getParentRoute: () => shellRoute, path, component });
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
@@ -47,15 +52,15 @@ const routeTree = rootRoute.addChildren([
       runsRoute,
       runRoute,
       auditRoute,
-      laterInTeam('/workflows', 'Workflows'),
-      laterInTeam('/keys', 'Keys'),
-      laterInTeam('/members', 'Members'),
-      laterInTeam('/secrets', 'Secrets'),
-      laterInTeam('/webhooks', 'Webhooks'),
-      laterInTeam('/usage', 'Usage'),
+      inTeam('/workflows', WorkflowsPage),
+      inTeam('/keys', KeysPage),
+      inTeam('/members', MembersPage),
+      inTeam('/secrets', SecretsPage),
+      inTeam('/webhooks', WebhooksPage),
+      inTeam('/usage', UsagePage),
     ]),
-    laterInAdmin('/admin/teams', 'Teams'),
-    laterInAdmin('/admin/users', 'Users'),
+    inAdmin('/admin/teams', AdminTeamsPage),
+    inAdmin('/admin/users', AdminUsersPage),
   ]),
 ]);
 
