@@ -12,13 +12,14 @@ import { copyCheckout, freePort, quickStartCommands, runShell, shell, type Shell
  * the ports 8080 and 8000 are replaced by free ones (PORT is the only
  * variable the server gets).
  */
-type Kind = 'start' | 'init' | 'export-key' | 'curl-me' | 'serve-page' | 'run';
+type Kind = 'start' | 'init' | 'export-key' | 'curl-me' | 'restart' | 'serve-page' | 'run';
 
 function kindOf(cmd: string): Kind {
   if (cmd.startsWith('npm ci && npm start')) return 'start';
   if (/^npm run mantis -- init\b/.test(cmd)) return 'init';
   if (/^export MANTIS_API_KEY=mk_…$/.test(cmd)) return 'export-key';
   if (/^curl .*\/api\/v1\/me$/.test(cmd)) return 'curl-me';
+  if (/^MANTIS_BROWSER_PRIVATE_RANGES=\S+ npm start$/.test(cmd)) return 'restart';
   if (/^node -e .*\.listen\(8000\)\)?" &$/.test(cmd)) return 'serve-page';
   if (/^curl -X POST .*\/v1\/predict /.test(cmd)) return 'run';
   throw new Error(`the README quick start has a step this test does not follow: ${cmd}`);
@@ -53,7 +54,7 @@ describe('the README quick start, followed literally', () => {
   });
 
   it('has the steps this test follows, in this order', () => {
-    expect(steps.map((s) => s.kind)).toEqual(['start', 'init', 'export-key', 'curl-me', 'serve-page', 'run']);
+    expect(steps.map((s) => s.kind)).toEqual(['start', 'init', 'export-key', 'curl-me', 'restart', 'serve-page', 'run']);
   });
 
   it('npm start serves, and its log says how to create the first admin and where the console and /docs are', async () => {
@@ -83,6 +84,16 @@ describe('the README quick start, followed literally', () => {
     expect(me.code, me.output).toBe(0);
     expect(JSON.parse(me.stdout)).toMatchObject({ kind: 'user', email: 'you@example.com', admin: true, teams: [{ team: 'default', role: 'team_owner' }] });
   });
+
+  it('a run may not open a page on this machine until the server is restarted with loopback allowed', async () => {
+    const refused = await runShell(local(step('run')), clone, env);
+    expect(refused.code, refused.output).toBe(0);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'destination_not_allowed' } });
+    server!.signal('SIGINT');
+    await server!.exited;
+    server = shell(step('restart'), clone, { ...env, PORT: String(apiPort) });
+    await server.waitFor(/"msg":"mantis listening"/);
+  }, 120_000);
 
   it('the example run opens the local page and extracts its heading', async () => {
     page = shell(local(step('serve-page')).replace(/\s*&$/, ''), clone, env);
