@@ -155,6 +155,8 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { name: 'Members' }).waitFor();
     const row = page.getByRole('row', { name: new RegExp(viewer.email) });
     const select = row.getByLabel('Role');
+    // allTextContents does not wait: wait for the member's row to render first.
+    await select.waitFor();
     await expect(select.locator('option').allTextContents()).resolves.toEqual(['viewer', 'operator', 'auditor']);
     const addForm = page.getByRole('form', { name: 'Add a member' });
     await expect(addForm.getByLabel('Role').locator('option').allTextContents()).resolves.toEqual(['viewer', 'operator', 'auditor']);

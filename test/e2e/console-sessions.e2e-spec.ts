@@ -32,6 +32,8 @@ describe('Console sessions', () => {
         MANTIS_AUTH_OIDC_CLIENT_ID: idp.publicClientId,
         MANTIS_AUTH_OIDC_AUDIENCE: idp.audience,
         MANTIS_PUBLIC_URL: publicUrl,
+        // The requests come from 127.0.0.1 as if through a reverse proxy: only a trusted proxy's X-Forwarded-Proto counts.
+        MANTIS_TRUSTED_PROXIES: '127.0.0.1',
       },
     });
     team = await createTeam(t.prisma);

@@ -128,6 +128,8 @@ export class ApiKeysService {
         expiresAt: capExpiry(lifetime === null ? null : new Date(now + lifetime), notAfter),
       });
     });
+    // The old key's new expiry must hold here at once, not when the change notice arrives.
+    this.cache.invalidateUser(userId);
     return { key: key.raw, name, prefix: key.prefix, expires_at: iso(created.expiresAt), scopes: created.scopes as Scope[] };
   }
 

@@ -48,7 +48,11 @@ export interface paths {
         /** Walks the team's hash chain and names the first broken link, if any */
         get: operations["AuditController_verify"];
         put?: never;
-        post?: never;
+        /**
+         * Verifies the chain against a head saved earlier
+         * @description `ok: false` with `reason`: `signature_invalid` (not signed by a published key), `team_mismatch` (a head of another team), `checkpoint_missing` (the saved event is gone: the chain was cut), `checkpoint_hash_mismatch` (that event was rewritten), `chain_broken` (a link does not hold; `first_broken` names it). `GET …/verify` walks the chain without a checkpoint.
+         */
+        post: operations["AuditHeadsController_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -109,6 +113,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{team}/audit-events/head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team's chain head, signed (auditor, team_owner, admin)
+         * @description `signature` is Ed25519 (base64url) over the canonical JSON (object keys sorted, no whitespace) of `{team, seq, hash, ts, key_id}`; the public key is the one with that `kid` in `GET /api/v1/audit-signing-keys`. Save a head and pass it later to `POST …/audit-events/verify`.
+         */
+        get: operations["AuditHeadsController_head"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that sign audit chain heads, as a JWKS (open)
+         * @description Keys of earlier rotations stay listed, so heads they signed still verify.
+         */
+        get: operations["AuditHeadsController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{team}/secrets": {
         parameters: {
             query?: never;
@@ -116,7 +160,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Names of the team's secrets with their timestamps; never values (any member) */
+        /** Names of the team's secrets with their origins and timestamps; never values (any member) */
         get: operations["SecretsController_list[0]"];
         put?: never;
         post?: never;
@@ -133,7 +177,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Names of the team's secrets with their timestamps; never values (any member) */
+        /** Names of the team's secrets with their origins and timestamps; never values (any member) */
         get: operations["SecretsController_list[1]"];
         put?: never;
         post?: never;
@@ -151,7 +195,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Creates (201) or replaces (200) a secret; the value is encrypted and never returned */
+        /**
+         * Creates (201) or replaces (200) a secret; the value is encrypted and never returned
+         * @description A plan may use a secret only as `{{secrets.NAME}}` in a `fill` step's `value` (or by name in an `agent` step's `secrets`). It is typed only into a page whose host matches `origins`, or, when it has none, the team's non-empty `allowed_domains`; otherwise the run fails with `secret_origin_not_allowed` and nothing is typed.
+         */
         put: operations["SecretsController_put[0]"];
         post?: never;
         /** Deletes a secret */
@@ -169,7 +216,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Creates (201) or replaces (200) a secret; the value is encrypted and never returned */
+        /**
+         * Creates (201) or replaces (200) a secret; the value is encrypted and never returned
+         * @description A plan may use a secret only as `{{secrets.NAME}}` in a `fill` step's `value` (or by name in an `agent` step's `secrets`). It is typed only into a page whose host matches `origins`, or, when it has none, the team's non-empty `allowed_domains`; otherwise the run fails with `secret_origin_not_allowed` and nothing is typed.
+         */
         put: operations["SecretsController_put[1]"];
         post?: never;
         /** Deletes a secret */
@@ -231,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Creates a user in a team with a role
-         * @description Admins: any role, `admin` included (a global admin who is also team_owner of `team`). A team_owner: viewer, operator or auditor in its own team. An email already taken is 409; add an existing user to another team with PUT /api/v1/users/{email}/role or POST /api/v1/teams/{team}/members.
+         * @description Admins: any role, `admin` included (a global admin who is also team_owner of `team`). A team_owner: viewer, operator or auditor in its own team. An email already taken is 409 (for a team_owner, 403 insufficient_role when that user is not in its team); an admin adds an existing user to another team with PUT /api/v1/users/{email}/role or POST /api/v1/teams/{team}/members.
          */
         post: operations["UsersController_create"];
         delete?: never;
@@ -271,7 +321,7 @@ export interface paths {
         get?: never;
         /**
          * Sets a user’s role in a team (adding the membership if needed)
-         * @description Admins: any role in any team; `role: "admin"` grants the global admin flag (no team needed). A team_owner: viewer, operator or auditor, in its own team, and never for a co-owner or an admin.
+         * @description Admins: any role in any team; `role: "admin"` grants the global admin flag (no team needed). A team_owner: viewer, operator or auditor, for users already in its own team, and never for a co-owner or an admin; adding a user who is not yet in the team this way is admin only (403 insufficient_role).
          */
         put: operations["UsersController_assign"];
         post?: never;
@@ -291,7 +341,10 @@ export interface paths {
         /** The team’s members and their roles (any member) */
         get: operations["MembersController_list"];
         put?: never;
-        /** Adds a user to the team (creating it when new, with `name`); a team_owner may give viewer, operator or auditor */
+        /**
+         * Adds a user to the team (creating it when new, with `name`); a team_owner may give viewer, operator or auditor
+         * @description A team_owner may add only users that are new (created here); adding an existing user, another team’s member or owner included, is admin only (403 insufficient_role).
+         */
         post: operations["MembersController_add"];
         delete?: never;
         options?: never;
@@ -361,7 +414,10 @@ export interface paths {
         /** The service account’s keys: prefixes and metadata, never the key */
         get: operations["ServiceAccountsController_listKeys"];
         put?: never;
-        /** Creates a key for the service account; the raw key is in this response only */
+        /**
+         * Creates a key for the service account; the raw key is in this response only
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         post: operations["ServiceAccountsController_createKey"];
         delete?: never;
         options?: never;
@@ -379,7 +435,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a service account key */
+        /**
+         * Revokes a service account key
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         delete: operations["ServiceAccountsController_revokeKey"];
         options?: never;
         head?: never;
@@ -395,7 +454,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotates a service account key; the old one works until the overlap (default 24h) ends */
+        /**
+         * Rotates a service account key; the old one works until the overlap (default 24h) ends
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         post: operations["ServiceAccountsController_rotateKey"];
         delete?: never;
         options?: never;
@@ -415,7 +477,7 @@ export interface paths {
         put?: never;
         /**
          * Creates an API key; the raw key is in this response only
-         * @description The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409.
+         * @description The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409. Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
          */
         post: operations["ApiKeysController_create[0]"];
         delete?: never;
@@ -436,7 +498,7 @@ export interface paths {
         put?: never;
         /**
          * Creates an API key; the raw key is in this response only
-         * @description The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409.
+         * @description The user itself, a team_owner for its team’s service accounts, or an admin. `scopes` may not exceed the caller’s own (403 insufficient_scope); omitted, the key gets the caller’s scopes. `expires_in` uses s, m, h or d (e.g. 90d). A name in use by a live key is 409. Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
          */
         post: operations["ApiKeysController_create[1]"];
         delete?: never;
@@ -455,7 +517,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a key: refused from the next request on, on every replica. Answers the revoked key. */
+        /**
+         * Revokes a key: refused from the next request on, on every replica. Answers the revoked key.
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         delete: operations["ApiKeysController_revoke[0]"];
         options?: never;
         head?: never;
@@ -472,7 +537,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a key: refused from the next request on, on every replica. Answers the revoked key. */
+        /**
+         * Revokes a key: refused from the next request on, on every replica. Answers the revoked key.
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         delete: operations["ApiKeysController_revoke[1]"];
         options?: never;
         head?: never;
@@ -488,7 +556,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed */
+        /**
+         * Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         post: operations["ApiKeysController_rotate[0]"];
         delete?: never;
         options?: never;
@@ -505,7 +576,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed */
+        /**
+         * Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed
+         * @description Tenant tokens (keys file) and MANTIS_API_TOKEN cannot create, rotate or revoke keys (403 insufficient_role). A key restricted to fewer than all four scopes cannot either (403 insufficient_scope). A key created or rotated with an API key never expires after that key: a later or absent expiry is cut to the creating key’s `expires_at`.
+         */
         post: operations["ApiKeysController_rotate[1]"];
         delete?: never;
         options?: never;
@@ -542,7 +616,7 @@ export interface paths {
         };
         /**
          * Spend this month and runs per day (team_owner, auditor, admin)
-         * @description `month.spent_usd`: cost of runs finished this calendar month (UTC); `month.reserved_usd`: reservations of runs still queued or running; `days`: runs created per UTC day in [since, until) with their cost, every day listed (default: the last 30 days).
+         * @description `month.spent_usd`: cost of runs finished and chat calls made this calendar month (UTC); `month.reserved_usd`: reservations of runs still queued or running and of chat calls not yet answered (what budget admission counts); `days`: runs created per UTC day in [since, until) with their cost, every day listed. An omitted `until` is now, an omitted `since` the start of the UTC month of `until`; a range longer than 400 days, or `since` not before `until`, is 400 `validation_failed`.
          */
         get: operations["UsageController_get"];
         put?: never;
@@ -741,7 +815,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI-compatible chat completions over the Anthropic Messages API
-         * @description Paid with the caller's team key (the secret named by the team's `anthropic_secret_name`; 409 `conflict` when it is not set) and counted against the team's rate limit. Text messages only: `system` and `developer` messages become the system prompt; `max_tokens` defaults to 4096; `temperature` above 1 is clamped to 1. Every call is priced with the model price table and recorded as team usage. With `stream: true` the answer is Server-Sent Events of `chat.completion.chunk` objects ending with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). With a `monthly_budget_usd`, a call whose worst case (every `max_tokens` output token plus its input) would take the month past the budget gets 429 `budget_exceeded`. Needs the `run` scope and the operator role.
+         * @description Paid with the caller's team key (the secret named by the team's `anthropic_secret_name`; 409 `conflict` when it is not set) and counted against the team's rate limit. Text messages only: `system` and `developer` messages become the system prompt; `max_tokens` defaults to 4096; `temperature` above 1 is clamped to 1. Every call is priced with the model price table and recorded as team usage. With `stream: true` the answer is Server-Sent Events of `chat.completion.chunk` objects ending with `data: [DONE]` (`stream_options.include_usage` adds a usage chunk). Each call reserves its worst case (every `max_tokens` output token plus its input) under the same per-team lock and budget count as runs, and is settled to its real cost when answered; with a `monthly_budget_usd`, a call whose worst case would take the month (runs and chat, spent plus reserved) past the budget gets 429 `budget_exceeded`, and so does a run whose `max_cost` would, chat spend included. Needs the `run` scope and the operator role.
          */
         post: operations["ChatController_completions"];
         delete?: never;
@@ -805,6 +879,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Readiness (503 with the failing checks; `mantis doctor` explains each) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1047,7 +1122,7 @@ export interface paths {
         };
         /**
          * A run's events
-         * @description JSON page of events after `after` (a sequence number; `next_cursor` is the last one returned, null when the page is empty). With `Accept: text/event-stream`: a live Server-Sent Events stream (`id` = seq, `event` = type) from `after` (or `Last-Event-ID`), which ends once the run is terminal and every event was sent.
+         * @description JSON page of events after `after` (a sequence number; `next_cursor` is the last one returned, null when the page is empty). With `Accept: text/event-stream`: a live Server-Sent Events stream (`id` = seq, `event` = type) from `after` (or `Last-Event-ID`), which ends once the run is terminal and every event was sent, or after at most one hour (`MANTIS_STREAM_MAX_SECONDS`; resume with `Last-Event-ID`). A team may hold at most `MANTIS_MAX_STREAMS_PER_TEAM` (default 20) open streams on an API process; one more is 429 `rate_limited`. `limit` is clamped to 1..1000.
          */
         get: operations["RunsController_logs[0]"];
         put?: never;
@@ -1067,7 +1142,7 @@ export interface paths {
         };
         /**
          * A run's events
-         * @description JSON page of events after `after` (a sequence number; `next_cursor` is the last one returned, null when the page is empty). With `Accept: text/event-stream`: a live Server-Sent Events stream (`id` = seq, `event` = type) from `after` (or `Last-Event-ID`), which ends once the run is terminal and every event was sent.
+         * @description JSON page of events after `after` (a sequence number; `next_cursor` is the last one returned, null when the page is empty). With `Accept: text/event-stream`: a live Server-Sent Events stream (`id` = seq, `event` = type) from `after` (or `Last-Event-ID`), which ends once the run is terminal and every event was sent, or after at most one hour (`MANTIS_STREAM_MAX_SECONDS`; resume with `Last-Event-ID`). A team may hold at most `MANTIS_MAX_STREAMS_PER_TEAM` (default 20) open streams on an API process; one more is 429 `rate_limited`. `limit` is clamped to 1..1000.
          */
         get: operations["RunsController_logs[1]"];
         put?: never;
@@ -1266,7 +1341,7 @@ export interface paths {
         get: operations["HooksController_get[0]"];
         /**
          * Create or replace an inbound hook
-         * @description Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team's workflow. 201 when new, 200 when replaced.
+         * @description Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team's workflow. 201 when new, 200 when replaced. `rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team's.
          */
         put: operations["HooksController_apply[0]"];
         post?: never;
@@ -1286,7 +1361,7 @@ export interface paths {
         get: operations["HooksController_get[1]"];
         /**
          * Create or replace an inbound hook
-         * @description Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team's workflow. 201 when new, 200 when replaced.
+         * @description Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team's workflow. 201 when new, 200 when replaced. `rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team's.
          */
         put: operations["HooksController_apply[1]"];
         post?: never;
@@ -1339,7 +1414,7 @@ export interface paths {
         put?: never;
         /**
          * Trigger a hook's workflow
-         * @description A `token` hook takes the usual credentials (operator of the hook's team, scope `run`); a hook made with `"auth": "none"` takes none. Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`).
+         * @description A `token` hook takes the usual credentials (operator of the hook's team, scope `run`) and the team's rate limit; a hook made with `"auth": "none"` takes none. Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`). Anonymous calls of an `auth: none` hook draw from the hook's own bucket (`rate_limit_per_minute` on the hook, default 10; 429 `rate_limited`), never the team's, and may send only `inputs`: any other run option (`state_key`, `model`, `callback_url`, limits…) is 400 `validation_failed`.
          */
         post: operations["HooksController_trigger"];
         delete?: never;
@@ -1475,8 +1550,11 @@ export interface components {
     schemas: {
         Error: {
             error: {
-                /** @example not_found */
-                code: string;
+                /**
+                 * @example not_found
+                 * @enum {string}
+                 */
+                code: "validation_failed" | "team_required" | "missing_token" | "invalid_token" | "insufficient_scope" | "insufficient_role" | "user_not_provisioned" | "domain_not_allowed" | "destination_not_allowed" | "csrf_failed" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "conflict" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "concurrency_limit" | "budget_exceeded" | "internal_error" | "upstream_error" | "auth_not_configured" | "service_unavailable";
                 message: string;
                 request_id: string;
                 details?: {
@@ -1506,6 +1584,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -1564,6 +1643,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -1583,6 +1663,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -1606,6 +1687,59 @@ export interface operations {
                             /** @enum {string} */
                             reason: "prev_hash_mismatch" | "hash_mismatch";
                         } | null;
+                    };
+                };
+            };
+        };
+    };
+    AuditHeadsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    checkpoint: {
+                        team: string;
+                        seq: number;
+                        hash: string;
+                        ts: string;
+                        key_id: string;
+                        signature: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: string | null;
+                        ok: boolean;
+                        checked: number;
+                        last_hash: string;
+                        first_broken: {
+                            id: string;
+                            seq: number;
+                            ts: string;
+                            /** @enum {string} */
+                            reason: "prev_hash_mismatch" | "hash_mismatch";
+                        } | null;
+                        reason: ("signature_invalid" | "team_mismatch" | "checkpoint_missing" | "checkpoint_hash_mismatch" | "chain_broken") | null;
+                        checkpoint: {
+                            seq: number;
+                            hash: string;
+                            found: boolean;
+                        };
                     };
                 };
             };
@@ -1725,11 +1859,78 @@ export interface operations {
             };
         };
     };
+    AuditHeadsController_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: string;
+                        /** @description the seq of the newest event of the chain; 0 while it is empty */
+                        seq: number;
+                        /** @description that event's hash (the genesis hash, 64 zeros, while empty) */
+                        hash: string;
+                        /** @description that event's time (the signing time while empty) */
+                        ts: string;
+                        /** @description `kid` of the signing key in `GET /api/v1/audit-signing-keys` */
+                        key_id: string;
+                        /** @description Ed25519, base64url, over the canonical JSON (keys sorted, no spaces) of the other five fields */
+                        signature: string;
+                    };
+                };
+            };
+        };
+    };
+    AuditHeadsController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            /** @constant */
+                            kty: "OKP";
+                            /** @constant */
+                            crv: "Ed25519";
+                            x: string;
+                            kid: string;
+                            /** @constant */
+                            alg: "EdDSA";
+                            /** @constant */
+                            use: "sig";
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     "SecretsController_list[0]": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -1744,6 +1945,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             name: string;
+                            /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. */
+                            origins: string[];
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -1769,6 +1972,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             name: string;
+                            /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. */
+                            origins: string[];
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -1782,8 +1987,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -1791,6 +1997,8 @@ export interface operations {
             content: {
                 "application/json": {
                     value: string;
+                    /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. Absent on replace: the stored origins are kept. */
+                    origins?: string[];
                 };
             };
         };
@@ -1802,6 +2010,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. */
+                        origins: string[];
                         created_at: string;
                         updated_at: string;
                     };
@@ -1814,8 +2024,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -1842,6 +2053,8 @@ export interface operations {
             content: {
                 "application/json": {
                     value: string;
+                    /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. Absent on replace: the stored origins are kept. */
+                    origins?: string[];
                 };
             };
         };
@@ -1853,6 +2066,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed. */
+                        origins: string[];
                         created_at: string;
                         updated_at: string;
                     };
@@ -1989,6 +2204,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2031,6 +2247,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2050,6 +2267,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2296,6 +2514,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2328,6 +2547,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2369,8 +2589,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                email: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                email: string;
             };
             cookie?: never;
         };
@@ -2389,6 +2610,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2419,6 +2641,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2458,8 +2681,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -2478,8 +2702,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -2512,8 +2737,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -2549,9 +2775,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
                 name: string;
                 key: string;
-                team: string;
             };
             cookie?: never;
         };
@@ -2582,9 +2809,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
                 name: string;
                 key: string;
-                team: string;
             };
             cookie?: never;
         };
@@ -2687,8 +2915,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                email: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                email: string;
             };
             cookie?: never;
         };
@@ -2721,8 +2950,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                email: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                email: string;
             };
             cookie?: never;
         };
@@ -2790,9 +3020,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
                 email: string;
                 name: string;
-                team: string;
             };
             cookie?: never;
         };
@@ -2858,9 +3089,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
                 email: string;
                 name: string;
-                team: string;
             };
             cookie?: never;
         };
@@ -2894,6 +3126,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2929,6 +3162,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -2966,6 +3200,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -3054,8 +3289,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3154,8 +3390,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                run_id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                run_id: string;
             };
             cookie?: never;
         };
@@ -3194,9 +3431,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
+                team: string;
                 run_id: string;
                 name: string;
-                team: string;
             };
             cookie?: never;
         };
@@ -3635,8 +3873,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -3665,6 +3904,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
                 name: string;
             };
@@ -3707,8 +3947,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -3756,6 +3997,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -3889,6 +4131,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -3982,8 +4225,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                run_id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                run_id: string;
             };
             cookie?: never;
         };
@@ -4058,8 +4302,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                run_id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                run_id: string;
             };
             cookie?: never;
         };
@@ -4137,8 +4382,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                run_id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                run_id: string;
             };
             cookie?: never;
         };
@@ -4225,8 +4471,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                run_id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                run_id: string;
             };
             cookie?: never;
         };
@@ -4338,8 +4585,9 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                workflow: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                workflow: string;
             };
             cookie?: never;
         };
@@ -4456,6 +4704,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -4551,8 +4800,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -4644,8 +4894,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -4708,6 +4959,7 @@ export interface operations {
                         workflow: string;
                         /** @enum {string} */
                         auth: "token" | "none";
+                        rate_limit_per_minute: number;
                         created_at: string;
                         updated_at: string;
                     };
@@ -4733,6 +4985,11 @@ export interface operations {
                      * @enum {string}
                      */
                     auth?: "token" | "none";
+                    /**
+                     * @description The bucket anonymous calls of an `auth: none` hook draw from (never the team’s); 0 disables it
+                     * @default 10
+                     */
+                    rate_limit_per_minute?: number;
                 };
             };
         };
@@ -4749,6 +5006,7 @@ export interface operations {
                         workflow: string;
                         /** @enum {string} */
                         auth: "token" | "none";
+                        rate_limit_per_minute: number;
                         created_at: string;
                         updated_at: string;
                     };
@@ -4780,8 +5038,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                path: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                path: string;
             };
             cookie?: never;
         };
@@ -4799,6 +5058,7 @@ export interface operations {
                         workflow: string;
                         /** @enum {string} */
                         auth: "token" | "none";
+                        rate_limit_per_minute: number;
                         created_at: string;
                         updated_at: string;
                     };
@@ -4811,6 +5071,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
                 path: string;
             };
@@ -4825,6 +5086,11 @@ export interface operations {
                      * @enum {string}
                      */
                     auth?: "token" | "none";
+                    /**
+                     * @description The bucket anonymous calls of an `auth: none` hook draw from (never the team’s); 0 disables it
+                     * @default 10
+                     */
+                    rate_limit_per_minute?: number;
                 };
             };
         };
@@ -4841,6 +5107,7 @@ export interface operations {
                         workflow: string;
                         /** @enum {string} */
                         auth: "token" | "none";
+                        rate_limit_per_minute: number;
                         created_at: string;
                         updated_at: string;
                     };
@@ -4853,8 +5120,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                path: string;
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
+                path: string;
             };
             cookie?: never;
         };
@@ -4890,6 +5158,7 @@ export interface operations {
                             workflow: string;
                             /** @enum {string} */
                             auth: "token" | "none";
+                            rate_limit_per_minute: number;
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -4903,6 +5172,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
                 team: string;
             };
             cookie?: never;
@@ -4922,6 +5192,7 @@ export interface operations {
                             workflow: string;
                             /** @enum {string} */
                             auth: "token" | "none";
+                            rate_limit_per_minute: number;
                             created_at: string;
                             updated_at: string;
                         }[];
