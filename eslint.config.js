@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules plus the layering of the code map
 // in README.md (config <- platform <- modules <- cli/boot), checked rather than remembered.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -16,23 +17,55 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-empty': ['error', { allowEmptyCatch: false }],
+      // A variable read by a closure before its one assignment cannot be const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // Reports a pipe used only inside a parameter decorator as never read.
+      'no-useless-assignment': 'off',
+    },
+  },
+  {
+    files: ['src/console/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer('the console is a client of the public API: it imports nothing from the server.', [
+              '**/platform/**',
+              '**/modules/**',
+              '**/cli/**',
+              '**/config/**',
+            ]),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/platform/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        layer('platform is plumbing: it declares ports that modules implement, and never imports a feature module.', ['**/modules/**']),
-        layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**']),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer('platform is plumbing: it declares ports that modules implement, and never imports a feature module.', ['**/modules/**']),
+            layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**']),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/config/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        layer('config is the bottom layer: it imports nothing of the app.', ['**/platform/**', '**/modules/**', '**/cli/**']),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [layer('config is the bottom layer: it imports nothing of the app.', ['**/platform/**', '**/modules/**', '**/cli/**'])] },
+      ],
     },
   },
   {

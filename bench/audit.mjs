@@ -31,7 +31,18 @@ const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_AUDIT_SAMPLES ?? 200);
 const BATCH = 10_000;
 const DAYS = 30;
-const ACTIONS = ['run.create', 'run.cancel', 'workflow.apply', 'secret.update', 'api_key.create', 'api_key.revoke', 'role.assign', 'hook.apply', 'auth.denied', 'member.add'];
+const ACTIONS = [
+  'run.create',
+  'run.cancel',
+  'workflow.apply',
+  'secret.update',
+  'api_key.create',
+  'api_key.revoke',
+  'role.assign',
+  'hook.apply',
+  'auth.denied',
+  'member.add',
+];
 // Skewed like real traffic: most events are run.create.
 const ACTION_WEIGHTS = [55, 10, 5, 5, 5, 4, 4, 4, 4, 4];
 
@@ -80,8 +91,50 @@ try {
   const start = Date.now() - DAYS * 86_400_000;
   const step = (DAYS * 86_400_000) / EVENTS;
   let prev = GENESIS_HASH;
-  const cols = ['id', 'ts', 'team_id', 'team_slug', 'actor_type', 'actor_id', 'actor_email', 'actor_prefix', 'auth_method', 'action', 'target_type', 'target_id', 'outcome', 'status', 'ip', 'user_agent', 'request_id', 'details', 'prev_hash', 'hash'];
-  const types = ['uuid', 'timestamptz', 'uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int4', 'text', 'text', 'text', 'jsonb', 'text', 'text'];
+  const cols = [
+    'id',
+    'ts',
+    'team_id',
+    'team_slug',
+    'actor_type',
+    'actor_id',
+    'actor_email',
+    'actor_prefix',
+    'auth_method',
+    'action',
+    'target_type',
+    'target_id',
+    'outcome',
+    'status',
+    'ip',
+    'user_agent',
+    'request_id',
+    'details',
+    'prev_hash',
+    'hash',
+  ];
+  const types = [
+    'uuid',
+    'timestamptz',
+    'uuid',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'int4',
+    'text',
+    'text',
+    'text',
+    'jsonb',
+    'text',
+    'text',
+  ];
   for (let done = 0; done < EVENTS; done += BATCH) {
     const arrays = cols.map(() => []);
     for (let i = done; i < Math.min(EVENTS, done + BATCH); i++) {
@@ -108,20 +161,43 @@ try {
         details: { method: 'POST', route: '/v1/predict' },
       };
       const hash = chainHash(prev, e);
-      const row = [e.id, e.ts, e.teamId, e.teamSlug, e.actorType, e.actorId, e.actorEmail, e.actorPrefix, e.authMethod, e.action, e.targetType, e.targetId, e.outcome, e.status, e.ip, e.userAgent, e.requestId, JSON.stringify(e.details), prev, hash];
+      const row = [
+        e.id,
+        e.ts,
+        e.teamId,
+        e.teamSlug,
+        e.actorType,
+        e.actorId,
+        e.actorEmail,
+        e.actorPrefix,
+        e.authMethod,
+        e.action,
+        e.targetType,
+        e.targetId,
+        e.outcome,
+        e.status,
+        e.ip,
+        e.userAgent,
+        e.requestId,
+        JSON.stringify(e.details),
+        prev,
+        hash,
+      ];
       row.forEach((v, c) => arrays[c].push(v));
       prev = hash;
     }
-    await db.query(
-      `INSERT INTO audit_events (${cols.join(', ')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
-      arrays,
-    );
+    await db.query(`INSERT INTO audit_events (${cols.join(', ')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, arrays);
     if ((done / BATCH) % 10 === 0) process.stderr.write(`  ${done + BATCH} events\n`);
   }
   await db.query('ANALYZE audit_events');
   const fillSeconds = (performance.now() - t0) / 1000;
 
-  const config = loadConfig({ MANTIS_LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_DATA_DIR: `/tmp/${dbName}` });
+  const config = loadConfig({
+    MANTIS_LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    MANTIS_MASTER_KEY: randomBytes(32).toString('base64'),
+    MANTIS_DATA_DIR: `/tmp/${dbName}`,
+  });
   app = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}/api/v1/teams/bench/audit-events`;
@@ -136,7 +212,8 @@ try {
   const randomUntil = () => new Date(start + Math.random() * DAYS * 86_400_000).toISOString();
   const filters = {
     'by action (api_key.revoke)': () => `${base}?limit=100&action=api_key.revoke&until=${encodeURIComponent(randomUntil())}`,
-    'by actor (email)': () => `${base}?limit=100&actor=${encodeURIComponent(actors[Math.floor(Math.random() * actors.length)].email)}&until=${encodeURIComponent(randomUntil())}`,
+    'by actor (email)': () =>
+      `${base}?limit=100&actor=${encodeURIComponent(actors[Math.floor(Math.random() * actors.length)].email)}&until=${encodeURIComponent(randomUntil())}`,
     'by time range (1 hour)': () => {
       const until = new Date(randomUntil());
       return `${base}?limit=100&since=${encodeURIComponent(new Date(until.getTime() - 3_600_000).toISOString())}&until=${encodeURIComponent(until.toISOString())}`;

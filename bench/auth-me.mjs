@@ -64,7 +64,13 @@ try {
   await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
   await db.end();
 
-  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    MANTIS_MASTER_KEY: randomBytes(32).toString('base64'),
+    MANTIS_LOG_LEVEL: 'warn',
+    MANTIS_DATA_DIR: `/tmp/${dbName}`,
+    MANTIS_CONFIG: undefined,
+  });
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
   hello = await NestFactory.create(HelloModule, new FastifyAdapter(), { logger: false });
@@ -79,8 +85,7 @@ try {
   const check = await fetch(targets.me.url, { headers: targets.me.headers });
   if (check.status !== 200) throw new Error(`GET /api/v1/me answered ${check.status}`);
 
-  const run = (t, duration) =>
-    autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, duration });
+  const run = (t, duration) => autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, duration });
   for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools)
 
   const results = { hello: [], me: [], healthz: [] };
@@ -93,7 +98,10 @@ try {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { rps: Math.round(median(rs.map((r) => r.rps))), p99_ms: median(rs.map((r) => r.p99)), rounds: rs.map((r) => Math.round(r.rps)) }]),
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      { rps: Math.round(median(rs.map((r) => r.rps))), p99_ms: median(rs.map((r) => r.p99)), rounds: rs.map((r) => Math.round(r.rps)) },
+    ]),
   );
   const ratio = (a, b) => Number((a / b).toFixed(3));
   console.log(

@@ -40,7 +40,13 @@ await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
 const SITE = `http://127.0.0.1:${site.address().port}`;
 
 const plan = {
-  steps: [{ navigate: `${SITE}/` }, { click: '#next' }, { extract: { name: 'items', selector: '.item', all: true } }, { navigate: `${SITE}/form` }, { fill: { selector: '#name', value: 'bench' } }],
+  steps: [
+    { navigate: `${SITE}/` },
+    { click: '#next' },
+    { extract: { name: 'items', selector: '.item', all: true } },
+    { navigate: `${SITE}/form` },
+    { fill: { selector: '#name', value: 'bench' } },
+  ],
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -49,7 +55,19 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.f
 // --- baseline: plain Playwright --------------------------------------------
 async function plainPlaywright() {
   const { chromium } = await import('playwright');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
   const setup = [];
   const one = async () => {
     const t0 = performance.now();
@@ -67,7 +85,11 @@ async function plainPlaywright() {
   setup.length = 0;
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, async () => { while (next++ < RUNS) await one(); }));
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      while (next++ < RUNS) await one();
+    }),
+  );
   const ms = performance.now() - t0;
   await browser.close();
   return { runsPerMin: (RUNS / ms) * 60_000, seconds: ms / 1000, setupMedian: median(setup), setupP95: p95(setup) };
@@ -106,13 +128,19 @@ async function mantis(recordVideo) {
   const app = await createHttpApp({ config, logger: createLogger('error'), databaseUrl, roles: ['api', 'worker'] });
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000) RETURNING id`)).rows[0].id;
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000) RETURNING id`))
+    .rows[0].id;
   const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0].id;
   await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user, team]);
   const key = generateApiKey();
   await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user, key.hash, key.prefix]);
   const submit = async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key.raw, 'content-type': 'application/json' }, payload: { action: 'run', plan, detached: true } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      headers: { 'x-mantis-token': key.raw, 'content-type': 'application/json' },
+      payload: { action: 'run', plan, detached: true },
+    });
     if (res.statusCode !== 202) throw new Error(`submit: ${res.statusCode} ${res.body}`);
     return res.json().run_id;
   };
@@ -130,10 +158,16 @@ async function mantis(recordVideo) {
   await waitAll(ids);
   const ms = performance.now() - t0;
   const statuses = (
-    await db.query(`SELECT status || COALESCE(' (' || (error->>'code') || ')', '') AS status, count(*)::int AS n FROM runs WHERE id = ANY($1) GROUP BY 1`, [ids])
+    await db.query(`SELECT status || COALESCE(' (' || (error->>'code') || ')', '') AS status, count(*)::int AS n FROM runs WHERE id = ANY($1) GROUP BY 1`, [
+      ids,
+    ])
   ).rows;
-  const setup = (await db.query(`SELECT (data->>'setup_ms')::float AS ms FROM run_events WHERE run_id = ANY($1) AND type = 'browser.ready'`, [ids])).rows.map((r) => r.ms);
-  const exec = (await db.query(`SELECT EXTRACT(EPOCH FROM (finished_at - started_at)) * 1000 AS ms FROM runs WHERE id = ANY($1)`, [ids])).rows.map((r) => Number(r.ms));
+  const setup = (await db.query(`SELECT (data->>'setup_ms')::float AS ms FROM run_events WHERE run_id = ANY($1) AND type = 'browser.ready'`, [ids])).rows.map(
+    (r) => r.ms,
+  );
+  const exec = (await db.query(`SELECT EXTRACT(EPOCH FROM (finished_at - started_at)) * 1000 AS ms FROM runs WHERE id = ANY($1)`, [ids])).rows.map((r) =>
+    Number(r.ms),
+  );
   await app.close();
   await db.end();
   await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
@@ -150,12 +184,21 @@ rmSync(browsersDir, { recursive: true, force: true });
 
 const fmt = (n) => (n == null ? '–' : n.toFixed(1));
 const { loadavg, cpus } = await import('node:os');
-console.log(`\n${RUNS} five-step runs, ${WORKERS} workers, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `\n${RUNS} five-step runs, ${WORKERS} workers, ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log('| variant | runs/min | ratio to plain | setup ms (median / p95) | run ms (median) | statuses |');
 console.log('|---|---|---|---|---|---|');
 console.log(`| plain Playwright script | ${fmt(base.runsPerMin)} | 1.00 | ${fmt(base.setupMedian)} / ${fmt(base.setupP95)} | | |`);
-for (const [name, r] of [['Mantis, trace, no video', noVideo], ['Mantis, trace + webm video (default)', video]]) {
-  console.log(`| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${r.statuses.map((s) => `${s.status} ${s.n}`).join(', ')} |`);
+for (const [name, r] of [
+  ['Mantis, trace, no video', noVideo],
+  ['Mantis, trace + webm video (default)', video],
+]) {
+  console.log(
+    `| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${r.statuses.map((s) => `${s.status} ${s.n}`).join(', ')} |`,
+  );
 }
 console.log(
   JSON.stringify({

@@ -90,10 +90,15 @@ function bareApp(pool, teamId) {
         [id, teamId, JSON.stringify(req.body.plan)],
       );
       await c.query(`INSERT INTO run_events (run_id, team_id, seq, type, data) VALUES ($1, $2, 1, 'run.queued', '{}')`, [id, teamId]);
-      await c.query(`UPDATE idempotency_records SET state = 'completed', response_status = 202, response_body = $2 WHERE id = $1`, [idem.rows[0].id, JSON.stringify({ run_id: id })]);
+      await c.query(`UPDATE idempotency_records SET state = 'completed', response_status = 202, response_body = $2 WHERE id = $1`, [
+        idem.rows[0].id,
+        JSON.stringify({ run_id: id }),
+      ]);
       await c.query('SELECT pg_advisory_xact_lock(7270200, hashtext($1))', [teamId]);
       const prev = await c.query('SELECT hash FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 1', [teamId]);
-      const h = createHash('sha256').update(`${prev.rows[0]?.hash ?? ''}${id}${randomBytes(8).toString('hex')}`).digest('hex');
+      const h = createHash('sha256')
+        .update(`${prev.rows[0]?.hash ?? ''}${id}${randomBytes(8).toString('hex')}`)
+        .digest('hex');
       await c.query(
         `INSERT INTO audit_events (team_id, actor_type, action, target_type, target_id, outcome, status, details, prev_hash, hash)
          VALUES ($1, 'api_key', 'run.create', 'run', $2, 'success', 202, '{}', $3, $4)`,
@@ -119,14 +124,23 @@ try {
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on('error', () => undefined); // the scratch database is dropped under it at the end
   await db.connect();
-  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000000) RETURNING id`)).rows[0];
-  const bareTeam = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bare', 'bare', 0, 1000000) RETURNING id`)).rows[0];
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000000) RETURNING id`))
+    .rows[0];
+  const bareTeam = (
+    await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bare', 'bare', 0, 1000000) RETURNING id`)
+  ).rows[0];
   const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0];
   await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user.id, team.id]);
   const key = generateApiKey();
   await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
 
-  const config = loadConfig({ DATABASE_URL: databaseUrl, MANTIS_MASTER_KEY: randomBytes(32).toString('base64'), MANTIS_LOG_LEVEL: 'warn', MANTIS_DATA_DIR: `/tmp/${dbName}`, MANTIS_CONFIG: undefined });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    MANTIS_MASTER_KEY: randomBytes(32).toString('base64'),
+    MANTIS_LOG_LEVEL: 'warn',
+    MANTIS_DATA_DIR: `/tmp/${dbName}`,
+    MANTIS_CONFIG: undefined,
+  });
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
@@ -138,7 +152,9 @@ try {
   cleaner = setInterval(() => {
     if (cleaning) return;
     cleaning = true;
-    db.query(`UPDATE runs SET status = 'succeeded', finished_at = now(), reserved_usd = 0 WHERE status = 'queued' AND created_at < now() - interval '200 milliseconds'`)
+    db.query(
+      `UPDATE runs SET status = 'succeeded', finished_at = now(), reserved_usd = 0 WHERE status = 'queued' AND created_at < now() - interval '200 milliseconds'`,
+    )
       .catch(() => undefined)
       .finally(() => (cleaning = false));
   }, 250);
@@ -161,7 +177,12 @@ try {
     read_mantis: { url: `${mantisUrl}/v1/runs/${runId}`, headers: { 'x-mantis-token': key.raw } },
   };
   const run = (t, duration) =>
-    autocannon({ url: t.url, connections: CONNECTIONS, duration, requests: [{ method: t.method ?? 'GET', headers: t.headers, body: t.body, ...(t.setupRequest && { setupRequest: t.setupRequest }) }] });
+    autocannon({
+      url: t.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [{ method: t.method ?? 'GET', headers: t.headers, body: t.body, ...(t.setupRequest && { setupRequest: t.setupRequest }) }],
+    });
   for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools)
 
   const results = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
@@ -174,7 +195,10 @@ try {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { rps: Math.round(median(rs.map((r) => r.rps))), p99_ms: median(rs.map((r) => r.p99)), rounds: rs.map((r) => Math.round(r.rps)) }]),
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      { rps: Math.round(median(rs.map((r) => r.rps))), p99_ms: median(rs.map((r) => r.p99)), rounds: rs.map((r) => Math.round(r.rps)) },
+    ]),
   );
   const ratio = (a, b) => Number((summary[a].rps / summary[b].rps).toFixed(3));
   console.log(

@@ -16,7 +16,8 @@ function newest(dir) {
 }
 
 const entry = 'dist/cli/main.js';
-const stale = !existsSync(entry) || !existsSync('dist/console/index.html') || Math.max(newest('src'), statSync('prisma/schema.prisma').mtimeMs) > statSync(entry).mtimeMs;
+const stale =
+  !existsSync(entry) || !existsSync('dist/console/index.html') || Math.max(newest('src'), statSync('prisma/schema.prisma').mtimeMs) > statSync(entry).mtimeMs;
 if (stale) {
   process.stderr.write('mantis: building…\n');
   execSync('npm run build --silent', { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -32,7 +32,10 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
     reply.header('x-request-id', req.id);
   });
   fastify.addHook('onResponse', async (req, reply) => {
-    opts.logger.info({ reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    opts.logger.info(
+      { reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
   setupOpenApi(app);
   await serveConsole(app);

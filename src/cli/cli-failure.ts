@@ -22,7 +22,11 @@ export interface Failure {
   exitCode: number;
 }
 
-const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+const firstLine = (s: string) =>
+  s
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim() ?? '';
 const VERBOSE_HINT = 'run again with --verbose for details';
 
 function errnoCode(e: unknown): string | undefined {

@@ -39,9 +39,15 @@ program
   .description('serve the API and run the worker in one process (embedded PostgreSQL without DATABASE_URL)')
   .action(() => serve(['api', 'worker']));
 
-program.command('serve').description('serve the HTTP API').action(() => serve(['api']));
+program
+  .command('serve')
+  .description('serve the HTTP API')
+  .action(() => serve(['api']));
 
-program.command('worker').description('execute queued runs and send webhook deliveries').action(() => serve(['worker']));
+program
+  .command('worker')
+  .description('execute queued runs and send webhook deliveries')
+  .action(() => serve(['worker']));
 
 program
   .command('migrate')

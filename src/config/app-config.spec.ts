@@ -47,7 +47,10 @@ describe('loadConfig', () => {
   it('reads mantis.yaml, with the environment winning', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mantis-cfg-'));
     const file = join(dir, 'mantis.yaml');
-    writeFileSync(file, 'port: 9090\nauth:\n  oidc:\n    issuer_url: https://sso.example.com\n    audience: api\n    allowed_domains: [a.com, b.com]\nmax_cost_usd: 3\n');
+    writeFileSync(
+      file,
+      'port: 9090\nauth:\n  oidc:\n    issuer_url: https://sso.example.com\n    audience: api\n    allowed_domains: [a.com, b.com]\nmax_cost_usd: 3\n',
+    );
     const c = loadConfig({ MANTIS_CONFIG: file, MANTIS_MAX_COST_USD: '2' });
     expect(c.port).toBe(9090);
     expect(c.oidc).toMatchObject({ issuerUrl: 'https://sso.example.com', audience: 'api', allowedDomains: ['a.com', 'b.com'] });

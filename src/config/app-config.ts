@@ -61,7 +61,10 @@ function flattenYaml(value: unknown, path: string[] = [], out: Record<string, st
     for (const [k, v] of Object.entries(value)) flattenYaml(v, [...path, k], out);
     return out;
   }
-  const key = path.join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  const key = path
+    .join('_')
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_');
   const name = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL'].includes(key) || key.startsWith('MANTIS_') ? key : `MANTIS_${key}`;
   out[name] = Array.isArray(value) ? value.join(',') : String(value);
   return out;

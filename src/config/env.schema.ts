@@ -1,15 +1,13 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseCidrList } from '../platform/net/egress-policy.js';
+import { parseCidrList } from './cidr.js';
 
 /** `10.0.0.0/8`, `::1/128` or a bare address. */
 function isCidr(text: string): boolean {
-  const [addr, bits, ...rest] = text.split('/');
-  const family = isIP(addr);
-  if (family === 0 || rest.length > 0) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+  try {
+    return parseCidrList(text).length === 1;
+  } catch {
+    return false;
+  }
 }
 
 const bool = (fallback: boolean) =>
@@ -112,7 +110,10 @@ export const envSchema = z.object({
     .string()
     .default('')
     .transform((s, ctx) => {
-      const list = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const list = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const bad = list.filter((p) => !isCidr(p));
       if (bad.length > 0) {
         ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR: ${bad.join(', ')}` });

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { AuthModule } from '../platform/auth/auth.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ConsoleAuthModule } from './sessions/console-auth.module.js';
@@ -23,7 +23,26 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
  * Every feature module, in one list so app.module.ts stays wiring only.
  * Each feature adds its module here.
  */
-export const FEATURE_MODULES: Type[] = [AuthModule, MetricsModule, AuditModule, SecretsModule, TeamsModule, UsersModule, UsageModule, WebhooksModule, ExecutorModule, ChatModule, HealthModule, MeModule, IdempotencyModule, RateLimitModule, WorkflowsModule, RunsModule, HooksModule, ConsoleAuthModule];
+export const FEATURE_MODULES: Type[] = [
+  IdentityModule,
+  MetricsModule,
+  AuditModule,
+  SecretsModule,
+  TeamsModule,
+  UsersModule,
+  UsageModule,
+  WebhooksModule,
+  ExecutorModule,
+  ChatModule,
+  HealthModule,
+  MeModule,
+  IdempotencyModule,
+  RateLimitModule,
+  WorkflowsModule,
+  RunsModule,
+  HooksModule,
+  ConsoleAuthModule,
+];
 
 /**
  * Guards that run after authentication, team resolution and access checks,

@@ -81,7 +81,6 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
     await db?.drop();
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Reply = { status: number; headers: Headers; json: () => Promise<any> };
   const call = async (i: number, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
     const res = await fetch(`${apis[i % apis.length].url}${path}`, {
@@ -176,15 +175,23 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
     const res = await call(0, 'POST', '/v1/predict', user.key, runPlan(`${site.url}/slow?ms=6000`));
     expect(res.status).toBe(202);
     const { run_id } = await res.json();
-    const owner = await eventually(async () => (await prisma.run.findFirst({ where: { id: run_id, teamId: team.id, status: 'running' } }))?.leaseOwner ?? undefined, 30_000, 'run claimed');
+    const owner = await eventually(
+      async () => (await prisma.run.findFirst({ where: { id: run_id, teamId: team.id, status: 'running' } }))?.leaseOwner ?? undefined,
+      30_000,
+      'run claimed',
+    );
     const victim = workers.find((w) => owner.includes(`:${w.child.pid}:`));
     expect(victim).toBeDefined();
     await victim!.stop('SIGKILL');
     workers = workers.filter((w) => w !== victim);
-    const final = await eventually(async () => {
-      const r = await prisma.run.findUnique({ where: { id: run_id } });
-      return r && TERMINAL.includes(r.status) ? r : undefined;
-    }, 60_000, 'run recovered');
+    const final = await eventually(
+      async () => {
+        const r = await prisma.run.findUnique({ where: { id: run_id } });
+        return r && TERMINAL.includes(r.status) ? r : undefined;
+      },
+      60_000,
+      'run recovered',
+    );
     if (final.status === 'failed') expect((final.error as { code: string }).code).toBe('worker_lost');
     else expect(final.status).toBe('succeeded');
     expect(final.leaseOwner === owner && final.status === 'running').toBe(false);

@@ -115,7 +115,16 @@ describe('API keys over REST, and usage', () => {
     const today = now.toISOString().slice(0, 10);
     const run = (data: { status: string; costUsd?: number; reservedUsd?: number; finishedAt?: Date | null; createdAt?: Date }) =>
       t.prisma.run.create({
-        data: { id: `run_${randomBytes(8).toString('hex')}`, teamId: team.id, plan: { steps: [] }, maxCost: 5, maxTimeMinutes: 5, maxSteps: 5, maxLoopIterations: 5, ...data },
+        data: {
+          id: `run_${randomBytes(8).toString('hex')}`,
+          teamId: team.id,
+          plan: { steps: [] },
+          maxCost: 5,
+          maxTimeMinutes: 5,
+          maxSteps: 5,
+          maxLoopIterations: 5,
+          ...data,
+        },
       });
     await run({ status: 'succeeded', costUsd: 1.25, finishedAt: now });
     await run({ status: 'failed', costUsd: 0.5, finishedAt: now });
@@ -132,7 +141,11 @@ describe('API keys over REST, and usage', () => {
     expect(body.days.at(-1)).toEqual({ date: today, runs: 4, cost_usd: 1.75 });
     expect(body.days).toHaveLength(now.getUTCDate()); // from the month's start to today
 
-    const old = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/usage?since=${lastYear.toISOString().slice(0, 10)}&until=${new Date(lastYear.getTime() + 2 * 86_400_000).toISOString().slice(0, 10)}`);
+    const old = await call(
+      owner.key,
+      'GET',
+      `/api/v1/teams/${team.slug}/usage?since=${lastYear.toISOString().slice(0, 10)}&until=${new Date(lastYear.getTime() + 2 * 86_400_000).toISOString().slice(0, 10)}`,
+    );
     expect(old.json().days).toEqual([
       { date: lastYear.toISOString().slice(0, 10), runs: 1, cost_usd: 9 },
       { date: new Date(lastYear.getTime() + 86_400_000).toISOString().slice(0, 10), runs: 0, cost_usd: 0 },

@@ -30,7 +30,13 @@ describe('admin routes are protected', () => {
   describeProtectedRoute(app, { method: 'POST', url: () => '/api/v1/teams', role: 'admin', payload: () => ({ name: `t-${uniq()}` }), allowedStatus: 201 });
   describeProtectedRoute(app, { method: 'GET', url: () => '/api/v1/teams', crossTeam: false, allowedStatus: 200 });
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}`, role: 'viewer', allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'PATCH', url: ({ team }) => `/api/v1/teams/${team.slug}`, role: 'admin', payload: () => ({ weight: 2 }), allowedStatus: 200 });
+  describeProtectedRoute(app, {
+    method: 'PATCH',
+    url: ({ team }) => `/api/v1/teams/${team.slug}`,
+    role: 'admin',
+    payload: () => ({ weight: 2 }),
+    allowedStatus: 200,
+  });
   describeProtectedRoute(app, { method: 'DELETE', url: ({ team }) => `/api/v1/teams/${team.slug}`, role: 'admin', allowedStatus: 204 });
 
   // Users and roles
@@ -44,7 +50,13 @@ describe('admin routes are protected', () => {
   });
   describeProtectedRoute(app, { method: 'GET', url: () => '/api/v1/users', role: 'team_owner', crossTeam: false, allowedStatus: 200 });
   describeProtectedRoute(app, { method: 'GET', url: ({ fixture }) => `/api/v1/users/${fixture.email}`, role: 'team_owner', setup: member, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ fixture }) => `/api/v1/users/${fixture.email}`, role: 'team_owner', setup: member, allowedStatus: 204 });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ fixture }) => `/api/v1/users/${fixture.email}`,
+    role: 'team_owner',
+    setup: member,
+    allowedStatus: 204,
+  });
   describeProtectedRoute(app, {
     method: 'PUT',
     url: ({ fixture }) => `/api/v1/users/${fixture.email}/role`,
@@ -63,7 +75,13 @@ describe('admin routes are protected', () => {
     payload: () => ({ email: `m-${uniq()}@example.com`, name: 'M', role: 'viewer' }),
     allowedStatus: 201,
   });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/members/${fixture.email}`, role: 'team_owner', setup: member, allowedStatus: 204 });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/members/${fixture.email}`,
+    role: 'team_owner',
+    setup: member,
+    allowedStatus: 204,
+  });
 
   // Service accounts and their keys
   const sa = (t: TestApp, team: TeamFixture) => serviceAccount(t.prisma, team);
@@ -75,7 +93,13 @@ describe('admin routes are protected', () => {
     allowedStatus: 201,
   });
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/service-accounts`, role: 'viewer', allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}`, role: 'team_owner', setup: sa, allowedStatus: 204 });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 204,
+  });
   describeProtectedRoute(app, {
     method: 'POST',
     url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys`,
@@ -84,18 +108,69 @@ describe('admin routes are protected', () => {
     payload: () => ({ name: `k-${uniq()}` }),
     allowedStatus: 201,
   });
-  describeProtectedRoute(app, { method: 'GET', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys/k`, role: 'team_owner', setup: sa, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'POST', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys/k/rotate`, role: 'team_owner', setup: sa, payload: () => ({}), allowedStatus: 201 });
+  describeProtectedRoute(app, {
+    method: 'GET',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys/k`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/service-accounts/${fixture.name}/api-keys/k/rotate`,
+    role: 'team_owner',
+    setup: sa,
+    payload: () => ({}),
+    allowedStatus: 201,
+  });
 
   // API keys by user (a service account of the team, so its team_owner may manage them)
-  describeProtectedRoute(app, { method: 'POST', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys`, role: 'team_owner', setup: sa, payload: () => ({ name: `k-${uniq()}` }), allowedStatus: 201 });
-  describeProtectedRoute(app, { method: 'GET', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k`, role: 'team_owner', setup: sa, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'POST', url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k/rotate`, role: 'team_owner', setup: sa, payload: () => ({ overlap: '1h' }), allowedStatus: 201 });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys`,
+    role: 'team_owner',
+    setup: sa,
+    payload: () => ({ name: `k-${uniq()}` }),
+    allowedStatus: 201,
+  });
+  describeProtectedRoute(app, {
+    method: 'GET',
+    url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: ({ fixture }) => `/api/v1/users/${fixture.email}/api-keys/k/rotate`,
+    role: 'team_owner',
+    setup: sa,
+    payload: () => ({ overlap: '1h' }),
+    allowedStatus: 201,
+  });
 
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'GET', url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/users/${fixture.email}/api-keys`, role: 'team_owner', setup: sa, allowedStatus: 200 });
+  describeProtectedRoute(app, {
+    method: 'GET',
+    url: ({ team, fixture }) => `/api/v1/teams/${team.slug}/users/${fixture.email}/api-keys`,
+    role: 'team_owner',
+    setup: sa,
+    allowedStatus: 200,
+  });
 
   // Secrets
   const secret = async (t: TestApp, team: TeamFixture) => {
@@ -104,12 +179,29 @@ describe('admin routes are protected', () => {
     return {};
   };
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/secrets`, role: 'viewer', allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'PUT', url: ({ team }) => `/api/v1/teams/${team.slug}/secrets/s1`, role: 'team_owner', payload: () => ({ value: 'v' }), allowedStatus: [200, 201] });
-  describeProtectedRoute(app, { method: 'DELETE', url: ({ team }) => `/api/v1/teams/${team.slug}/secrets/s1`, role: 'team_owner', setup: secret, allowedStatus: 204 });
+  describeProtectedRoute(app, {
+    method: 'PUT',
+    url: ({ team }) => `/api/v1/teams/${team.slug}/secrets/s1`,
+    role: 'team_owner',
+    payload: () => ({ value: 'v' }),
+    allowedStatus: [200, 201],
+  });
+  describeProtectedRoute(app, {
+    method: 'DELETE',
+    url: ({ team }) => `/api/v1/teams/${team.slug}/secrets/s1`,
+    role: 'team_owner',
+    setup: secret,
+    allowedStatus: 204,
+  });
 
   // Audit and usage
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/audit-events`, role: 'auditor', allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/audit-events/export?format=csv`, role: 'auditor', allowedStatus: 200 });
+  describeProtectedRoute(app, {
+    method: 'GET',
+    url: ({ team }) => `/api/v1/teams/${team.slug}/audit-events/export?format=csv`,
+    role: 'auditor',
+    allowedStatus: 200,
+  });
   describeProtectedRoute(app, { method: 'GET', url: ({ team }) => `/api/v1/teams/${team.slug}/audit-events/verify`, role: 'auditor', allowedStatus: 200 });
   describeProtectedRoute(app, { method: 'GET', url: () => '/api/v1/audit-events', role: 'admin', allowedStatus: 200 });
   describeProtectedRoute(app, { method: 'GET', url: () => '/api/v1/audit-events/export', role: 'admin', allowedStatus: 200 });

@@ -18,10 +18,22 @@ describe('admin API: teams, users, roles', () => {
 
   describe('teams', () => {
     it('an admin creates a team with caps and a slug derived from the name', async () => {
-      const res = await call(admin.key, 'POST', '/api/v1/teams', { name: 'Acme Corp. Robots', max_concurrent_runs: 3, allowed_domains: ['Example.COM', '*.Bücher.de'], monthly_budget_usd: 100 });
+      const res = await call(admin.key, 'POST', '/api/v1/teams', {
+        name: 'Acme Corp. Robots',
+        max_concurrent_runs: 3,
+        allowed_domains: ['Example.COM', '*.Bücher.de'],
+        monthly_budget_usd: 100,
+      });
       expect(res.statusCode).toBe(201);
       const team = res.json();
-      expect(team).toMatchObject({ slug: 'acme-corp-robots', name: 'Acme Corp. Robots', max_concurrent_runs: 3, max_cost_per_run: 25, rate_limit_per_minute: 30, monthly_budget_usd: 100 });
+      expect(team).toMatchObject({
+        slug: 'acme-corp-robots',
+        name: 'Acme Corp. Robots',
+        max_concurrent_runs: 3,
+        max_cost_per_run: 25,
+        rate_limit_per_minute: 30,
+        monthly_budget_usd: 100,
+      });
       expect(team.allowed_domains).toEqual(['example.com', '*.xn--bcher-kva.de']);
       const again = await call(admin.key, 'POST', '/api/v1/teams', { name: 'x', slug: 'acme-corp-robots' });
       expect(again.statusCode).toBe(409);
@@ -29,9 +41,18 @@ describe('admin API: teams, users, roles', () => {
     });
 
     it('rejects bad input with the fields named and creates nothing', async () => {
-      const res = await call(admin.key, 'POST', '/api/v1/teams', { name: 'ok', slug: 'Bad Slug', max_concurrent_runs: 0, webhook_url: 'ftp://x', allowed_domains: ['http://a/b'] });
+      const res = await call(admin.key, 'POST', '/api/v1/teams', {
+        name: 'ok',
+        slug: 'Bad Slug',
+        max_concurrent_runs: 0,
+        webhook_url: 'ftp://x',
+        allowed_domains: ['http://a/b'],
+      });
       expect(res.statusCode).toBe(400);
-      const fields = res.json().error.details.fields.map((f: { field: string }) => f.field).sort();
+      const fields = res
+        .json()
+        .error.details.fields.map((f: { field: string }) => f.field)
+        .sort();
       expect(fields).toEqual(['allowed_domains.0', 'max_concurrent_runs', 'slug', 'webhook_url']);
       expect(await t.prisma.team.count({ where: { name: 'ok' } })).toBe(0);
     });
@@ -55,9 +76,21 @@ describe('admin API: teams, users, roles', () => {
       const denied = await call(owner.key, 'PATCH', `/api/v1/teams/${a.slug}`, { max_concurrent_runs: 50 });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().error.code).toBe('insufficient_role');
-      const res = await call(admin.key, 'PATCH', `/api/v1/teams/${a.slug}`, { max_concurrent_runs: 7, webhook_url: 'https://hooks.example.com/x', webhook_secret_name: 'wh', monthly_budget_usd: null, weight: 3 });
+      const res = await call(admin.key, 'PATCH', `/api/v1/teams/${a.slug}`, {
+        max_concurrent_runs: 7,
+        webhook_url: 'https://hooks.example.com/x',
+        webhook_secret_name: 'wh',
+        monthly_budget_usd: null,
+        weight: 3,
+      });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ max_concurrent_runs: 7, webhook_url: 'https://hooks.example.com/x', webhook_secret_name: 'wh', monthly_budget_usd: null, weight: 3 });
+      expect(res.json()).toMatchObject({
+        max_concurrent_runs: 7,
+        webhook_url: 'https://hooks.example.com/x',
+        webhook_secret_name: 'wh',
+        monthly_budget_usd: null,
+        weight: 3,
+      });
       expect((await t.prisma.team.findUniqueOrThrow({ where: { id: a.id } })).maxConcurrentRuns).toBe(7);
       expect((await call(admin.key, 'PATCH', `/api/v1/teams/${a.slug}`, {})).statusCode).toBe(400);
       for (const url of ['http://127.0.0.1/hook', 'http://169.254.169.254/latest', 'http://192.168.1.10/x']) {
@@ -131,7 +164,11 @@ describe('admin API: teams, users, roles', () => {
       expect((await put(owner.key, owner.email, { team: other.slug, role: 'viewer' })).statusCode).toBe(404);
       expect((await put(owner.key, outsider.email, { team: other.slug, role: 'operator' })).statusCode).toBe(404);
       const roles = await t.prisma.membership.findMany({ where: { userId: { in: [member.id, coOwner.id, outsider.id] } } });
-      expect(roles.map((r) => `${r.userId === member.id ? 'm' : r.userId === coOwner.id ? 'c' : 'o'}:${r.role}`).sort()).toEqual(['c:team_owner', 'm:operator', 'o:viewer']);
+      expect(roles.map((r) => `${r.userId === member.id ? 'm' : r.userId === coOwner.id ? 'c' : 'o'}:${r.role}`).sort()).toEqual([
+        'c:team_owner',
+        'm:operator',
+        'o:viewer',
+      ]);
       expect((await t.prisma.user.findUniqueOrThrow({ where: { id: member.id } })).isAdmin).toBe(false);
       // A viewer may not assign anything.
       expect((await put(member.key, member.email, { team: team.slug, role: 'operator' })).statusCode).toBe(403);
@@ -141,7 +178,12 @@ describe('admin API: teams, users, roles', () => {
       const u = await createUser(t.prisma, { team: other, role: 'viewer' });
       const res = await call(admin.key, 'PUT', `/api/v1/users/${u.email}/role`, { team: team.slug, role: 'team_owner' });
       expect(res.statusCode).toBe(200);
-      expect(res.json().teams).toEqual(expect.arrayContaining([{ team: team.slug, role: 'team_owner' }, { team: other.slug, role: 'viewer' }]));
+      expect(res.json().teams).toEqual(
+        expect.arrayContaining([
+          { team: team.slug, role: 'team_owner' },
+          { team: other.slug, role: 'viewer' },
+        ]),
+      );
       const adm = await call(admin.key, 'PUT', `/api/v1/users/${u.email}/role`, { role: 'admin' });
       expect(adm.statusCode).toBe(200);
       expect(adm.json().admin).toBe(true);

@@ -12,7 +12,8 @@ describe('request bounds', () => {
   let t: TestApp;
   let team: TeamFixture;
   let op: UserFixture;
-  const post = (url: string, body: string) => t.app.inject({ method: 'POST', url, headers: { 'x-mantis-token': op.key, 'content-type': 'application/json' }, payload: body });
+  const post = (url: string, body: string) =>
+    t.app.inject({ method: 'POST', url, headers: { 'x-mantis-token': op.key, 'content-type': 'application/json' }, payload: body });
   const get = (url: string, key = op.key) => t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': key } });
 
   beforeAll(async () => {
@@ -39,7 +40,12 @@ describe('request bounds', () => {
 
   it('a usage range over 400 days is 400, with until defaulting to now and since to the month’s start', async () => {
     const base = `/api/v1/teams/${team.slug}/usage`;
-    for (const q of ['since=1000-01-01', `since=${new Date(Date.now() - 401 * 86_400_000).toISOString()}`, 'since=2000-01-01&until=2001-03-01', 'until=9999-01-01&since=2026-01-01']) {
+    for (const q of [
+      'since=1000-01-01',
+      `since=${new Date(Date.now() - 401 * 86_400_000).toISOString()}`,
+      'since=2000-01-01&until=2001-03-01',
+      'until=9999-01-01&since=2026-01-01',
+    ]) {
       const res = await get(`${base}?${q}`);
       expect(res.statusCode, q).toBe(400);
       expect(res.json().error.code).toBe('validation_failed');
@@ -54,7 +60,12 @@ describe('request bounds', () => {
   });
 
   it('list routes clamp limit to their maximum instead of reading without bound', async () => {
-    for (const [url, max] of [['/v1/runs?limit=100000', 100], [`/api/v1/teams/${team.slug}/audit-events?limit=99999999`, 1000], [`/api/v1/teams/${team.slug}/webhook-deliveries?limit=5000`, 100], ['/api/v1/users?limit=10000', 500]] as const) {
+    for (const [url, max] of [
+      ['/v1/runs?limit=100000', 100],
+      [`/api/v1/teams/${team.slug}/audit-events?limit=99999999`, 1000],
+      [`/api/v1/teams/${team.slug}/webhook-deliveries?limit=5000`, 100],
+      ['/api/v1/users?limit=10000', 500],
+    ] as const) {
       const res = await get(url);
       expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
       expect(res.json().data.length).toBeLessThanOrEqual(max);
@@ -130,12 +141,14 @@ describe('live log streams', () => {
 
     a.close();
     await a.ended;
-    await expect.poll(async () => {
-      const d = stream(runId);
-      const s = await d.status;
-      d.close();
-      return s;
-    }).toBe(200);
+    await expect
+      .poll(async () => {
+        const d = stream(runId);
+        const s = await d.status;
+        d.close();
+        return s;
+      })
+      .toBe(200);
     b.close();
     c.close();
   });

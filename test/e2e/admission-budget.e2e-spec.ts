@@ -27,7 +27,12 @@ describe('budget admission counts chat and runs together', () => {
     return { team, user };
   }
   const chat = (key: string, maxTokens: number) =>
-    t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-mantis-token': key }, payload: { model: 'claude-haiku-4-5', max_tokens: maxTokens, messages: [{ role: 'user', content: 'hi' }] } });
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { 'x-mantis-token': key },
+      payload: { model: 'claude-haiku-4-5', max_tokens: maxTokens, messages: [{ role: 'user', content: 'hi' }] },
+    });
   const run = (key: string, maxCost: number) =>
     t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key }, payload: { plan: PLAN, detached: true, max_cost: maxCost } });
 
@@ -38,7 +43,11 @@ describe('budget admission counts chat and runs together', () => {
     expect(res.statusCode, res.body).toBe(429);
     expect(res.json().error).toMatchObject({ code: 'budget_exceeded', details: { budget_usd: 10, spent_usd: 70 } });
     expect(await t.prisma.run.count({ where: { teamId: team.id } })).toBe(0);
-    const usage = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/usage`, headers: { 'x-mantis-token': (await createUser(t.prisma, { team, role: 'team_owner' })).key } });
+    const usage = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/teams/${team.slug}/usage`,
+      headers: { 'x-mantis-token': (await createUser(t.prisma, { team, role: 'team_owner' })).key },
+    });
     expect(usage.json().month).toMatchObject({ spent_usd: 70, budget_usd: 10 });
   });
 

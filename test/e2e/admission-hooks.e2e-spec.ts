@@ -47,7 +47,13 @@ describe('anonymous calls of an "auth": "none" hook', () => {
     const made = await call('PUT', '/api/v1/hooks/public-open', { workflow: 'deploy', auth: 'none', rate_limit_per_minute: 0 }, owner.key);
     expect(made.statusCode, made.body).toBe(201);
     const before = await t.prisma.run.count({ where: { teamId: team.id } });
-    for (const extra of [{ state_key: 'owner-session' }, { model: 'claude-opus-4-1' }, { callback_url: 'https://attacker.example/cb' }, { max_cost: 1 }, { detached: true }]) {
+    for (const extra of [
+      { state_key: 'owner-session' },
+      { model: 'claude-opus-4-1' },
+      { callback_url: 'https://attacker.example/cb' },
+      { max_cost: 1 },
+      { detached: true },
+    ]) {
       const res = await call('POST', '/hooks/public-open', { inputs: { sha: 'x' }, ...extra });
       expect(res.statusCode, JSON.stringify(extra)).toBe(400);
       expect(res.json().error.code).toBe('validation_failed');
@@ -57,7 +63,12 @@ describe('anonymous calls of an "auth": "none" hook', () => {
 
     const ok = await call('POST', '/hooks/public-open', { inputs: { sha: 'abc' } });
     expect(ok.statusCode, ok.body).toBe(202);
-    expect(await t.prisma.run.findUniqueOrThrow({ where: { id: ok.json().run_id } })).toMatchObject({ inputs: { sha: 'abc' }, stateKey: null, model: null, callbackUrl: null });
+    expect(await t.prisma.run.findUniqueOrThrow({ where: { id: ok.json().run_id } })).toMatchObject({
+      inputs: { sha: 'abc' },
+      stateKey: null,
+      model: null,
+      callbackUrl: null,
+    });
   });
 
   it('a hook’s bucket defaults to 10 a minute; a token hook still takes the caller’s options', async () => {

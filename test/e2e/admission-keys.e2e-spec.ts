@@ -40,7 +40,10 @@ describe('who may mint keys: tenant tokens and removal from the keys file', () =
     expect(create.json().error.code).toBe('insufficient_role');
     const sa = await t.prisma.user.findUniqueOrThrow({ where: { email: me.email } });
     await createApiKey(t.prisma, sa.id, { name: 'existing' });
-    for (const [method, url] of [['POST', `/api/v1/users/${me.email}/api-keys/existing/rotate`], ['DELETE', `/api/v1/users/${me.email}/api-keys/existing`]] as const) {
+    for (const [method, url] of [
+      ['POST', `/api/v1/users/${me.email}/api-keys/existing/rotate`],
+      ['DELETE', `/api/v1/users/${me.email}/api-keys/existing`],
+    ] as const) {
       const res = await call(t, tok, method, url, method === 'POST' ? {} : undefined);
       expect(res.statusCode, `${method} ${url}`).toBe(403);
       expect(res.json().error.code).toBe('insufficient_role');

@@ -48,7 +48,10 @@ describe('pre-auth limit per client address (MANTIS_PREAUTH_RATE_PER_MINUTE=5)',
     const addr = '10.0.0.5';
     const cache = t.app.get(ApiKeyCache);
     await expect
-      .poll(async () => (await get('/v1/runs', addr, { 'x-mantis-token': user.key })).statusCode === 200 && cache.get(hashToken(user.key)) !== undefined, { timeout: 10_000, interval: 20 })
+      .poll(async () => (await get('/v1/runs', addr, { 'x-mantis-token': user.key })).statusCode === 200 && cache.get(hashToken(user.key)) !== undefined, {
+        timeout: 10_000,
+        interval: 20,
+      })
       .toBe(true);
     for (let i = 0; i < 5; i++) await get('/v1/runs', addr);
     expect((await get('/v1/runs', addr)).statusCode).toBe(429);

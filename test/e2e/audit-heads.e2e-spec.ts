@@ -18,11 +18,17 @@ describe('signed audit chain heads', () => {
   let auditor: UserFixture;
   let owner: UserFixture;
   const get = (key: string | undefined, url: string) => t.app.inject({ method: 'GET', url, headers: key ? { 'x-mantis-token': key } : {} });
-  const post = (key: string, url: string, payload: unknown) => t.app.inject({ method: 'POST', url, headers: { 'x-mantis-token': key }, payload: payload as object });
+  const post = (key: string, url: string, payload: unknown) =>
+    t.app.inject({ method: 'POST', url, headers: { 'x-mantis-token': key }, payload: payload as object });
   const head = async () => (await get(auditor.key, `/api/v1/teams/${team.slug}/audit-events/head`)).json();
   const verifyWith = async (checkpoint: unknown) => post(auditor.key, `/api/v1/teams/${team.slug}/audit-events/verify`, { checkpoint });
   const change = async (name: string) => {
-    const res = await t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/${name}`, headers: { 'x-mantis-token': owner.key }, payload: { value: 'v' } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/teams/${team.slug}/secrets/${name}`,
+      headers: { 'x-mantis-token': owner.key },
+      payload: { value: 'v' },
+    });
     expect(res.statusCode).toBeLessThan(300);
   };
 
@@ -36,7 +42,8 @@ describe('signed audit chain heads', () => {
     await t?.close();
   });
 
-  const savedHead = ({ team: tm }: { team: TeamFixture }) => t.app.get(AuditSigner).sign({ team: tm.slug, seq: 0, hash: '0'.repeat(64), ts: new Date().toISOString() });
+  const savedHead = ({ team: tm }: { team: TeamFixture }) =>
+    t.app.get(AuditSigner).sign({ team: tm.slug, seq: 0, hash: '0'.repeat(64), ts: new Date().toISOString() });
   describeProtectedRoute(() => t, { method: 'GET', url: ({ team: tm }) => `/api/v1/teams/${tm.slug}/audit-events/head`, role: 'auditor', allowedStatus: 200 });
   describeProtectedRoute(() => t, {
     method: 'POST',
@@ -65,7 +72,7 @@ describe('signed audit chain heads', () => {
     const { keys } = (await get(undefined, '/api/v1/audit-signing-keys')).json();
     const jwk = keys.find((k: { kid: string }) => k.kid === h.key_id);
     expect(jwk).toBeDefined();
-    const key = (await importJWK(jwk, "EdDSA")) as Parameters<typeof crypto.subtle.verify>[1];
+    const key = (await importJWK(jwk, 'EdDSA')) as Parameters<typeof crypto.subtle.verify>[1];
     const { signature, ...fields } = h;
     const data = new TextEncoder().encode(canonical(fields));
     expect(await crypto.subtle.verify('Ed25519', key, Buffer.from(signature, 'base64url'), data)).toBe(true);
@@ -88,10 +95,7 @@ describe('signed audit chain heads', () => {
     try {
       await c.query('BEGIN');
       await c.query('SET LOCAL session_replication_role = replica');
-      const cut = await c.query(
-        `DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 2)`,
-        [team.id],
-      );
+      const cut = await c.query(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE team_id = $1 ORDER BY seq DESC LIMIT 2)`, [team.id]);
       expect(cut.rowCount).toBe(2);
       await c.query('COMMIT');
     } finally {
@@ -142,10 +146,15 @@ describe('signed audit chain heads', () => {
       expect(rotatedKeys).toContain(before.key_id);
       expect(rotatedKeys).toHaveLength(2);
       const res = await replica.app.inject({
-        method: 'POST', url: `/api/v1/teams/${other.slug}/audit-events/verify`, headers: { 'x-mantis-token': auditor2.key }, payload: { checkpoint: before },
+        method: 'POST',
+        url: `/api/v1/teams/${other.slug}/audit-events/verify`,
+        headers: { 'x-mantis-token': auditor2.key },
+        payload: { checkpoint: before },
       });
       expect(res.json()).toMatchObject({ ok: true });
-      const after = (await replica.app.inject({ method: 'GET', url: `/api/v1/teams/${other.slug}/audit-events/head`, headers: { 'x-mantis-token': auditor2.key } })).json();
+      const after = (
+        await replica.app.inject({ method: 'GET', url: `/api/v1/teams/${other.slug}/audit-events/head`, headers: { 'x-mantis-token': auditor2.key } })
+      ).json();
       expect(after.key_id).not.toBe(before.key_id);
       expect(rotatedKeys[0]).toBe(after.key_id);
     } finally {

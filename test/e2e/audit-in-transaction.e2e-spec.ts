@@ -79,27 +79,41 @@ describe('audit events in the change’s transaction', () => {
     expect((await keys.importText(file)).ok).toBe(true);
     const teamId = (await t.prisma.team.findUniqueOrThrow({ where: { slug } })).id;
     const imported = await t.prisma.auditEvent.findMany({ where: { teamId }, orderBy: { seq: 'asc' } });
-    expect(imported).toMatchObject([{ actorType: 'system', action: 'api_key.import', targetType: 'api_key', targetId: expect.stringMatching(/^tt_[0-9a-f]{6}$/), outcome: 'success' }]);
+    expect(imported).toMatchObject([
+      { actorType: 'system', action: 'api_key.import', targetType: 'api_key', targetId: expect.stringMatching(/^tt_[0-9a-f]{6}$/), outcome: 'success' },
+    ]);
     expect((await keys.importText(file)).ok).toBe(true); // unchanged: nothing new to record
     expect(await t.prisma.auditEvent.count({ where: { teamId } })).toBe(1);
     expect((await keys.importText('tenant_keys: {}\n')).ok).toBe(true);
     const all = await t.prisma.auditEvent.findMany({ where: { teamId }, orderBy: { seq: 'asc' } });
     expect(all.map((e) => e.action)).toEqual(['api_key.import', 'api_key.revoke']);
     expect(JSON.stringify(all, big)).not.toContain(token);
-    const verify = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${slug}/audit-events/verify`, headers: { 'x-mantis-token': (await createUser(t.prisma, { admin: true })).key } });
+    const verify = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/teams/${slug}/audit-events/verify`,
+      headers: { 'x-mantis-token': (await createUser(t.prisma, { admin: true })).key },
+    });
     expect(verify.json()).toMatchObject({ ok: true, checked: 2 });
   });
 
   it('`mantis keys import` and `mantis init` write system events', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mantis-sys-'));
-    const config = loadConfig({ DATABASE_URL: t.databaseUrl, MANTIS_DATA_DIR: dir, MANTIS_MASTER_KEY: TEST_MASTER_KEY, MANTIS_LOG_LEVEL: 'silent', MANTIS_CONFIG: undefined });
+    const config = loadConfig({
+      DATABASE_URL: t.databaseUrl,
+      MANTIS_DATA_DIR: dir,
+      MANTIS_MASTER_KEY: TEST_MASTER_KEY,
+      MANTIS_LOG_LEVEL: 'silent',
+      MANTIS_CONFIG: undefined,
+    });
     const logger = createLogger('silent', new LogCapture());
     const slug = `cli-${randomBytes(3).toString('hex')}`;
     const path = join(dir, 'keys.yaml');
     writeFileSync(path, `tenant_keys:\n  tok-${randomBytes(12).toString('hex')}:\n    tenant_id: ${slug}\n`);
     await runKeysImport(config, logger, path);
     const teamId = (await t.prisma.team.findUniqueOrThrow({ where: { slug } })).id;
-    expect(await t.prisma.auditEvent.findMany({ where: { teamId } })).toMatchObject([{ actorType: 'system', action: 'api_key.import', details: { origin: 'cli' } }]);
+    expect(await t.prisma.auditEvent.findMany({ where: { teamId } })).toMatchObject([
+      { actorType: 'system', action: 'api_key.import', details: { origin: 'cli' } },
+    ]);
 
     const email = `boss-${randomBytes(3).toString('hex')}@example.com`;
     await t.prisma.user.updateMany({ where: { isAdmin: true }, data: { isAdmin: false } }); // init only acts on a database without an admin

@@ -12,7 +12,12 @@ describe('audit log', () => {
   let t: TestApp;
   let admin: UserFixture;
   const call = (key: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, requestId = rid()) =>
-    t.app.inject({ method, url, headers: { 'x-mantis-token': key, 'x-request-id': requestId, 'user-agent': 'audit-test/1' }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    t.app.inject({
+      method,
+      url,
+      headers: { 'x-mantis-token': key, 'x-request-id': requestId, 'user-agent': 'audit-test/1' },
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   const eventsOf = (requestId: string) => t.prisma.auditEvent.findMany({ where: { requestId } });
 
   beforeAll(async () => {
@@ -61,11 +66,23 @@ describe('audit log', () => {
   it('records a refused credential as auth.denied without the token', async () => {
     const bogus = `mk_${randomBytes(32).toString('hex')}`;
     const id = rid();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/teams', headers: { authorization: `Bearer ${bogus}`, 'x-request-id': id }, payload: { name: 'nope' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/teams',
+      headers: { authorization: `Bearer ${bogus}`, 'x-request-id': id },
+      payload: { name: 'nope' },
+    });
     expect(res.statusCode).toBe(401);
     const events = await eventsOf(id);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'auth.denied', outcome: 'denied', status: 401, actorType: 'api_key', actorPrefix: bogus.slice(0, 9), teamId: null });
+    expect(events[0]).toMatchObject({
+      action: 'auth.denied',
+      outcome: 'denied',
+      status: 401,
+      actorType: 'api_key',
+      actorPrefix: bogus.slice(0, 9),
+      teamId: null,
+    });
     expect(events[0].details).toMatchObject({ attempted_action: 'team.create', code: 'invalid_token' });
     const row = JSON.stringify({ ...events[0], seq: String(events[0].seq) });
     expect(row).not.toContain(bogus);
@@ -161,8 +178,19 @@ describe('audit log', () => {
       expect((await call(viewer.key, 'GET', base)).statusCode).toBe(403);
       const all = await call(auditor.key, 'GET', base);
       expect(all.statusCode).toBe(200);
-      expect(all.json().data.map((e: { action: string }) => e.action)).toEqual(['secret.delete', 'secret.delete', 'secret.update', 'secret.update', 'secret.update']);
-      expect(all.json().data[0]).toMatchObject({ team: team.slug, outcome: 'denied', actor: { type: 'api_key', email: viewer.email }, target: { type: 'secret', id: 'k1' } });
+      expect(all.json().data.map((e: { action: string }) => e.action)).toEqual([
+        'secret.delete',
+        'secret.delete',
+        'secret.update',
+        'secret.update',
+        'secret.update',
+      ]);
+      expect(all.json().data[0]).toMatchObject({
+        team: team.slug,
+        outcome: 'denied',
+        actor: { type: 'api_key', email: viewer.email },
+        target: { type: 'secret', id: 'k1' },
+      });
 
       const byAction = await call(auditor.key, 'GET', `${base}?action=secret.update`);
       expect(byAction.json().data).toHaveLength(3);
@@ -178,7 +206,11 @@ describe('audit log', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { json(): { data: { id: string }[]; next_cursor: string | null } } = await call(auditor.key, 'GET', `${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        const page: { json(): { data: { id: string }[]; next_cursor: string | null } } = await call(
+          auditor.key,
+          'GET',
+          `${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         seen.push(...page.json().data.map((e) => e.id));
         cursor = page.json().next_cursor;
       } while (cursor);
@@ -195,7 +227,10 @@ describe('audit log', () => {
       const nd = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=ndjson`);
       expect(nd.statusCode).toBe(200);
       expect(nd.headers['content-type']).toMatch(/application\/x-ndjson/);
-      const lines = nd.body.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = nd.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.map((e) => e.target.id)).toEqual(['e0', 'e1', 'e2']);
       expect(lines[1].prev_hash).toBe(lines[0].hash);
       const csv = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=csv`);

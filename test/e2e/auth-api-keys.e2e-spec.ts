@@ -88,7 +88,15 @@ describe('mk_ API keys', () => {
 
   it('rejects bad input with validation_failed and creates nothing', async () => {
     const user = await newUser();
-    for (const body of [{ name: '' }, { name: 'a/b' }, { name: 'x', expires_in: '90 days' }, { name: 'x', expires_in: '0d' }, { name: 'x', scopes: ['admin'] }, { name: 'x', scopes: [] }, { name: 'x', extra: 1 }]) {
+    for (const body of [
+      { name: '' },
+      { name: 'a/b' },
+      { name: 'x', expires_in: '90 days' },
+      { name: 'x', expires_in: '0d' },
+      { name: 'x', scopes: ['admin'] },
+      { name: 'x', scopes: [] },
+      { name: 'x', extra: 1 },
+    ]) {
       const e = await rejection(keys.create({ userId: user.id }, body));
       expect(e.code).toBe('validation_failed');
     }
@@ -130,7 +138,10 @@ describe('mk_ API keys', () => {
     expect((await me(k.key, t)).statusCode).toBe(200);
     // Served from the replica's cache from now on (once its listener is live and no change notice overtook the lookup).
     await expect
-      .poll(async () => (await me(k.key, replica)).statusCode === 200 && replica.app.get(ApiKeyCache).get(hashToken(k.key)) !== undefined, { timeout: 10_000, interval: 20 })
+      .poll(async () => (await me(k.key, replica)).statusCode === 200 && replica.app.get(ApiKeyCache).get(hashToken(k.key)) !== undefined, {
+        timeout: 10_000,
+        interval: 20,
+      })
       .toBe(true);
     const view = await keys.revoke(user.id, 'revoke-me');
     expect(view.revoked_at).not.toBeNull();
@@ -236,9 +247,7 @@ describe('key cache when the change listener loses its connection', () => {
     const cache = t.app.get(ApiKeyCache);
     // Nothing is cached until the listener is live, nor by a lookup that a change
     // notice (e.g. this key's own creation) overtook: the next request caches it.
-    await expect
-      .poll(async () => (await me()).statusCode === 200 && cache.get(hashToken(u.key)) !== undefined, { timeout: 10_000, interval: 20 })
-      .toBe(true);
+    await expect.poll(async () => (await me()).statusCode === 200 && cache.get(hashToken(u.key)) !== undefined, { timeout: 10_000, interval: 20 }).toBe(true);
 
     await t.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
     await expect.poll(() => cache.isLive, { timeout: 5_000, interval: 10 }).toBe(false);

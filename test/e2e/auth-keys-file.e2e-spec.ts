@@ -29,7 +29,14 @@ describe('tenant keys file (MANTIS_TENANT_KEYS_PATH)', () => {
   beforeAll(async () => {
     writeKeys({
       tenant_keys: {
-        [acme1]: { tenant_id: 'acme', scopes: ['run', 'status'], max_concurrent_runs: 2, allowed_domains: ['example.com', '*.example.org'], webhook_url: 'https://hooks.example.com/x', webhook_secret_name: 'acme_whsec' },
+        [acme1]: {
+          tenant_id: 'acme',
+          scopes: ['run', 'status'],
+          max_concurrent_runs: 2,
+          allowed_domains: ['example.com', '*.example.org'],
+          webhook_url: 'https://hooks.example.com/x',
+          webhook_secret_name: 'acme_whsec',
+        },
       },
     });
     t = await buildTestApp({ env: { MANTIS_TENANT_KEYS_PATH: path } });
@@ -42,7 +49,13 @@ describe('tenant keys file (MANTIS_TENANT_KEYS_PATH)', () => {
   it('imports at start: the token acts as an operator service account of its team, limited to its scopes', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-mantis-token': acme1 } });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ kind: 'service', admin: false, teams: [{ team: 'acme', role: 'operator' }], scopes: ['run', 'status'], auth_method: 'tenant_token' });
+    expect(res.json()).toMatchObject({
+      kind: 'service',
+      admin: false,
+      teams: [{ team: 'acme', role: 'operator' }],
+      scopes: ['run', 'status'],
+      auth_method: 'tenant_token',
+    });
   });
 
   it('turns the entry settings, with the seed defaults, into the team settings; stores only the hash', async () => {

@@ -21,7 +21,8 @@ describe('team context: path, X-Mantis-Team, or the only team', () => {
     await t?.close();
   });
 
-  const get = (url: string, token: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': token, ...headers } });
+  const get = (url: string, token: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': token, ...headers } });
 
   it('a principal in several teams must name one (400 team_required)', async () => {
     const res = await get('/api/v1/workflows', both.key);

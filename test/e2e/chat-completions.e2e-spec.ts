@@ -47,7 +47,12 @@ describe('chat completions facade (official openai client)', { timeout: 120_000 
     expect(anthropic.requests).toHaveLength(1);
     const sent = anthropic.requests[0];
     expect(sent.apiKey).toBe('sk-ant-chat-team');
-    expect(sent.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 200, system: 'Answer briefly.', messages: [{ role: 'user', content: 'Capital of France?' }] });
+    expect(sent.body).toMatchObject({
+      model: 'claude-haiku-4-5',
+      max_tokens: 200,
+      system: 'Answer briefly.',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+    });
 
     const rows = await t.prisma.chatCompletion.findMany({ where: { teamId: team.id } });
     expect(rows).toHaveLength(1);
@@ -115,7 +120,12 @@ describe('chat completions facade (official openai client)', { timeout: 120_000 
     });
     expect(noKey.statusCode).toBe(409);
     expect(noKey.json().error.message).toContain('anthropic_api_key');
-    const bad = await t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-mantis-token': user.key }, payload: { model: 'x', messages: [] } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { 'x-mantis-token': user.key },
+      payload: { model: 'x', messages: [] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('validation_failed');
     expect(anthropic.requests).toHaveLength(0);
@@ -126,7 +136,12 @@ describe('chat completions facade (official openai client)', { timeout: 120_000 
     await t.prisma.team.update({ where: { id: team.id }, data: { monthlyBudgetUsd: 0.01 } });
     anthropic.requests.length = 0;
     const call = (max_tokens: number) =>
-      t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-mantis-token': user.key }, payload: { model: 'claude-haiku-4-5', max_tokens, messages: [{ role: 'user', content: 'hi' }] } });
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { 'x-mantis-token': user.key },
+        payload: { model: 'claude-haiku-4-5', max_tokens, messages: [{ role: 'user', content: 'hi' }] },
+      });
     const big = await call(4000); // 4000 × $5/MTok = $0.02 > $0.01
     expect(big.statusCode).toBe(429);
     expect(big.json().error.code).toBe('budget_exceeded');

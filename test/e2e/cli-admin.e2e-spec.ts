@@ -11,7 +11,8 @@ describe('CLI over the REST API', { timeout: 120_000 }, () => {
   let admin: UserFixture;
   let team: TeamFixture;
   let home: string;
-  const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { MANTIS_URL: t.url, MANTIS_API_KEY: admin.key, HOME: home, ...env });
+  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runCli(args, { MANTIS_URL: t.url, MANTIS_API_KEY: admin.key, HOME: home, ...env });
 
   beforeAll(async () => {
     t = await buildTestApp({ listen: true });
@@ -88,7 +89,10 @@ describe('CLI over the REST API', { timeout: 120_000 }, () => {
     await t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/cli`, headers: { 'x-mantis-token': owner.key }, payload: { value: 'v' } });
     const nd = await cli(['audit', 'export', '--team', team.slug, '--action', 'secret.update']);
     expect(nd.code).toBe(0);
-    const events = nd.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = nd.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events).toEqual([expect.objectContaining({ action: 'secret.update', team: team.slug, target: { type: 'secret', id: 'cli' } })]);
     const file = join(home, 'audit.csv');
     const csv = await cli(['audit', 'export', '--format', 'csv', '--output', file, '--api-key', owner.key]);
@@ -120,7 +124,9 @@ describe('CLI over the REST API', { timeout: 120_000 }, () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('No credentials');
     const bad = await cli(['teams', 'list'], { MANTIS_API_KEY: 'mk_nope' });
-    expect(bad.stderr).toBe('mantis: invalid_token: The token is invalid, expired or revoked; pass a valid key with --api-key or MANTIS_API_KEY, or run mantis login again\n');
+    expect(bad.stderr).toBe(
+      'mantis: invalid_token: The token is invalid, expired or revoked; pass a valid key with --api-key or MANTIS_API_KEY, or run mantis login again\n',
+    );
     const down = await cli(['teams', 'list'], { MANTIS_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^mantis: Cannot reach http:\/\/127\.0\.0\.1:9: .+; check MANTIS_URL and that the server \(mantis start\) is running\n$/);

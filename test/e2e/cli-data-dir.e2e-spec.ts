@@ -48,9 +48,14 @@ describe('the embedded database of a data directory', () => {
     appendFileSync(join(dataDir, 'postgres', 'data', 'postgresql.conf'), '\nshared_buffers = lots\n');
     const res = await runCli(['init'], env);
     expect(res.code).toBe(1);
-    const lines = res.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
+    const lines = res.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^mantis: the embedded PostgreSQL under ${dataDir}/postgres/data did not start: .+; fix what it names, or move ${dataDir}/postgres aside`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^mantis: the embedded PostgreSQL under ${dataDir}/postgres/data did not start: .+; fix what it names, or move ${dataDir}/postgres aside`),
+    );
     expect(res.stderr).not.toMatch(/TypeError|undefined/);
     expect(readFileSync(join(dataDir, 'postgres', 'data', 'postgresql.conf'), 'utf8')).toContain('lots');
   }, 120_000);

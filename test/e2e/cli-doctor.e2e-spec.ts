@@ -14,7 +14,7 @@ const CHECKS = ['data directory', 'database', 'migrations', 'master key', 'redis
 function report(stdout: string) {
   return stdout
     .split('\n')
-    .map((l) => /^(ok  |FAIL|skip)  ([a-z ]+): (.+)$/.exec(l))
+    .map((l) => /^(ok {2}|FAIL|skip) {2}([a-z ]+): (.+)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ status: m[1].trim(), name: m[2], text: m[3] }));
 }
@@ -50,7 +50,10 @@ describe('mantis doctor', () => {
     const res = await runCli(['doctor'], { ...env, MANTIS_MASTER_KEY: keyA }, 120_000);
     const lines = report(res.stdout);
     expect(lines.map((l) => l.name)).toEqual(CHECKS);
-    expect(lines.filter((l) => l.status !== 'ok'), res.stdout).toEqual([]);
+    expect(
+      lines.filter((l) => l.status !== 'ok'),
+      res.stdout,
+    ).toEqual([]);
     expect(lines.find((l) => l.name === 'master key')!.text).toMatch(/^MANTIS_MASTER_KEY matches the database \(fingerprint [0-9a-f]{16}\)$/);
     expect(res.stdout).toMatch(/All checks passed\.\n$/);
     expect(res.code).toBe(0);
@@ -67,7 +70,9 @@ describe('mantis doctor', () => {
     expect(res.code).toBe(1);
     const failed = report(res.stdout).filter((l) => l.status === 'FAIL');
     expect(failed.map((l) => l.name)).toEqual(['master key']);
-    expect(failed[0].text).toMatch(/^MANTIS_MASTER_KEY \(fingerprint [0-9a-f]{16}\) is not the key this database was set up with \([0-9a-f]{16}\); set MANTIS_MASTER_KEY to the key this database was set up with/);
+    expect(failed[0].text).toMatch(
+      /^MANTIS_MASTER_KEY \(fingerprint [0-9a-f]{16}\) is not the key this database was set up with \([0-9a-f]{16}\); set MANTIS_MASTER_KEY to the key this database was set up with/,
+    );
     expect(res.stdout).not.toContain(keyA);
     expect(res.stdout).not.toContain(keyB);
     expect(res.stdout).toMatch(/1 check failed\.\n$/);
@@ -94,13 +99,25 @@ describe('mantis doctor', () => {
     const byName = Object.fromEntries(report(res.stdout).map((l) => [l.name, l]));
     expect(Object.keys(byName)).toEqual(CHECKS);
     expect(byName['data directory']).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/is not writable \(ENOTDIR\); .*MANTIS_DATA_DIR/) });
-    expect(byName.database).toMatchObject({ status: 'FAIL', text: 'cannot connect to the database at 127.0.0.1:1 (connection refused); check DATABASE_URL and that PostgreSQL is running there' });
+    expect(byName.database).toMatchObject({
+      status: 'FAIL',
+      text: 'cannot connect to the database at 127.0.0.1:1 (connection refused); check DATABASE_URL and that PostgreSQL is running there',
+    });
     expect(byName.migrations.status).toBe('skip');
-    expect(byName['master key']).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^MANTIS_MASTER_KEY is not set; with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY/) });
+    expect(byName['master key']).toMatchObject({
+      status: 'FAIL',
+      text: expect.stringMatching(/^MANTIS_MASTER_KEY is not set; with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY/),
+    });
     expect(byName.redis).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^127\.0\.0\.1:1 does not answer .*; check REDIS_URL/) });
-    expect(byName.chromium).toMatchObject({ status: 'FAIL', text: '/nonexistent/chromium not found; install Chromium (`apt-get install chromium`) or set MANTIS_CHROMIUM_PATH to its executable' });
+    expect(byName.chromium).toMatchObject({
+      status: 'FAIL',
+      text: '/nonexistent/chromium not found; install Chromium (`apt-get install chromium`) or set MANTIS_CHROMIUM_PATH to its executable',
+    });
     expect(byName.ffmpeg).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/^\/nonexistent\/ffmpeg not found; .*MANTIS_FFMPEG_PATH/) });
-    expect(byName.oidc).toMatchObject({ status: 'FAIL', text: expect.stringMatching(/openid-configuration is unreachable .*; check MANTIS_AUTH_OIDC_ISSUER_URL/) });
+    expect(byName.oidc).toMatchObject({
+      status: 'FAIL',
+      text: expect.stringMatching(/openid-configuration is unreachable .*; check MANTIS_AUTH_OIDC_ISSUER_URL/),
+    });
     expect(res.stdout).toMatch(/7 checks failed\.\n$/);
   }, 120_000);
 });

@@ -21,7 +21,9 @@ describe('CLI failures', () => {
     const res = await runCli(['init'], env);
     expect(res.code).toBe(1);
     oneLine(res.stderr);
-    expect(res.stderr).toBe('mantis: cannot connect to the database at 127.0.0.1:1 (connection refused); check DATABASE_URL and that PostgreSQL is running there\n');
+    expect(res.stderr).toBe(
+      'mantis: cannot connect to the database at 127.0.0.1:1 (connection refused); check DATABASE_URL and that PostgreSQL is running there\n',
+    );
     const verbose = await runCli(['init', '--verbose'], env);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr.split('\n')[0]).toBe(res.stderr.trim());

@@ -81,7 +81,11 @@ describe('CLI login against the test IdP', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     issuer = await startOidcIssuer({ accounts: [{ email }] });
-    const oidcEnv = { MANTIS_AUTH_OIDC_ISSUER_URL: issuer.issuer, MANTIS_AUTH_OIDC_AUDIENCE: issuer.audience, MANTIS_AUTH_OIDC_CLIENT_ID: issuer.publicClientId };
+    const oidcEnv = {
+      MANTIS_AUTH_OIDC_ISSUER_URL: issuer.issuer,
+      MANTIS_AUTH_OIDC_AUDIENCE: issuer.audience,
+      MANTIS_AUTH_OIDC_CLIENT_ID: issuer.publicClientId,
+    };
     t = await buildTestApp({ listen: true, env: oidcEnv });
     const team = await createTeam(t.prisma, { slug: `login-${Date.now().toString(36)}` });
     await createUser(t.prisma, { email, team, role: 'viewer' });

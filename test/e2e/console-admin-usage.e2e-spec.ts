@@ -26,14 +26,28 @@ describe('Console: usage, admin teams and users', { timeout: 120_000 }, () => {
     const now = new Date();
     const yesterday = new Date(now.getTime() - 86_400_000);
     const run = (data: { status: string; costUsd?: number; reservedUsd?: number; finishedAt?: Date | null; createdAt?: Date }) =>
-      t.prisma.run.create({ data: { id: `run_${randomBytes(8).toString('hex')}`, teamId: team.id, plan: { steps: [] }, maxCost: 5, maxTimeMinutes: 5, maxSteps: 5, maxLoopIterations: 5, ...data } });
+      t.prisma.run.create({
+        data: {
+          id: `run_${randomBytes(8).toString('hex')}`,
+          teamId: team.id,
+          plan: { steps: [] },
+          maxCost: 5,
+          maxTimeMinutes: 5,
+          maxSteps: 5,
+          maxLoopIterations: 5,
+          ...data,
+        },
+      });
     await run({ status: 'succeeded', costUsd: 1.25, finishedAt: now });
     await run({ status: 'failed', costUsd: 0.5, finishedAt: now });
     await run({ status: 'running', reservedUsd: 5 });
     if (yesterday.getUTCMonth() === now.getUTCMonth()) await run({ status: 'succeeded', costUsd: 2, finishedAt: yesterday, createdAt: yesterday });
 
     const res = await fetch(`${t.url}/api/v1/teams/${team.slug}/usage`, { headers: { 'x-mantis-token': owner.key } });
-    const usage = (await res.json()) as { month: { spent_usd: number; reserved_usd: number; budget_usd: number }; days: { date: string; runs: number; cost_usd: number }[] };
+    const usage = (await res.json()) as {
+      month: { spent_usd: number; reserved_usd: number; budget_usd: number };
+      days: { date: string; runs: number; cost_usd: number }[];
+    };
 
     const { context, page } = await newConsole(browser, t.url!);
     await signInWithKey(page, owner.key, `/console/teams/${team.slug}/usage`);
@@ -129,7 +143,10 @@ describe('Console: usage, admin teams and users', { timeout: 120_000 }, () => {
     await shot(page, 'admin-users');
 
     await row.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('dialog', { name: `Delete user ${email}?` }).getByRole('button', { name: 'Confirm' }).click();
+    await page
+      .getByRole('dialog', { name: `Delete user ${email}?` })
+      .getByRole('button', { name: 'Confirm' })
+      .click();
     await row.waitFor({ state: 'detached' });
     expect(await t.prisma.user.count({ where: { email } })).toBe(0);
     await context.close();
@@ -163,7 +180,11 @@ describe('Console: usage, admin teams and users', { timeout: 120_000 }, () => {
     ]) {
       await page.goto(`/console/${path}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.getByRole('status').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await page
+        .getByRole('status')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
       // Runs in the page, where the DOM exists; the test's own tsconfig has no DOM types.
       const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, path).toBeLessThanOrEqual(0);

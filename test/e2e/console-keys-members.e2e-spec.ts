@@ -19,7 +19,11 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
   });
 
   const api = (key: string, method: string, path: string, body?: unknown) =>
-    fetch(`${t.url}${path}`, { method, headers: { 'x-mantis-token': key, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${t.url}${path}`, {
+      method,
+      headers: { 'x-mantis-token': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
 
   async function ownerConsole(team: TeamFixture, page = 'keys') {
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });
@@ -94,7 +98,7 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it('rotate shows the new key once and the old one\'s expiry after the overlap', async () => {
+  it("rotate shows the new key once and the old one's expiry after the overlap", async () => {
     const team = await createTeam(t.prisma);
     const { owner, context, page } = await ownerConsole(team);
     expect((await api(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'etl', role: 'operator' })).status).toBe(201);
@@ -111,7 +115,9 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     const newKey = await shown.getByLabel('New key').inputValue();
     expect(newKey).toMatch(/^mk_[0-9a-f]{64}$/);
     expect(newKey).not.toBe(oldKey);
-    const listed = (await (await api(owner.key, 'GET', `/api/v1/teams/${team.slug}/service-accounts/etl/api-keys`)).json()) as { data: { prefix: string; expires_at: string | null; revoked_at: string | null }[] };
+    const listed = (await (await api(owner.key, 'GET', `/api/v1/teams/${team.slug}/service-accounts/etl/api-keys`)).json()) as {
+      data: { prefix: string; expires_at: string | null; revoked_at: string | null }[];
+    };
     const old = listed.data.find((k) => k.prefix === oldKey.slice(0, 9))!;
     const hour = Date.parse(old.expires_at!) - Date.now();
     expect(hour).toBeGreaterThan(55 * 60_000);
@@ -141,7 +147,12 @@ describe('Console: keys and members', { timeout: 120_000 }, () => {
     await form.getByRole('button', { name: 'Create', exact: true }).dblclick();
     const key = await page.getByRole('dialog', { name: 'New key laptop' }).getByLabel('New key').inputValue();
     expect(key).toMatch(/^mk_/);
-    await expect(page.getByRole('alert').filter({ hasText: /taken|conflict|exists/i }).count()).resolves.toBe(0);
+    await expect(
+      page
+        .getByRole('alert')
+        .filter({ hasText: /taken|conflict|exists/i })
+        .count(),
+    ).resolves.toBe(0);
     expect(await t.prisma.apiKey.count({ where: { userId: owner.id, name: 'laptop' } })).toBe(1);
     expect(posts).toHaveLength(1);
     expect(posts[0].headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);

@@ -54,7 +54,8 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     runId = ((await res.json()) as { run_id: string }).run_id;
     const row = page.getByRole('row').filter({ hasText: runId });
     await row.getByText('queued').waitFor();
-    for (const name of ['Run', 'Status', 'Workflow', 'Created', 'Cost']) await expect(page.getByRole('columnheader', { name, exact: true }).count()).resolves.toBe(1);
+    for (const name of ['Run', 'Status', 'Workflow', 'Created', 'Cost'])
+      await expect(page.getByRole('columnheader', { name, exact: true }).count()).resolves.toBe(1);
 
     // Before any worker runs it: the viewer sees no "Cancel run" and a forged cancel is refused; the operator has the button.
     const viewer = await createUser(t.prisma, { team, role: 'viewer' });
@@ -71,18 +72,24 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     await op.close();
 
     worker = await buildTestApp({ roles: ['worker'], databaseUrl: t.databaseUrl, env: { MANTIS_DATA_DIR: t.dataDir, MANTIS_WORKER_POLL_MS: '100' } });
-    await row.getByText('succeeded').waitFor({ timeout: 90_000 }).catch(async (e) => {
-      const r = await t.prisma.run.findUnique({ where: { id: runId } });
-      await shot(page, 'runs-debug');
-      throw new Error(`${e}\nrun row: ${JSON.stringify({ status: r?.status, error: r?.error })}`);
-    });
+    await row
+      .getByText('succeeded')
+      .waitFor({ timeout: 90_000 })
+      .catch(async (e) => {
+        const r = await t.prisma.run.findUnique({ where: { id: runId } });
+        await shot(page, 'runs-debug');
+        throw new Error(`${e}\nrun row: ${JSON.stringify({ status: r?.status, error: r?.error })}`);
+      });
     await shot(page, 'runs');
     await page.getByLabel('Status').selectOption('failed');
     await page.getByText('No failed runs in this team.').waitFor();
     await page.getByLabel('Status').selectOption('succeeded');
     await row.getByText('succeeded').waitFor();
     // The viewer's run page followed the run's event stream: finished, without a reload, still without "Cancel run".
-    await v.page.getByRole('list', { name: 'Event timeline' }).getByText(/Run succeeded after \d+ ms/).waitFor();
+    await v.page
+      .getByRole('list', { name: 'Event timeline' })
+      .getByText(/Run succeeded after \d+ ms/)
+      .waitFor();
     await v.page.locator('.facts').getByText('succeeded').waitFor();
     await expect(v.page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
     await v.context.close();
@@ -90,7 +97,10 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     await row.getByRole('link', { name: runId }).click();
     await page.getByRole('heading', { name: new RegExp(runId) }).waitFor();
     await expect(page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
-    await page.getByRole('list', { name: 'Event timeline' }).getByText(/Step 2 \(screenshot\) succeeded in \d+ ms/).waitFor();
+    await page
+      .getByRole('list', { name: 'Event timeline' })
+      .getByText(/Step 2 \(screenshot\) succeeded in \d+ ms/)
+      .waitFor();
     const img = page.getByRole('img', { name: 'list page' });
     await img.waitFor();
     await expect.poll(() => img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
@@ -131,13 +141,18 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const api = (path: string) => fetch(`${t.url}/api/v1/teams/${team.slug}/${path}`, { headers: { 'x-mantis-token': auditor.key } });
-    const expected = ((await (await api('audit-events?action=run.create&outcome=success')).json()) as { data: { hash: string; prev_hash: string; id: string }[] }).data;
+    const expected = (
+      (await (await api('audit-events?action=run.create&outcome=success')).json()) as { data: { hash: string; prev_hash: string; id: string }[] }
+    ).data;
     expect(expected.length).toBeGreaterThan(0);
     const [event] = expected;
     const body = page.locator('tbody tr');
     await expect.poll(() => body.count()).toBe(expected.length);
     for (const text of await body.allTextContents()) expect(text).toMatch(/run\.create.*success/);
-    await body.first().getByRole('button', { name: /Details/ }).click();
+    await body
+      .first()
+      .getByRole('button', { name: /Details/ })
+      .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(event.hash).waitFor();
     await expect(dialog.getByText(event.prev_hash).count()).resolves.toBe(1);
@@ -164,7 +179,11 @@ describe('Console: runs, a run, and the audit log in the browser', { timeout: 18
     // Admins get the cross-team log.
     const otherTeam = await createTeam(t.prisma);
     const stranger = await createUser(t.prisma, { team: otherTeam, role: 'team_owner' });
-    await fetch(`${t.url}/api/v1/teams/${otherTeam.slug}/secrets/cross_team_probe`, { method: 'PUT', headers: { 'x-mantis-token': stranger.key, 'content-type': 'application/json' }, body: '{"value":"v"}' });
+    await fetch(`${t.url}/api/v1/teams/${otherTeam.slug}/secrets/cross_team_probe`, {
+      method: 'PUT',
+      headers: { 'x-mantis-token': stranger.key, 'content-type': 'application/json' },
+      body: '{"value":"v"}',
+    });
     const admin = await createUser(t.prisma, { admin: true, team, role: 'team_owner' });
     const a = await newConsole(browser, t.url!);
     await signInWithKey(a.page, admin.key, `/console/teams/${team.slug}/audit`);

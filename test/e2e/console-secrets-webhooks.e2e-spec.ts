@@ -65,7 +65,14 @@ describe('Console: secrets, workflows and webhooks', { timeout: 180_000 }, () =>
 
     const { context, page } = await newConsole(browser, t.url!);
     const bodies: Promise<string>[] = [];
-    page.on('response', (r: Response) => bodies.push(r.body().then((b) => JSON.stringify(r.headers()) + b.toString('utf8'), () => JSON.stringify(r.headers()))));
+    page.on('response', (r: Response) =>
+      bodies.push(
+        r.body().then(
+          (b) => JSON.stringify(r.headers()) + b.toString('utf8'),
+          () => JSON.stringify(r.headers()),
+        ),
+      ),
+    );
     await signInWithKey(page, owner.key, `/console/teams/${team.slug}/secrets`);
     await page.getByRole('heading', { name: 'Secrets' }).waitFor();
     const form = page.getByRole('form', { name: 'Set a secret' });
@@ -89,7 +96,10 @@ describe('Console: secrets, workflows and webhooks', { timeout: 180_000 }, () =>
     await dialog.getByLabel('user').fill('ada');
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/run_/);
-    await page.locator('.badge', { hasText: /^(succeeded|failed)$/ }).first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.badge', { hasText: /^(succeeded|failed)$/ })
+      .first()
+      .waitFor({ timeout: 90_000 });
     await expect(page.locator('.badge', { hasText: /^succeeded$/ }).count(), await page.locator('main').innerText()).resolves.toBeGreaterThan(0);
     await page.getByLabel('Result JSON').filter({ hasText: 'Signed in as ada' }).waitFor();
     await shot(page, 'run-from-workflow');

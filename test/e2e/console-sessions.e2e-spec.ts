@@ -25,7 +25,9 @@ describe('Console sessions', () => {
   const publicUrl = 'http://127.0.0.1:45999';
 
   beforeAll(async () => {
-    idp = await startOidcIssuer({ accounts: [{ email: 'sso-user@example.com' }, { email: 'nobody@example.com' }, { email: 'unverified@example.com', email_verified: false }] });
+    idp = await startOidcIssuer({
+      accounts: [{ email: 'sso-user@example.com' }, { email: 'nobody@example.com' }, { email: 'unverified@example.com', email_verified: false }],
+    });
     t = await buildTestApp({
       env: {
         MANTIS_AUTH_OIDC_ISSUER_URL: idp.issuer,
@@ -83,7 +85,10 @@ describe('Console sessions', () => {
     const s = await signIn(user.key);
     const put = (headers: Record<string, string>) =>
       t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/csrf_probe`, payload: { value: 'v' }, headers });
-    for (const headers of [{ cookie: `mantis_session=${s.value}` }, { cookie: `mantis_session=${s.value}`, 'x-csrf-token': 'forged' }] as Record<string, string>[]) {
+    for (const headers of [{ cookie: `mantis_session=${s.value}` }, { cookie: `mantis_session=${s.value}`, 'x-csrf-token': 'forged' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await put(headers);
       expect(res.statusCode, res.body).toBe(403);
       expect(res.json().error.code).toBe('csrf_failed');
@@ -115,7 +120,7 @@ describe('Console sessions', () => {
     expect(text).not.toContain(user.key);
   });
 
-  it('acts with the user\'s current role; ends when the key is revoked, the user deleted, or the session idles 8 h or lives 24 h', async () => {
+  it("acts with the user's current role; ends when the key is revoked, the user deleted, or the session idles 8 h or lives 24 h", async () => {
     const who = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `mantis_session=${cookie}` } });
     const user = await createUser(t.prisma, { team, role: 'viewer' });
     const s = await signIn(user.key);
@@ -205,7 +210,7 @@ describe('Console files', () => {
     await t?.close();
   });
 
-  it('are built (npm run build) and the first page\'s JavaScript stays within 250 KB gzipped', () => {
+  it("are built (npm run build) and the first page's JavaScript stays within 250 KB gzipped", () => {
     const index = join(CONSOLE_DIR, 'index.html');
     expect(existsSync(index), 'dist/console is missing: run `npm run build`').toBe(true);
     const html = readFileSync(index, 'utf8');
@@ -249,7 +254,10 @@ describe('Run screenshots', () => {
     await t?.close();
   });
 
-  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e3b8a90000000049454e44ae426082', 'hex');
+  const PNG = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e3b8a90000000049454e44ae426082',
+    'hex',
+  );
 
   describeProtectedRoute(() => t, {
     method: 'GET',
@@ -259,11 +267,15 @@ describe('Run screenshots', () => {
     allowedStatus: 200,
     setup: async (app, tm) => {
       const id = `run_${Math.random().toString(36).slice(2, 12)}`;
-      await app.prisma.run.create({ data: { id, teamId: tm.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 } });
+      await app.prisma.run.create({
+        data: { id, teamId: tm.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 },
+      });
       const rel = `runs/${id}/screenshots/front page.png`;
       mkdirSync(join(app.dataDir, 'tenants', tm.slug, 'runs', id, 'screenshots'), { recursive: true });
       writeFileSync(join(app.dataDir, 'tenants', tm.slug, rel), PNG);
-      await app.prisma.artifact.create({ data: { runId: id, teamId: tm.id, kind: 'screenshot', name: 'front page', path: rel, contentType: 'image/png', sizeBytes: PNG.length } });
+      await app.prisma.artifact.create({
+        data: { runId: id, teamId: tm.id, kind: 'screenshot', name: 'front page', path: rel, contentType: 'image/png', sizeBytes: PNG.length },
+      });
       return { runId: id };
     },
   });
@@ -272,17 +284,23 @@ describe('Run screenshots', () => {
     const team = await createTeam(t.prisma);
     const user = await createUser(t.prisma, { team, role: 'viewer' });
     const id = `run_${Math.random().toString(36).slice(2, 12)}`;
-    await t.prisma.run.create({ data: { id, teamId: team.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 } });
+    await t.prisma.run.create({
+      data: { id, teamId: team.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 },
+    });
     const rel = `runs/${id}/screenshots/a.png`;
     mkdirSync(join(t.dataDir, 'tenants', team.slug, 'runs', id, 'screenshots'), { recursive: true });
     writeFileSync(join(t.dataDir, 'tenants', team.slug, rel), PNG);
-    await t.prisma.artifact.create({ data: { runId: id, teamId: team.id, kind: 'screenshot', name: 'a', path: rel, contentType: 'image/png', sizeBytes: PNG.length } });
+    await t.prisma.artifact.create({
+      data: { runId: id, teamId: team.id, kind: 'screenshot', name: 'a', path: rel, contentType: 'image/png', sizeBytes: PNG.length },
+    });
     const ok = await t.app.inject({ method: 'GET', url: `/v1/runs/${id}/screenshots/a`, headers: { 'x-mantis-token': user.key } });
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['content-type']).toBe('image/png');
     expect(ok.rawPayload.equals(PNG)).toBe(true);
     for (const name of ['b', '..%2f..%2fa', 'a.png']) {
-      expect((await t.app.inject({ method: 'GET', url: `/v1/runs/${id}/screenshots/${name}`, headers: { 'x-mantis-token': user.key } })).statusCode, name).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: `/v1/runs/${id}/screenshots/${name}`, headers: { 'x-mantis-token': user.key } })).statusCode, name).toBe(
+        404,
+      );
     }
   });
 });

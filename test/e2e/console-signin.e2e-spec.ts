@@ -14,7 +14,9 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
   let other: TeamFixture;
 
   beforeAll(async () => {
-    idp = await startOidcIssuer({ accounts: [{ email: 'ada@example.com' }, { email: 'stranger@example.com' }, { email: 'unverified@example.com', email_verified: false }] });
+    idp = await startOidcIssuer({
+      accounts: [{ email: 'ada@example.com' }, { email: 'stranger@example.com' }, { email: 'unverified@example.com', email_verified: false }],
+    });
     t = await buildTestApp({
       listen: true,
       env: { MANTIS_AUTH_OIDC_ISSUER_URL: idp.issuer, MANTIS_AUTH_OIDC_CLIENT_ID: idp.publicClientId, MANTIS_AUTH_OIDC_AUDIENCE: idp.audience },
@@ -38,7 +40,13 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
     await page.locator('input[name="password"]').fill('any');
     await page.locator('button[type="submit"]').click();
     const consent = page.locator('button[type="submit"]', { hasText: /continue/i });
-    await Promise.race([consent.waitFor().then(() => consent.click()).catch(() => undefined), page.waitForURL(/\/console\//)]);
+    await Promise.race([
+      consent
+        .waitFor()
+        .then(() => consent.click())
+        .catch(() => undefined),
+      page.waitForURL(/\/console\//),
+    ]);
     await page.waitForURL((u) => u.pathname.startsWith('/console/'));
   }
 
@@ -128,7 +136,7 @@ describe('Console: sign-in, shell, sessions in the browser', { timeout: 120_000 
     await context.close();
   });
 
-  it('a role change takes effect on the next page load; a deleted user\'s session ends', async () => {
+  it("a role change takes effect on the next page load; a deleted user's session ends", async () => {
     const viewer = await createUser(t.prisma, { team, role: 'viewer' });
     const { context, page } = await newConsole(browser, t.url!);
     await signInWithKey(page, viewer.key, `/console/teams/${team.slug}/audit`);

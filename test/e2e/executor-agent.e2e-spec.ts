@@ -79,7 +79,12 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
     anthropic.script([]);
     anthropic.fallback = () => toolUse('wait_for', { timeout_ms: 1 });
     try {
-      const { outcome } = await executePlan(t, team, { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'never ends', max_iterations: 50 } }] }, { limits: { maxLoopIterations: 4 } });
+      const { outcome } = await executePlan(
+        t,
+        team,
+        { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'never ends', max_iterations: 50 } }] },
+        { limits: { maxLoopIterations: 4 } },
+      );
       expect(outcome.status).toBe('failed');
       expect(outcome.error?.code).toBe('loop_limit_exceeded');
       expect(anthropic.requests).toHaveLength(4);
@@ -97,7 +102,12 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
     anthropic.fallback = () => toolUse('wait_for', { timeout_ms: 1 }, { input_tokens: 3000, output_tokens: AGENT_MAX_TOKENS });
     const maxCost = 0.1;
     try {
-      const { outcome, events } = await executePlan(t, team, { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'spend' } }] }, { limits: { maxCost, maxLoopIterations: 100 } });
+      const { outcome, events } = await executePlan(
+        t,
+        team,
+        { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'spend' } }] },
+        { limits: { maxCost, maxLoopIterations: 100 } },
+      );
       expect(outcome.status).toBe('failed');
       expect(outcome.error?.code).toBe('cost_limit_exceeded');
       expect(anthropic.requests.length).toBeGreaterThan(1);
@@ -113,7 +123,12 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
   it('fails with secret_not_found naming the missing Anthropic key secret', async () => {
     const team = await createTeam(t.prisma);
     anthropic.requests.length = 0;
-    const { outcome } = await executePlan(t, team, { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'x' } }] }, { anthropicSecretName: 'missing_anthropic_key' });
+    const { outcome } = await executePlan(
+      t,
+      team,
+      { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'x' } }] },
+      { anthropicSecretName: 'missing_anthropic_key' },
+    );
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.code).toBe('secret_not_found');
     expect(outcome.error?.message).toContain('missing_anthropic_key');
@@ -137,7 +152,9 @@ describe('executor: agent step against a fake Anthropic API', { timeout: 120_000
         toolUse('extract', { name: 'who', selector: '#who' }),
         toolUse('done', { result: `logged in with ${password}` }),
       ]);
-      const { outcome, events } = await executePlan(t, team, { steps: [{ navigate: `${logins.url}/login` }, { agent: { goal: 'Log in as ada with secret site_password', secrets: ['site_password'] } }] });
+      const { outcome, events } = await executePlan(t, team, {
+        steps: [{ navigate: `${logins.url}/login` }, { agent: { goal: 'Log in as ada with secret site_password', secrets: ['site_password'] } }],
+      });
       expect(outcome.error).toBeNull();
       expect(outcome.result?.extracted).toEqual({ who: 'Signed in as ada' });
       expect(JSON.stringify(outcome)).not.toContain(password);

@@ -84,7 +84,10 @@ describe('executor: allowed_domains at run time', { timeout: 120_000 }, () => {
 
   it('blocks window.open to another host', async () => {
     const target = `${site.otherHostUrl}/list`;
-    await expectBlocked({ steps: [{ navigate: `${site.url}/popup?to=${encodeURIComponent(target)}` }, { click: '#open' }, { wait_for: { timeout_ms: 2_000 } }] }, target);
+    await expectBlocked(
+      { steps: [{ navigate: `${site.url}/popup?to=${encodeURIComponent(target)}` }, { click: '#open' }, { wait_for: { timeout_ms: 2_000 } }] },
+      target,
+    );
   });
 
   it('blocks a meta refresh to another host', async () => {
@@ -94,13 +97,18 @@ describe('executor: allowed_domains at run time', { timeout: 120_000 }, () => {
 
   it('blocks a form post to another host', async () => {
     const target = `${site.otherHostUrl}/echo`;
-    await expectBlocked({ steps: [{ navigate: `${site.url}/post-form?action=${encodeURIComponent(target)}` }, { click: '#send' }, { wait_for: { timeout_ms: 2_000 } }] }, target);
+    await expectBlocked(
+      { steps: [{ navigate: `${site.url}/post-form?action=${encodeURIComponent(target)}` }, { click: '#send' }, { wait_for: { timeout_ms: 2_000 } }] },
+      target,
+    );
   });
 
   it('places no restriction with an empty allowed_domains', async () => {
     const team = await createTeam(t.prisma);
     const target = `${site.otherHostUrl}/list`;
-    const { outcome } = await executePlan(t, team, { steps: [{ navigate: `${site.url}/redirect?to=${encodeURIComponent(target)}` }, { extract: { name: 'h', selector: 'h1' } }] });
+    const { outcome } = await executePlan(t, team, {
+      steps: [{ navigate: `${site.url}/redirect?to=${encodeURIComponent(target)}` }, { extract: { name: 'h', selector: 'h1' } }],
+    });
     expect(outcome.error).toBeNull();
     expect(outcome.result?.extracted).toEqual({ h: 'Items' });
   });

@@ -37,7 +37,12 @@ describe('executor: browser pool, limits and artifact retention', { timeout: 120
 
   it('refuses a plan longer than max_steps before running any step', async () => {
     const team = await createTeam(t.prisma);
-    const { outcome, events } = await executePlan(t, team, { steps: [{ navigate: `${site.url}/` }, { click: '#next' }, { click: '#home' }] }, { limits: { maxSteps: 2 } });
+    const { outcome, events } = await executePlan(
+      t,
+      team,
+      { steps: [{ navigate: `${site.url}/` }, { click: '#next' }, { click: '#home' }] },
+      { limits: { maxSteps: 2 } },
+    );
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.code).toBe('step_limit_exceeded');
     expect(events.some((e) => e.type === 'step.started')).toBe(false);

@@ -93,7 +93,7 @@ describe('executor end to end: /v1/predict on a worker, results and recording', 
     expect((run.error as { code: string }).code).toBe('domain_not_allowed');
   });
 
-  it('answers 404 for a run without a recording and for another team\'s run', async () => {
+  it("answers 404 for a run without a recording and for another team's run", async () => {
     const other = await createTeam(t.prisma);
     const stranger = await createUser(t.prisma, { team: other, role: 'viewer' });
     const cross = await t.app.inject({ method: 'GET', url: `/v1/runs/${finishedRunId}/video`, headers: headers(stranger) });
@@ -111,7 +111,9 @@ describe('executor end to end: /v1/predict on a worker, results and recording', 
     allowedStatus: [200, 404],
     setup: async (app, tm) => {
       const id = `run_${Math.random().toString(36).slice(2, 12)}`;
-      await app.prisma.run.create({ data: { id, teamId: tm.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 } });
+      await app.prisma.run.create({
+        data: { id, teamId: tm.id, status: 'succeeded', plan: { steps: [] }, maxCost: 1, maxTimeMinutes: 1, maxSteps: 1, maxLoopIterations: 1 },
+      });
       return { runId: id };
     },
   });

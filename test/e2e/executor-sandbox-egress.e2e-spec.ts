@@ -52,25 +52,41 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
   }
 
   it('refuses a top-level navigate to the internal address, naming the step', async () => {
-    const r = await expectRefused({ steps: [{ navigate: `${site.url}/` }, { navigate: `${internal.url}/admin` }] }, 'destination_not_allowed', 'address_not_allowed');
+    const r = await expectRefused(
+      { steps: [{ navigate: `${site.url}/` }, { navigate: `${internal.url}/admin` }] },
+      'destination_not_allowed',
+      'address_not_allowed',
+    );
     expect(blocks(r)[0]).toMatchObject({ url: `${internal.url}/admin`, step: 1, code: 'destination_not_allowed', range: 'loopback' });
   });
 
   it('refuses a 302 hop to the internal address before the browser follows it', async () => {
     const target = `${internal.url}/secret`;
-    const r = await expectRefused({ steps: [{ navigate: `${site.url}/redirect?to=${encodeURIComponent(target)}` }] }, 'destination_not_allowed', 'redirect_not_allowed');
+    const r = await expectRefused(
+      { steps: [{ navigate: `${site.url}/redirect?to=${encodeURIComponent(target)}` }] },
+      'destination_not_allowed',
+      'redirect_not_allowed',
+    );
     expect(blocks(r)[0]).toMatchObject({ url: target, step: 0 });
   });
 
   it('refuses a popup (window.open) to the internal address and fails the run', async () => {
     const target = `${internal.url}/popup`;
     const html = `<button id="go" onclick="window.open('${target}')">go</button>`;
-    const r = await expectRefused({ steps: [{ navigate: raw(html) }, { click: '#go' }, { wait_for: { timeout_ms: 2_000 } }] }, 'destination_not_allowed', 'address_not_allowed');
+    const r = await expectRefused(
+      { steps: [{ navigate: raw(html) }, { click: '#go' }, { wait_for: { timeout_ms: 2_000 } }] },
+      'destination_not_allowed',
+      'address_not_allowed',
+    );
     expect(blocks(r)[0]).toMatchObject({ url: target, step: 1 });
   });
 
   it('strips credentials from the URL it reports', async () => {
-    const r = await expectRefused({ steps: [{ navigate: `http://admin:hunter2@127.0.0.2:${internal.port}/` }] }, 'destination_not_allowed', 'address_not_allowed');
+    const r = await expectRefused(
+      { steps: [{ navigate: `http://admin:hunter2@127.0.0.2:${internal.port}/` }] },
+      'destination_not_allowed',
+      'address_not_allowed',
+    );
     expect(JSON.stringify(r.events)).not.toContain('hunter2');
     expect(JSON.stringify(r.outcome)).not.toContain('hunter2');
   });
@@ -90,7 +106,9 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
         const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' }))); w.onmessage = (e) => note('worker', e.data);
       </script>`;
     const team = await createTeam(t.prisma);
-    const r = await executePlan(t, team, { steps: [{ navigate: raw(html) }, { wait_for: { selector: '#done' } }, { extract: { name: 'out', selector: '#out' } }] });
+    const r = await executePlan(t, team, {
+      steps: [{ navigate: raw(html) }, { wait_for: { selector: '#done' } }, { extract: { name: 'out', selector: '#out' } }],
+    });
     expect(r.outcome.error).toBeNull();
     expect(JSON.parse(String(r.outcome.result?.extracted.out))).toEqual({ img: 'blocked', fetch: 'blocked', xhr: 'blocked', ws: 'blocked', worker: 'blocked' });
     const urls = blocks(r).map((b) => b.url);
@@ -113,14 +131,20 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
       const w = new SharedWorker('/js?src=' + encodeURIComponent(${JSON.stringify(shared)})); w.port.onmessage = (e) => note('shared', e.data); w.port.start();
     </script>`;
     const team = await createTeam(t.prisma);
-    const r = await executePlan(t, team, { steps: [{ navigate: raw(html) }, { wait_for: { selector: '#done' } }, { extract: { name: 'out', selector: '#out' } }] });
+    const r = await executePlan(t, team, {
+      steps: [{ navigate: raw(html) }, { wait_for: { selector: '#done' } }, { extract: { name: 'out', selector: '#out' } }],
+    });
     expect(r.outcome.error).toBeNull();
     expect(JSON.parse(String(r.outcome.result?.extracted.out))).toEqual({ service: 'blocked', shared: 'blocked' });
     expect(blocks(r).map((b) => b.url)).toEqual(expect.arrayContaining([`${i}/sw`, `${i}/shared`]));
   });
 
   it('never loads file: by navigate', async () => {
-    const r = await expectRefused({ steps: [{ navigate: 'file:///etc/passwd' }, { extract: { name: 'x', selector: 'body' } }] }, 'destination_not_allowed', 'scheme_not_allowed');
+    const r = await expectRefused(
+      { steps: [{ navigate: 'file:///etc/passwd' }, { extract: { name: 'x', selector: 'body' } }] },
+      'destination_not_allowed',
+      'scheme_not_allowed',
+    );
     expect(blocks(r)[0]).toMatchObject({ url: 'file:///etc/passwd', step: 0 });
   });
 
@@ -139,7 +163,9 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
   ] as const) {
     it(`never loads file: by ${how}`, async () => {
       const team = await createTeam(t.prisma);
-      const r = await executePlan(t, team, { steps: [{ navigate: raw(html) }, action, { wait_for: { timeout_ms: 500 } }, { extract: { name: 'x', selector: 'body' } }] });
+      const r = await executePlan(t, team, {
+        steps: [{ navigate: raw(html) }, action, { wait_for: { timeout_ms: 500 } }, { extract: { name: 'x', selector: 'body' } }],
+      });
       // Either the page never left (the browser refuses a web page's file: navigation) or the policy failed the run: never the file.
       expect(JSON.stringify(r.outcome)).not.toContain('root:');
       if (r.outcome.error) expect(r.outcome.error.code).toBe('destination_not_allowed');
@@ -150,7 +176,11 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
   it('never loads file: for the agent', async () => {
     const team = await createTeam(t.prisma);
     await putSecret(t, team, 'anthropic_api_key', 'sk-ant-test');
-    anthropic.script([toolUse('navigate', { url: 'file:///etc/passwd' }), toolUse('extract', { name: 'x', selector: 'body' }), toolUse('done', { result: 'x' })]);
+    anthropic.script([
+      toolUse('navigate', { url: 'file:///etc/passwd' }),
+      toolUse('extract', { name: 'x', selector: 'body' }),
+      toolUse('done', { result: 'x' }),
+    ]);
     const before = anthropic.requests.length;
     const r = await executePlan(t, team, { steps: [{ navigate: `${site.url}/` }, { agent: { goal: 'read the file' } }] });
     expect(r.outcome.error?.code).toBe('destination_not_allowed');

@@ -53,7 +53,7 @@ describe('executor: secrets, recordings and team directories', { timeout: 120_00
     { extract: { name: 'who', selector: '#who' } },
   ];
 
-  it("types a secret on a host matching its origins (team allowlist empty) and never shows it", async () => {
+  it('types a secret on a host matching its origins (team allowlist empty) and never shows it', async () => {
     const team = await createTeam(t.prisma);
     await putSecretWithOrigins(team, 'pw', PASSWORD, ['127.0.0.1']);
     const { outcome, events } = await executePlan(t, team, { steps: login('{{secrets.pw}}') });
@@ -94,7 +94,9 @@ describe('executor: secrets, recordings and team directories', { timeout: 120_00
     const frame = typingPage(site.otherHostUrl);
     const page = `${site.url}/raw?html=${encodeURIComponent(`<iframe src="${frame}"></iframe>`)}`;
     const before = typed();
-    const { outcome } = await executePlan(t, team, { steps: [{ navigate: page }, { fill: { selector: 'iframe >> internal:control=enter-frame >> #f', value: '{{secrets.pw}}' } }] });
+    const { outcome } = await executePlan(t, team, {
+      steps: [{ navigate: page }, { fill: { selector: 'iframe >> internal:control=enter-frame >> #f', value: '{{secrets.pw}}' } }],
+    });
     expect(outcome.error?.code).toBe('secret_origin_not_allowed');
     expect(typed()).toBe(before);
   });
@@ -142,7 +144,12 @@ describe('executor: secrets, recordings and team directories', { timeout: 120_00
     const team = await createTeam(t.prisma);
     await putSecretWithOrigins(team, 'pw', PASSWORD, ['127.0.0.1']);
     const { runId, outcome, events } = await executePlan(t, team, {
-      steps: [{ navigate: typingPage() }, { wait_for: { timeout_ms: 1500 } }, { fill: { selector: '#f', value: '{{secrets.pw}}' } }, { wait_for: { timeout_ms: 1000 } }],
+      steps: [
+        { navigate: typingPage() },
+        { wait_for: { timeout_ms: 1500 } },
+        { fill: { selector: '#f', value: '{{secrets.pw}}' } },
+        { wait_for: { timeout_ms: 1000 } },
+      ],
     });
     expect(outcome.error).toBeNull();
     const fillStart = Number(events.find((e) => e.type === 'step.started' && e.data.index === 2)?.data.since_page_ms);
@@ -168,7 +175,12 @@ describe('executor: secrets, recordings and team directories', { timeout: 120_00
     expect(del.statusCode).toBe(204);
     expect(existsSync(dir)).toBe(false);
     const second = await createTeam(t.prisma, { slug });
-    const fresh = await executePlan(t, second, { steps: [{ navigate: `${site.url}/account` }, { extract: { name: 'who', selector: '#who' } }] }, { stateKey: 'main' });
+    const fresh = await executePlan(
+      t,
+      second,
+      { steps: [{ navigate: `${site.url}/account` }, { extract: { name: 'who', selector: '#who' } }] },
+      { stateKey: 'main' },
+    );
     expect(fresh.outcome.result?.extracted).toEqual({ who: 'Anonymous' });
 
     // A directory a deleted team left behind (another host, a crash) is not handed over either.

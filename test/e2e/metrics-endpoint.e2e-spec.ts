@@ -40,7 +40,12 @@ describe('GET /metrics (open)', () => {
     const ownerA = await createUser(t.prisma, { team: alpha, role: 'team_owner' });
     const opB = await createUser(t.prisma, { team: beta, role: 'operator' });
     const inject = (method: 'GET' | 'POST', url: string, key?: string, payload?: unknown) =>
-      t.app.inject({ method, url, headers: { ...(key ? { 'x-mantis-token': key } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+      t.app.inject({
+        method,
+        url,
+        headers: { ...(key ? { 'x-mantis-token': key } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
+        ...(payload ? { payload: JSON.stringify(payload) } : {}),
+      });
 
     // alpha: two delivery-log reads, one predict status for an unknown run (404), one invalid action (400).
     expect((await inject('GET', `/api/v1/teams/${alpha.slug}/webhook-deliveries`, ownerA.key)).statusCode).toBe(200);
@@ -72,10 +77,18 @@ describe('GET /metrics (open)', () => {
     expect(sample(text, 'mantis_auth_failures_total', { reason: 'missing_token' })).toBe(1);
     expect(sample(text, 'mantis_auth_failures_total', { reason: 'invalid_token' })).toBe(2);
     expect(sample(text, 'mantis_webhook_deliveries_total', { tenant_id: alpha.slug, outcome: 'succeeded' })).toBe(1);
-    expect(sample(text, 'mantis_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/teams/:team/webhook-deliveries', status: '200' })).toBe(2);
+    expect(sample(text, 'mantis_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/teams/:team/webhook-deliveries', status: '200' })).toBe(
+      2,
+    );
     expect(sample(text, 'mantis_http_request_duration_seconds_count', { method: 'POST', route: '/v1/predict', status: '404' })).toBe(2);
     expect(sample(text, 'mantis_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/me', status: '401' })).toBe(3);
-    for (const name of ['mantis_runs_in_flight', 'mantis_runs_total', 'mantis_run_duration_seconds', 'mantis_run_cost_usd_total', 'mantis_concurrency_rejected_total']) {
+    for (const name of [
+      'mantis_runs_in_flight',
+      'mantis_runs_total',
+      'mantis_run_duration_seconds',
+      'mantis_run_cost_usd_total',
+      'mantis_concurrency_rejected_total',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);

@@ -45,7 +45,12 @@ describe('requests run under row-level security', () => {
 
   it('a team route writes its change and its event as mantis_app in its own team', async () => {
     await sql('TRUNCATE rls_probe');
-    const res = await t.app.inject({ method: 'PUT', url: `/api/v1/teams/${team.slug}/secrets/probe`, headers: { 'x-mantis-token': owner.key }, payload: { value: 'v' } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/teams/${team.slug}/secrets/probe`,
+      headers: { 'x-mantis-token': owner.key },
+      payload: { value: 'v' },
+    });
     expect(res.statusCode).toBeLessThan(300);
     const { rows } = await sql('SELECT tbl, who, team FROM rls_probe ORDER BY tbl');
     expect(rows).toEqual([
@@ -60,6 +65,7 @@ describe('requests run under row-level security', () => {
     expect(res.statusCode).toBe(201);
     const { rows } = await sql('SELECT tbl, who, team FROM rls_probe ORDER BY tbl');
     expect(rows.map((r) => r.tbl)).toEqual(['audit_events', 'teams']);
-    for (const r of rows) expect({ who: r.who === 'mantis_app' ? 'mantis_app' : 'connecting role', team: r.team }).toEqual({ who: 'connecting role', team: null });
+    for (const r of rows)
+      expect({ who: r.who === 'mantis_app' ? 'mantis_app' : 'connecting role', team: r.team }).toEqual({ who: 'connecting role', team: null });
   });
 });

@@ -10,7 +10,13 @@ describe('runs API', () => {
   let operator: UserFixture;
   beforeAll(async () => {
     t = await buildTestApp({
-      env: { MANTIS_SYNC_WAIT_SECONDS: '0', MANTIS_MAX_COST_USD: '10', MANTIS_MAX_RUNTIME_MINUTES: '30', MANTIS_MAX_STEPS_PER_PLAN: '5', MANTIS_MAX_LOOP_ITERATIONS: '8' },
+      env: {
+        MANTIS_SYNC_WAIT_SECONDS: '0',
+        MANTIS_MAX_COST_USD: '10',
+        MANTIS_MAX_RUNTIME_MINUTES: '30',
+        MANTIS_MAX_STEPS_PER_PLAN: '5',
+        MANTIS_MAX_LOOP_ITERATIONS: '8',
+      },
     });
     team = await createTeam(t.prisma, { maxConcurrentRuns: 50 });
     operator = await createUser(t.prisma, { team, role: 'operator' });
@@ -21,7 +27,8 @@ describe('runs API', () => {
 
   const predict = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key, ...headers }, payload: payload as object });
-  const get = (key: string, url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': key, ...headers } });
+  const get = (key: string, url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': key, ...headers } });
   const runCount = (teamId: string) => t.prisma.run.count({ where: { teamId } });
 
   it('starts a detached run: 202 with the queued run object, readable by id', async () => {
@@ -151,7 +158,13 @@ describe('runs API', () => {
     const again = await predict(operator.key, { action: 'cancel', run_id: run.run_id });
     expect(again.statusCode).toBe(409);
     const result = await predict(operator.key, { action: 'result', run_id: run.run_id });
-    expect(result.json()).toEqual({ run_id: run.run_id, status: 'cancelled', result: null, cost_usd: 0, error: { code: 'cancelled', message: expect.any(String) } });
+    expect(result.json()).toEqual({
+      run_id: run.run_id,
+      status: 'cancelled',
+      result: null,
+      cost_usd: 0,
+      error: { code: 'cancelled', message: expect.any(String) },
+    });
   });
 
   it("answers 404 for another team's run on every route", async () => {
@@ -177,7 +190,9 @@ describe('runs API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { data: { run_id: string }[]; next_cursor: string | null } = (await get(op.key, `/v1/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { data: { run_id: string }[]; next_cursor: string | null } = (
+        await get(op.key, `/v1/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((r) => r.run_id));
       cursor = page.next_cursor;
@@ -192,12 +207,22 @@ describe('runs API', () => {
   it('runs a stored workflow through micro, plans/<name> and /api/v1/run/{workflow}', async () => {
     const tm = await createTeam(t.prisma);
     const owner = await createUser(t.prisma, { team: tm, role: 'team_owner' });
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/workflows/login-flow', headers: { 'x-mantis-token': owner.key }, payload: { plan: PLAN, description: 'log in' } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/workflows/login-flow',
+      headers: { 'x-mantis-token': owner.key },
+      payload: { plan: PLAN, description: 'log in' },
+    });
     expect(put.statusCode).toBe(201);
     const viaMicro = await predict(owner.key, { micro: 'plans/login-flow', detached: true, inputs: { user: 'a' } });
     expect(viaMicro.statusCode, viaMicro.body).toBe(202);
     expect(viaMicro.json()).toMatchObject({ workflow: 'login-flow', source: 'predict' });
-    const viaRun = await t.app.inject({ method: 'POST', url: '/api/v1/run/login-flow', headers: { 'x-mantis-token': owner.key }, payload: { inputs: { user: 'b' }, max_cost: 1 } });
+    const viaRun = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/run/login-flow',
+      headers: { 'x-mantis-token': owner.key },
+      payload: { inputs: { user: 'b' }, max_cost: 1 },
+    });
     expect(viaRun.statusCode).toBe(202);
     expect(viaRun.json()).toMatchObject({ workflow: 'login-flow', source: 'workflow', limits: { max_cost: 1 } });
     const execs = await get(owner.key, '/api/v1/executions?workflow=login-flow');

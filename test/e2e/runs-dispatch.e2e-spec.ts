@@ -34,7 +34,8 @@ describe('dispatch and execution of runs', () => {
     await t?.close();
   });
 
-  const predict = (payload: unknown, key = op.key) => t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key }, payload: payload as object });
+  const predict = (payload: unknown, key = op.key) =>
+    t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key }, payload: payload as object });
   const status = async (runId: string) => (await t.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
 
   it('waits for the run and answers 200 with its result; reservation settles to the real cost', async () => {
@@ -104,7 +105,18 @@ describe('dispatch and execution of runs', () => {
     // A retried run: it first started 59.5 s ago and is queued again for its second attempt.
     const retried = `run_${'c'.repeat(32)}`;
     await t.prisma.run.create({
-      data: { id: retried, teamId: team.id, plan: PLAN, maxCost: 1, maxTimeMinutes: 1, maxSteps: 10, maxLoopIterations: 5, reservedUsd: 1, attempts: 1, startedAt: new Date(Date.now() - 59_500) },
+      data: {
+        id: retried,
+        teamId: team.id,
+        plan: PLAN,
+        maxCost: 1,
+        maxTimeMinutes: 1,
+        maxSteps: 10,
+        maxLoopIterations: 5,
+        reservedUsd: 1,
+        attempts: 1,
+        startedAt: new Date(Date.now() - 59_500),
+      },
     });
     await exec.started(retried);
     await until('timed_out', async () => (await status(retried)) === 'timed_out', 8000);

@@ -109,7 +109,8 @@ describe('Idempotency-Key on run creation', () => {
     const h = { 'x-mantis-token': owner.key };
     await t.app.inject({ method: 'PUT', url: '/api/v1/workflows/wf', headers: h, payload: { plan: PLAN } });
     await t.app.inject({ method: 'PUT', url: `/api/v1/hooks/idem-${tm.slug}`, headers: h, payload: { workflow: 'wf', auth: 'none' } });
-    const call = (url: string, headers: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...headers, 'idempotency-key': `key-${url}` }, payload: {} });
+    const call = (url: string, headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url, headers: { ...headers, 'idempotency-key': `key-${url}` }, payload: {} });
     const w1 = await call('/api/v1/run/wf', h);
     const w2 = await call('/api/v1/run/wf', h);
     expect(w1.statusCode).toBe(202);

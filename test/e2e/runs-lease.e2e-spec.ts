@@ -54,8 +54,14 @@ describe('leases: a killed worker loses its runs to the others', () => {
   });
 
   const submit = async () =>
-    (await t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': key }, payload: { plan: { steps: [{ click: '#a' }] }, detached: true } })).json()
-      .run_id as string;
+    (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/predict',
+        headers: { 'x-mantis-token': key },
+        payload: { plan: { steps: [{ click: '#a' }] }, detached: true },
+      })
+    ).json().run_id as string;
 
   it('retries a run once after its worker process is killed, then fails it with worker_lost', async () => {
     const runId = await submit();

@@ -52,30 +52,108 @@ describe('run and workflow routes are protected', () => {
   const done = (t: TestApp, team: TeamFixture) => makeRun(t, team, 'succeeded');
 
   // POST /v1/predict: each action with the scope and role of its REST twin.
-  describeProtectedRoute(app, { method: 'POST', url: () => '/v1/predict', scope: 'run', role: 'operator', crossTeam: false, payload: () => ({ plan: PLAN, detached: true }), allowedStatus: 202 });
-  describeProtectedRoute(app, { method: 'POST', url: () => '/v1/predict', scope: 'status', setup: done, payload: ({ fixture }) => ({ action: 'status', run_id: fixture.runId }), allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'POST', url: () => '/v1/predict', scope: 'result', setup: done, payload: ({ fixture }) => ({ action: 'result', run_id: fixture.runId }), allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'POST', url: () => '/v1/predict', scope: 'logs', setup: done, payload: ({ fixture }) => ({ action: 'logs', run_id: fixture.runId }), allowedStatus: 200 });
-  describeProtectedRoute(app, { method: 'POST', url: () => '/v1/predict', scope: 'run', role: 'operator', setup: queued, payload: ({ fixture }) => ({ action: 'cancel', run_id: fixture.runId }), allowedStatus: 202 });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: () => '/v1/predict',
+    scope: 'run',
+    role: 'operator',
+    crossTeam: false,
+    payload: () => ({ plan: PLAN, detached: true }),
+    allowedStatus: 202,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: () => '/v1/predict',
+    scope: 'status',
+    setup: done,
+    payload: ({ fixture }) => ({ action: 'status', run_id: fixture.runId }),
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: () => '/v1/predict',
+    scope: 'result',
+    setup: done,
+    payload: ({ fixture }) => ({ action: 'result', run_id: fixture.runId }),
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: () => '/v1/predict',
+    scope: 'logs',
+    setup: done,
+    payload: ({ fixture }) => ({ action: 'logs', run_id: fixture.runId }),
+    allowedStatus: 200,
+  });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: () => '/v1/predict',
+    scope: 'run',
+    role: 'operator',
+    setup: queued,
+    payload: ({ fixture }) => ({ action: 'cancel', run_id: fixture.runId }),
+    allowedStatus: 202,
+  });
 
   for (const base of [() => '/v1/runs', ({ team }: { team: TeamFixture }) => `/api/v1/teams/${team.slug}/runs`]) {
-    describeProtectedRoute(app, { method: 'GET', url: (c) => base(c), scope: 'status', crossTeam: base({ team: { id: '', slug: 'x' } }) !== '/v1/runs', allowedStatus: 200 });
+    describeProtectedRoute(app, {
+      method: 'GET',
+      url: (c) => base(c),
+      scope: 'status',
+      crossTeam: base({ team: { id: '', slug: 'x' } }) !== '/v1/runs',
+      allowedStatus: 200,
+    });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${base(c)}/${c.fixture.runId}`, scope: 'status', setup: done, allowedStatus: 200 });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${base(c)}/${c.fixture.runId}/result`, scope: 'result', setup: done, allowedStatus: 200 });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${base(c)}/${c.fixture.runId}/logs`, scope: 'logs', setup: done, allowedStatus: 200 });
-    describeProtectedRoute(app, { method: 'POST', url: (c) => `${base(c)}/${c.fixture.runId}/cancel`, scope: 'run', role: 'operator', setup: queued, allowedStatus: 202 });
+    describeProtectedRoute(app, {
+      method: 'POST',
+      url: (c) => `${base(c)}/${c.fixture.runId}/cancel`,
+      scope: 'run',
+      role: 'operator',
+      setup: queued,
+      allowedStatus: 202,
+    });
   }
 
   for (const prefix of [() => '/api/v1', ({ team }: { team: TeamFixture }) => `/api/v1/teams/${team.slug}`]) {
     const teamPath = prefix({ team: { id: '', slug: 'x' } }) !== '/api/v1';
-    describeProtectedRoute(app, { method: 'PUT', url: (c) => `${prefix(c)}/workflows/wf-new`, role: 'team_owner', crossTeam: teamPath, payload: () => ({ plan: PLAN }), allowedStatus: 201 });
+    describeProtectedRoute(app, {
+      method: 'PUT',
+      url: (c) => `${prefix(c)}/workflows/wf-new`,
+      role: 'team_owner',
+      crossTeam: teamPath,
+      payload: () => ({ plan: PLAN }),
+      allowedStatus: 201,
+    });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${prefix(c)}/workflows`, crossTeam: teamPath, allowedStatus: 200 });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${prefix(c)}/workflows/${c.fixture.name}`, setup: makeWorkflow, allowedStatus: 200 });
-    describeProtectedRoute(app, { method: 'DELETE', url: (c) => `${prefix(c)}/workflows/${c.fixture.name}`, role: 'team_owner', setup: makeWorkflow, allowedStatus: 204 });
-    describeProtectedRoute(app, { method: 'POST', url: (c) => `${prefix(c)}/run/${c.fixture.name}`, scope: 'run', role: 'operator', setup: makeWorkflow, payload: () => ({}), allowedStatus: 202 });
+    describeProtectedRoute(app, {
+      method: 'DELETE',
+      url: (c) => `${prefix(c)}/workflows/${c.fixture.name}`,
+      role: 'team_owner',
+      setup: makeWorkflow,
+      allowedStatus: 204,
+    });
+    describeProtectedRoute(app, {
+      method: 'POST',
+      url: (c) => `${prefix(c)}/run/${c.fixture.name}`,
+      scope: 'run',
+      role: 'operator',
+      setup: makeWorkflow,
+      payload: () => ({}),
+      allowedStatus: 202,
+    });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${prefix(c)}/executions`, scope: 'status', crossTeam: teamPath, allowedStatus: 200 });
     describeProtectedRoute(app, { method: 'GET', url: (c) => `${prefix(c)}/executions/${c.fixture.runId}`, scope: 'status', setup: done, allowedStatus: 200 });
-    describeProtectedRoute(app, { method: 'POST', url: (c) => `${prefix(c)}/cancel/${c.fixture.runId}`, scope: 'run', role: 'operator', setup: queued, allowedStatus: 202 });
+    describeProtectedRoute(app, {
+      method: 'POST',
+      url: (c) => `${prefix(c)}/cancel/${c.fixture.runId}`,
+      scope: 'run',
+      role: 'operator',
+      setup: queued,
+      allowedStatus: 202,
+    });
     describeProtectedRoute(app, {
       method: 'PUT',
       url: (c) => `${prefix(c)}/hooks/h-${String(c.fixture.name)}`,
@@ -88,5 +166,13 @@ describe('run and workflow routes are protected', () => {
   }
 
   // A token hook takes the caller's credentials and acts only in the hook's team.
-  describeProtectedRoute(app, { method: 'POST', url: (c) => `/hooks/${c.fixture.path}`, scope: 'run', role: 'operator', setup: (t, team) => makeHook(t, team), payload: () => ({}), allowedStatus: 202 });
+  describeProtectedRoute(app, {
+    method: 'POST',
+    url: (c) => `/hooks/${c.fixture.path}`,
+    scope: 'run',
+    role: 'operator',
+    setup: (t, team) => makeHook(t, team),
+    payload: () => ({}),
+    allowedStatus: 202,
+  });
 });

@@ -78,7 +78,9 @@ describe('team rate limit shared through Redis by two app instances', () => {
 
     const free = await createTeam(a.prisma, { rateLimitPerMinute: 0 });
     const freeUser = await createUser(a.prisma, { team: free, role: 'viewer' });
-    const all = await Promise.all(Array.from({ length: 30 }, () => b.app.inject({ method: 'GET', url: '/v1/runs', headers: { 'x-mantis-token': freeUser.key } })));
+    const all = await Promise.all(
+      Array.from({ length: 30 }, () => b.app.inject({ method: 'GET', url: '/v1/runs', headers: { 'x-mantis-token': freeUser.key } })),
+    );
     expect(all.every((r) => r.statusCode === 200)).toBe(true);
     expect(all[0].headers['x-ratelimit-limit']).toBeUndefined();
   });
@@ -93,7 +95,7 @@ describe('team rate limit in process (no Redis)', () => {
     await t?.close();
   });
 
-  it('applies to routes without a team in the path, through the principal\'s only team', async () => {
+  it("applies to routes without a team in the path, through the principal's only team", async () => {
     const team = await createTeam(t.prisma, { rateLimitPerMinute: 3 });
     const user = await createUser(t.prisma, { team, role: 'viewer' });
     const codes = [];

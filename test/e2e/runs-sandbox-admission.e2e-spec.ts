@@ -143,7 +143,12 @@ describe('runs API: MANTIS_BROWSER_ALLOW_PRIVATE', () => {
   it('lets plans name internal addresses on an install that automates internal sites', async () => {
     const team = await createTeam(t.prisma);
     const op = await createUser(t.prisma, { team, role: 'operator' });
-    const res = await t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': op.key }, payload: { detached: true, plan: { steps: [{ navigate: 'http://10.1.2.3/' }] } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      headers: { 'x-mantis-token': op.key },
+      payload: { detached: true, plan: { steps: [{ navigate: 'http://10.1.2.3/' }] } },
+    });
     expect(res.statusCode, res.body).toBe(202);
   });
 });
@@ -160,7 +165,12 @@ describe('runs API: the default policy (no private ranges)', () => {
   it.each(['http://localhost:8080/', 'http://app.localhost/', 'http://127.0.0.1/'])('refuses %s', async (url) => {
     const team = await createTeam(t.prisma);
     const op = await createUser(t.prisma, { team, role: 'operator' });
-    const res = await t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': op.key }, payload: { detached: true, plan: { steps: [{ navigate: url }] } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      headers: { 'x-mantis-token': op.key },
+      payload: { detached: true, plan: { steps: [{ navigate: url }] } },
+    });
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json().error).toMatchObject({ code: 'destination_not_allowed', details: { url } });
   });

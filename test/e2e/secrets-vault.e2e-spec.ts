@@ -40,7 +40,10 @@ describe('secrets vault and resolver', () => {
 
   it('with DATABASE_URL set, boot fails naming MANTIS_MASTER_KEY when it is missing', async () => {
     const err = await buildTestApp({ databaseUrl: t.databaseUrl, env: { MANTIS_MASTER_KEY: '' } }).then(
-      async (app) => { await app.close(); return null; },
+      async (app) => {
+        await app.close();
+        return null;
+      },
       (e: Error) => e,
     );
     expect(err?.message).toMatch(/MANTIS_MASTER_KEY is required when DATABASE_URL is set/);
@@ -52,7 +55,10 @@ describe('secrets vault and resolver', () => {
     expect(row.fp).not.toContain(Buffer.from(t.config.masterKey!, 'base64').toString('hex'));
     const other = randomBytes(32).toString('base64');
     const err = await buildTestApp({ databaseUrl: t.databaseUrl, env: { MANTIS_MASTER_KEY: other } }).then(
-      async (app) => { await app.close(); return null; },
+      async (app) => {
+        await app.close();
+        return null;
+      },
       (e: Error) => e,
     );
     expect(err?.message).toMatch(/MANTIS_MASTER_KEY does not match the key this database was set up with/);

@@ -54,7 +54,7 @@ describe('webhook delivery log and manual retry', () => {
     allowedStatus: 202,
   });
 
-  it('lists the team\'s deliveries newest first, pages with a cursor, filters by status, and shows no other team\'s', async () => {
+  it("lists the team's deliveries newest first, pages with a cursor, filters by status, and shows no other team's", async () => {
     const team = await createTeam(t.prisma);
     const other = await createTeam(t.prisma);
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });
@@ -81,7 +81,11 @@ describe('webhook delivery log and manual retry', () => {
     });
     const listed = await t.prisma.auditEvent.findFirst({ where: { teamId: team.id, action: 'webhook_delivery.list' } });
     expect(listed).toMatchObject({ targetType: 'webhook_delivery', outcome: 'success', status: 200, actorId: owner.id });
-    const page2 = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/webhook-deliveries?limit=2&cursor=${page1.json().next_cursor}`, headers });
+    const page2 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/teams/${team.slug}/webhook-deliveries?limit=2&cursor=${page1.json().next_cursor}`,
+      headers,
+    });
     expect(page2.json()).toEqual({ data: [expect.objectContaining({ id: ids[0], status: 'succeeded' })], next_cursor: null });
 
     const failed = await t.app.inject({ method: 'GET', url: `/api/v1/webhook-deliveries?status=failed`, headers });
@@ -90,7 +94,12 @@ describe('webhook delivery log and manual retry', () => {
     const bad = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/webhook-deliveries?status=lost&limit=0`, headers });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('validation_failed');
-    expect(bad.json().error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'status']);
+    expect(
+      bad
+        .json()
+        .error.details.fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['limit', 'status']);
     const badCursor = await t.app.inject({ method: 'GET', url: `/api/v1/teams/${team.slug}/webhook-deliveries?cursor=zzz`, headers });
     expect(badCursor.statusCode).toBe(400);
     rx.answer([{ status: 200 }]);
@@ -103,20 +112,33 @@ describe('webhook delivery log and manual retry', () => {
     const id = await enqueue(t, team, '/manual');
     expect(await settled(id)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 503 });
 
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/teams/${team.slug}/webhook-deliveries/${id}/retry`, headers: { 'x-mantis-token': owner.key } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/teams/${team.slug}/webhook-deliveries/${id}/retry`,
+      headers: { 'x-mantis-token': owner.key },
+    });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ id, status: 'pending', attempts: 0, last_status_code: 503, next_attempt_at: expect.stringMatching(/^\d{4}-.*Z$/), created_at: expect.stringMatching(/Z$/) });
+    expect(res.json()).toMatchObject({
+      id,
+      status: 'pending',
+      attempts: 0,
+      last_status_code: 503,
+      next_attempt_at: expect.stringMatching(/^\d{4}-.*Z$/),
+      created_at: expect.stringMatching(/Z$/),
+    });
     expect(await settled(id)).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
     expect(rx.to('/manual').map((r) => [r.status, r.headers['webhook-id']])).toEqual([
       [503, id],
       [200, id],
     ]);
-    const audit = await eventually(() => t.prisma.auditEvent.findFirst({ where: { teamId: team.id, action: 'webhook_delivery.retry' } }).then((a) => a ?? undefined));
+    const audit = await eventually(() =>
+      t.prisma.auditEvent.findFirst({ where: { teamId: team.id, action: 'webhook_delivery.retry' } }).then((a) => a ?? undefined),
+    );
     expect(audit).toMatchObject({ targetType: 'webhook_delivery', targetId: id, outcome: 'success', status: 202 });
     rx.answer([{ status: 200 }]);
   });
 
-  it('answers 404 for another team\'s delivery and for an unknown one, 400 for a malformed id, and changes nothing', async () => {
+  it("answers 404 for another team's delivery and for an unknown one, 400 for a malformed id, and changes nothing", async () => {
     const team = await createTeam(t.prisma);
     const other = await createTeam(t.prisma);
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });

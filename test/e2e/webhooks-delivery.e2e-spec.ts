@@ -51,10 +51,14 @@ describe('webhook delivery (sender loop against a receiver on 127.0.0.1)', () =>
   }
 
   const settled = (id: string) =>
-    eventually(async () => {
-      const row = await t.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
-      return row.status !== 'pending' && row;
-    }, 20_000, `delivery ${id} to settle`);
+    eventually(
+      async () => {
+        const row = await t.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+        return row.status !== 'pending' && row;
+      },
+      20_000,
+      `delivery ${id} to settle`,
+    );
 
   async function counter(tenant: string, outcome: string): Promise<number> {
     const m = await t.app.get(MetricsService).webhookDeliveries.get();

@@ -109,10 +109,14 @@ describe('webhook deliveries survive a killed worker process', () => {
     // First attempts fail (503) and the next are an hour away, so none is in flight when the worker dies.
     const first = await startWorker({ ...env, MANTIS_WEBHOOK_RETRY_SCHEDULE: '0,3600' });
     children.push(first.child);
-    await eventually(async () => {
-      const rows = await prisma.webhookDelivery.findMany({ where: { id: { in: early } } });
-      return rows.every((r) => r.attempts === 1 && r.leaseExpiresAt === null && r.status === 'pending');
-    }, 60_000, 'first attempts to be recorded');
+    await eventually(
+      async () => {
+        const rows = await prisma.webhookDelivery.findMany({ where: { id: { in: early } } });
+        return rows.every((r) => r.attempts === 1 && r.leaseExpiresAt === null && r.status === 'pending');
+      },
+      60_000,
+      'first attempts to be recorded',
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     // The hour passes.
@@ -134,11 +138,17 @@ describe('webhook deliveries survive a killed worker process', () => {
     // Nothing further is sent once they have succeeded.
     await new Promise((r) => setTimeout(r, 1500));
     for (const id of early) {
-      expect(sentTo(id).map((r) => r.status), id).toEqual([503, 200]);
+      expect(
+        sentTo(id).map((r) => r.status),
+        id,
+      ).toEqual([503, 200]);
       expect((await row(id)).attempts).toBe(2);
     }
     for (const id of late) {
-      expect(sentTo(id).map((r) => r.status), id).toEqual([200]);
+      expect(
+        sentTo(id).map((r) => r.status),
+        id,
+      ).toEqual([200]);
       expect((await row(id)).attempts).toBe(1);
     }
     await stop(second);
@@ -161,10 +171,14 @@ describe('webhook deliveries survive a killed worker process', () => {
 
     const second = await startWorker(env);
     children.push(second.child);
-    const done = await eventually(async () => {
-      const r = await row(id);
-      return r.status === 'succeeded' && r;
-    }, 90_000, 'the retried delivery');
+    const done = await eventually(
+      async () => {
+        const r = await row(id);
+        return r.status === 'succeeded' && r;
+      },
+      90_000,
+      'the retried delivery',
+    );
     expect(done.attempts).toBe(2);
     // The second attempt waited for the first one's lease.
     expect(sentTo(id)[1].at).toBeGreaterThanOrEqual(held.leaseExpiresAt!.getTime() - 1000);

@@ -40,8 +40,7 @@ describe('run.completed webhooks for runs started through /v1/predict', () => {
 
   const predict = (payload: unknown) => t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'x-mantis-token': op.key }, payload: payload as object });
   const runObject = async (runId: string) => (await t.app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { 'x-mantis-token': op.key } })).json();
-  const webhookFor = (runId: string) =>
-    eventually(() => rx.requests.find((r) => JSON.parse(r.body).data?.run_id === runId), 20_000, `the webhook of ${runId}`);
+  const webhookFor = (runId: string) => eventually(() => rx.requests.find((r) => JSON.parse(r.body).data?.run_id === runId), 20_000, `the webhook of ${runId}`);
 
   it('a succeeded run posts its run object to callback_url, signed with the team secret', async () => {
     exec.hold(false);

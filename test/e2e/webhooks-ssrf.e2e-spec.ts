@@ -74,13 +74,14 @@ describe('webhook SSRF guard (MANTIS_WEBHOOK_ALLOW_PRIVATE unset)', () => {
     expect(err.details.fields[0]).toMatchObject({ field: 'callback_url', in: 'body' });
   });
 
-  it.each([['public IPv4', 'https://93.184.216.34/hook'], ['public IPv6', 'https://[2606:4700:4700::1111]/hook'], ['unset', '']])(
-    'accepts %s (%s)',
-    async (_label, url) => {
-      expect(await validator.problem(url || 'https://93.184.216.34/')).toBeNull();
-      await expect(validator.assertAllowed(url, 'webhook_url')).resolves.toBeUndefined();
-    },
-  );
+  it.each([
+    ['public IPv4', 'https://93.184.216.34/hook'],
+    ['public IPv6', 'https://[2606:4700:4700::1111]/hook'],
+    ['unset', ''],
+  ])('accepts %s (%s)', async (_label, url) => {
+    expect(await validator.problem(url || 'https://93.184.216.34/')).toBeNull();
+    await expect(validator.assertAllowed(url, 'webhook_url')).resolves.toBeUndefined();
+  });
 
   it('judges names by every address they resolve to', async () => {
     validator.resolver = fakeDns({ 'public.test': ['93.184.216.34'], 'mixed.test': ['93.184.216.34', '10.0.0.7'], 'inner.test': ['fd12::1'] });
@@ -159,9 +160,9 @@ describe('webhook connection pinning (MANTIS_WEBHOOK_ALLOW_PRIVATE=true)', () =>
     // Only the sender's resolver knows this name; the system resolver does not.
     t.app.get(WebhookSender).resolver = fakeDns({ 'pinned.test': ['127.0.0.1'] });
     const team = await createTeam(t.prisma);
-    await t.app.get(PrismaService).$transaction((tx) =>
-      t.app.get(RunCompletionNotifier).enqueue(tx, team.id, { run_id: 'run_pin' }, `http://pinned.test:${rx.port}/pinned`),
-    );
+    await t.app
+      .get(PrismaService)
+      .$transaction((tx) => t.app.get(RunCompletionNotifier).enqueue(tx, team.id, { run_id: 'run_pin' }, `http://pinned.test:${rx.port}/pinned`));
     const [got] = await eventually(() => rx.to('/pinned').length > 0 && rx.to('/pinned'));
     expect(got.headers.host).toBe(`pinned.test:${rx.port}`);
     const row = await eventually(async () => {

@@ -27,7 +27,10 @@ describe('row-level security (mantis_app)', () => {
   }
 
   async function refusal(p: Promise<unknown>): Promise<string> {
-    const e = await p.then(() => null, (err: Error) => err);
+    const e = await p.then(
+      () => null,
+      (err: Error) => err,
+    );
     expect(e, 'statement should have been refused').not.toBeNull();
     return e!.message;
   }
@@ -73,10 +76,14 @@ describe('row-level security (mantis_app)', () => {
 
   it('every table with a team_id column has RLS enabled and forced', async () => {
     expect(teamTables).toEqual(expect.arrayContaining(['runs', 'workflows', 'audit_events', 'api_keys', 'secrets', 'chat_completions']));
-    const { rows } = await client.query(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`, [teamTables]);
+    const { rows } = await client.query(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`, [
+      teamTables,
+    ]);
     expect(rows).toHaveLength(teamTables.length);
     for (const r of rows) expect({ t: r.relname, on: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({ t: r.relname, on: true, forced: true });
-    const policies = await client.query(`SELECT tablename, qual, with_check FROM pg_policies WHERE tablename = ANY($1) AND policyname = 'team_isolation'`, [teamTables]);
+    const policies = await client.query(`SELECT tablename, qual, with_check FROM pg_policies WHERE tablename = ANY($1) AND policyname = 'team_isolation'`, [
+      teamTables,
+    ]);
     expect(policies.rows.map((p) => p.tablename).sort()).toEqual([...teamTables].sort());
     for (const p of policies.rows) {
       expect(p.qual).toContain("current_setting('mantis.team_id'::text, true)");
@@ -91,10 +98,19 @@ describe('row-level security (mantis_app)', () => {
         expect({ t, n: rows[0].n }).toEqual({ t, n: 0 });
       }
       await c.query('SAVEPOINT s');
-      expect(await refusal(c.query(`INSERT INTO workflows (id, team_id, name, plan, digest) VALUES (gen_random_uuid(), $1, 'x', '{}', 'd')`, [a.id]))).toMatch(/row-level security/);
+      expect(await refusal(c.query(`INSERT INTO workflows (id, team_id, name, plan, digest) VALUES (gen_random_uuid(), $1, 'x', '{}', 'd')`, [a.id]))).toMatch(
+        /row-level security/,
+      );
       await c.query('ROLLBACK TO SAVEPOINT s');
-      expect(await refusal(c.query(`INSERT INTO audit_events (id, ts, team_id, actor_type, action, outcome, prev_hash, hash, details)
-        VALUES (gen_random_uuid(), now(), $1, 'system', 'x', 'success', md5(random()::text), md5(random()::text), '{}')`, [a.id]))).toMatch(/row-level security/);
+      expect(
+        await refusal(
+          c.query(
+            `INSERT INTO audit_events (id, ts, team_id, actor_type, action, outcome, prev_hash, hash, details)
+        VALUES (gen_random_uuid(), now(), $1, 'system', 'x', 'success', md5(random()::text), md5(random()::text), '{}')`,
+            [a.id],
+          ),
+        ),
+      ).toMatch(/row-level security/);
     });
   });
 
@@ -107,7 +123,9 @@ describe('row-level security (mantis_app)', () => {
       }
       expect((await c.query('SELECT count(*)::int AS n FROM runs')).rows[0].n).toBe(all.rows[0].n);
       expect(all.rows[0].n).toBeGreaterThan(0);
-      expect(await refusal(c.query(`INSERT INTO workflows (id, team_id, name, plan, digest) VALUES (gen_random_uuid(), $1, 'x', '{}', 'd')`, [b.id]))).toMatch(/row-level security/);
+      expect(await refusal(c.query(`INSERT INTO workflows (id, team_id, name, plan, digest) VALUES (gen_random_uuid(), $1, 'x', '{}', 'd')`, [b.id]))).toMatch(
+        /row-level security/,
+      );
     });
   });
 
@@ -119,7 +137,9 @@ describe('row-level security (mantis_app)', () => {
     expect(byId).toEqual([]);
     const who = await prisma.withTeam(a.id, (tx) => tx.$queryRaw<{ u: string; t: string }[]>`SELECT current_user AS u, current_setting('mantis.team_id') AS t`);
     expect(who).toEqual([{ u: 'mantis_app', t: a.id }]);
-    await expect(prisma.withTeam(a.id, (tx) => tx.workflow.create({ data: { teamId: b.id, name: 'planted', plan: {}, digest: 'd' } }))).rejects.toThrow(/row-level security|denied/i);
+    await expect(prisma.withTeam(a.id, (tx) => tx.workflow.create({ data: { teamId: b.id, name: 'planted', plan: {}, digest: 'd' } }))).rejects.toThrow(
+      /row-level security|denied/i,
+    );
     expect(await prisma.workflow.count({ where: { name: 'planted' } })).toBe(0);
   });
 
@@ -156,7 +176,9 @@ describe('row-level security (mantis_app)', () => {
 
   it('withTeam settings end with the transaction (the pooled connection is clean again)', async () => {
     await prisma.withTeam(a.id, (tx) => tx.workflow.count());
-    const after = await prisma.system((tx) => tx.$queryRaw<{ u: string; t: string | null }[]>`SELECT current_user AS u, NULLIF(current_setting('mantis.team_id', true), '') AS t`);
+    const after = await prisma.system(
+      (tx) => tx.$queryRaw<{ u: string; t: string | null }[]>`SELECT current_user AS u, NULLIF(current_setting('mantis.team_id', true), '') AS t`,
+    );
     expect(after[0].u).not.toBe('mantis_app');
     expect(after[0].t).toBeNull();
     expect(await prisma.system((tx) => tx.workflow.count())).toBeGreaterThanOrEqual(2);
@@ -164,8 +186,11 @@ describe('row-level security (mantis_app)', () => {
 
   it('audit_events: mantis_app may insert and select, nothing else', async () => {
     await asApp(a.id, async (c) => {
-      await c.query(`INSERT INTO audit_events (id, ts, team_id, actor_type, action, outcome, prev_hash, hash, details)
-        VALUES (gen_random_uuid(), now(), $1, 'system', 'x', 'success', md5(random()::text), md5(random()::text), '{}')`, [a.id]);
+      await c.query(
+        `INSERT INTO audit_events (id, ts, team_id, actor_type, action, outcome, prev_hash, hash, details)
+        VALUES (gen_random_uuid(), now(), $1, 'system', 'x', 'success', md5(random()::text), md5(random()::text), '{}')`,
+        [a.id],
+      );
       expect((await c.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBeGreaterThan(0);
       const attempts = [
         `UPDATE audit_events SET action = 'rewritten'`,

@@ -21,7 +21,12 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   assertBuilt();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
-      env: { PATH: process.env.PATH, HOME: env.HOME ?? process.env.HOME, ...(env.DATABASE_URL ? { MANTIS_MASTER_KEY: TEST_MASTER_KEY } : {}), ...env } as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH,
+        HOME: env.HOME ?? process.env.HOME,
+        ...(env.DATABASE_URL ? { MANTIS_MASTER_KEY: TEST_MASTER_KEY } : {}),
+        ...env,
+      } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -52,7 +57,13 @@ export function startServer(command: string[], env: Record<string, string | unde
   assertBuilt();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...command], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...(env.DATABASE_URL ? { MANTIS_MASTER_KEY: TEST_MASTER_KEY } : {}), ...env } as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: '0',
+        ...(env.DATABASE_URL ? { MANTIS_MASTER_KEY: TEST_MASTER_KEY } : {}),
+        ...env,
+      } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

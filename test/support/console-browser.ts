@@ -7,7 +7,16 @@ import { loadPlaywright } from '../../src/modules/executor/playwright-runtime.js
 /** Where each console test leaves a screenshot of its page (README shows some from docs/console/). */
 export const CONSOLE_SHOTS = join(process.cwd(), 'test-results', 'console');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * One Chromium per test file; each test gets its own context (its own cookies).
@@ -20,7 +29,11 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh context and page; `csp` collects every Content-Security-Policy violation the page reports. */
-export async function newConsole(browser: Browser, baseURL: string, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
+export async function newConsole(
+  browser: Browser,
+  baseURL: string,
+  opts: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
   const context = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, acceptDownloads: true });
   const page = await context.newPage();
   const csp: string[] = [];

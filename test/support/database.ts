@@ -32,7 +32,10 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 /** A fresh database cloned from the migrated template: one per test file. */
 export async function createTestDatabase(label = 'e2e'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const tag = label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20);
+  const tag = label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20);
   const name = `mantis_t_${tag}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`));
   return {

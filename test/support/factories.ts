@@ -12,7 +12,19 @@ export interface TeamFixture {
 
 export async function createTeam(
   prisma: PrismaClient,
-  data: Partial<{ slug: string; name: string; rateLimitPerMinute: number; maxConcurrentRuns: number; allowedDomains: string[]; monthlyBudgetUsd: number | null; maxCostPerRun: number; maxTimeMinutesPerRun: number; webhookUrl: string; webhookSecretName: string; weight: number }> = {},
+  data: Partial<{
+    slug: string;
+    name: string;
+    rateLimitPerMinute: number;
+    maxConcurrentRuns: number;
+    allowedDomains: string[];
+    monthlyBudgetUsd: number | null;
+    maxCostPerRun: number;
+    maxTimeMinutesPerRun: number;
+    webhookUrl: string;
+    webhookSecretName: string;
+    weight: number;
+  }> = {},
 ): Promise<TeamFixture> {
   const slug = data.slug ?? `team-${uniq()}`;
   const team = await prisma.team.create({ data: { name: slug, rateLimitPerMinute: 0, ...data, slug } });
@@ -30,7 +42,16 @@ export interface UserFixture {
 /** A user (member of `team` with `role`, or admin) with one API key. */
 export async function createUser(
   prisma: PrismaClient,
-  opts: { team?: TeamFixture; role?: TeamRole; admin?: boolean; email?: string; kind?: 'human' | 'service'; scopes?: Scope[]; keyName?: string; expiresAt?: Date } = {},
+  opts: {
+    team?: TeamFixture;
+    role?: TeamRole;
+    admin?: boolean;
+    email?: string;
+    kind?: 'human' | 'service';
+    scopes?: Scope[];
+    keyName?: string;
+    expiresAt?: Date;
+  } = {},
 ): Promise<UserFixture> {
   const email = (opts.email ?? `user-${uniq()}@example.com`).toLowerCase();
   const user = await prisma.user.create({ data: { email, name: email.split('@')[0], isAdmin: !!opts.admin, kind: opts.kind ?? 'human' } });

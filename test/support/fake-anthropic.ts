@@ -69,7 +69,10 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       }
       // The SDK sends the key as `x-api-key` or as a bearer token, depending on its version.
       const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const request: FakeRequest = { apiKey: (req.headers['x-api-key'] as string | undefined) ?? bearer, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+      const request: FakeRequest = {
+        apiKey: (req.headers['x-api-key'] as string | undefined) ?? bearer,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      };
       fake.requests.push(request);
       const next = queue.shift() ?? fake.fallback;
       const reply = typeof next === 'function' ? next(request) : next;
@@ -92,9 +95,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       send('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 1 } } });
       const text = message.content.map((b) => ('text' in b ? b.text : '')).join('');
       send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-      for (const piece of text.match(/.{1,5}/gs) ?? []) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+      for (const piece of text.match(/.{1,5}/gs) ?? [])
+        send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
       send('content_block_stop', { type: 'content_block_stop', index: 0 });
-      send('message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
+      send('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: message.stop_reason, stop_sequence: null },
+        usage: { output_tokens: message.usage.output_tokens },
+      });
       send('message_stop', { type: 'message_stop' });
       res.end();
     });

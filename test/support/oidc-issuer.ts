@@ -146,7 +146,13 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: 'openid email profile', audience, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: () => ({
+          scope: 'openid email profile',
+          audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 600,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
       },
     },
     extraTokenClaims: async (ctx: any, token: any) => {
@@ -191,7 +197,10 @@ export async function startOidcIssuer(opts: { audience?: string; accounts?: Test
       if (o.emailVerified !== undefined) body.set('email_verified', JSON.stringify(o.emailVerified));
       const res = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        },
         body,
       });
       const json = (await res.json()) as { access_token?: string; error?: string; error_description?: string };

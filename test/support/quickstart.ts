@@ -40,7 +40,19 @@ function newest(dir: string): number {
   return t;
 }
 
-const CHECKOUT = ['package.json', 'package-lock.json', 'README.md', 'nest-cli.json', 'prisma.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'prisma', 'src', 'dist'];
+const CHECKOUT = [
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'nest-cli.json',
+  'prisma.config.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts',
+  'prisma',
+  'src',
+  'dist',
+];
 
 /**
  * A copy of this checkout as a fresh clone looks after `npm ci` and the

@@ -35,12 +35,14 @@ export async function startTestSite(opts: { password?: string } = {}): Promise<T
   const hits: TestSite['hits'] = [];
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, q: URLSearchParams, body: string) => void> = {
-    '/': (_req, res) =>
-      html(res, page('Home', `<h1 id="title">Mantis test site</h1><a id="next" href="/list">List</a><p class="lead">Welcome aboard</p>`)),
+    '/': (_req, res) => html(res, page('Home', `<h1 id="title">Mantis test site</h1><a id="next" href="/list">List</a><p class="lead">Welcome aboard</p>`)),
     '/list': (_req, res) =>
       html(
         res,
-        page('List', `<h1>Items</h1><ul><li class="item" data-id="a1">Alpha</li><li class="item" data-id="b2">Beta</li><li class="item" data-id="c3">Gamma</li></ul><a id="home" href="/">Home</a>`),
+        page(
+          'List',
+          `<h1>Items</h1><ul><li class="item" data-id="a1">Alpha</li><li class="item" data-id="b2">Beta</li><li class="item" data-id="c3">Gamma</li></ul><a id="home" href="/">Home</a>`,
+        ),
       ),
     '/form': (_req, res) =>
       html(
@@ -64,7 +66,10 @@ export async function startTestSite(opts: { password?: string } = {}): Promise<T
       }
       html(
         res,
-        page('Login', `<form method="post" action="/login"><input id="user" name="user"><input id="password" name="password" type="password"><button id="login" type="submit">Sign in</button></form>`),
+        page(
+          'Login',
+          `<form method="post" action="/login"><input id="user" name="user"><input id="password" name="password" type="password"><button id="login" type="submit">Sign in</button></form>`,
+        ),
       );
     },
     '/account': (req, res) => {
@@ -76,11 +81,16 @@ export async function startTestSite(opts: { password?: string } = {}): Promise<T
       res.writeHead(Number(q.get('status') ?? 302), { location: q.get('to') ?? '/' });
       res.end();
     },
-    '/popup': (_req, res, q) =>
-      html(res, page('Popup', `<button id="open" onclick="window.open(${esc(JSON.stringify(q.get('to') ?? '/'))})">Open</button>`)),
+    '/popup': (_req, res, q) => html(res, page('Popup', `<button id="open" onclick="window.open(${esc(JSON.stringify(q.get('to') ?? '/'))})">Open</button>`)),
     '/meta': (_req, res, q) => html(res, page('Meta', '<p>Moving on</p>', `<meta http-equiv="refresh" content="0;url=${esc(q.get('to') ?? '/')}">`)),
     '/post-form': (_req, res, q) =>
-      html(res, page('Post', `<form method="post" action="${esc(q.get('action') ?? '/echo')}"><input id="field" name="field" value="x"><button id="send" type="submit">Send</button></form>`)),
+      html(
+        res,
+        page(
+          'Post',
+          `<form method="post" action="${esc(q.get('action') ?? '/echo')}"><input id="field" name="field" value="x"><button id="send" type="submit">Send</button></form>`,
+        ),
+      ),
     /** Any page a test needs: `?html=` is served as the body (the site is a fake under the test's control). */
     '/raw': (_req, res, q) => html(res, page('Raw', q.get('html') ?? '')),
     /** A same-origin script (`?src=`), for service and shared workers. */

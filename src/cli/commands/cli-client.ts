@@ -32,7 +32,13 @@ export function cliConfig(): AppConfig {
 export async function discoverIssuer(issuer: string, clientId: string, clientSecret?: string): Promise<oidc.Configuration> {
   const url = new URL(issuer);
   const insecure = url.protocol === 'http:';
-  return oidc.discovery(url, clientId, clientSecret, clientSecret ? oidc.ClientSecretPost(clientSecret) : oidc.None(), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined);
+  return oidc.discovery(
+    url,
+    clientId,
+    clientSecret,
+    clientSecret ? oidc.ClientSecretPost(clientSecret) : oidc.None(),
+    insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+  );
 }
 
 /** A cached access token, refreshed with its refresh token when it is about to expire. */

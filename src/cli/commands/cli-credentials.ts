@@ -24,7 +24,7 @@ export function readCredentials(): CachedCredentials | null {
     return typeof parsed.access_token === 'string' ? parsed : null;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`${credentialsPath()} is unreadable; run mantis logout, then mantis login`);
+    throw new Error(`${credentialsPath()} is unreadable; run mantis logout, then mantis login`, { cause: e });
   }
 }
 

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
-import { checkChromiumLaunch, checkDataDir, checkFfmpegRuns, checkOidc, checkRedis, fail, ok, skip, type CheckResult } from '../../modules/health/deployment-checks.js';
+import {
+  checkChromiumLaunch,
+  checkDataDir,
+  checkFfmpegRuns,
+  checkOidc,
+  checkRedis,
+  fail,
+  ok,
+  skip,
+  type CheckResult,
+} from '../../modules/health/deployment-checks.js';
 import { SystemSettingsRepository, verifyMasterKey } from '../../modules/secrets/master-key-verify.js';
 import { databaseProblem, databaseTarget } from '../../platform/database/database-check.js';
 import type { EmbeddedDatabase } from '../../platform/database/embedded-postgres.js';
@@ -30,7 +40,13 @@ async function openDatabase(config: AppConfig, logger: Logger): Promise<{ url?: 
     const embedded = await openEmbeddedDatabase(config.dataDir, logger, { role: 'cli', command: 'doctor', waitMs: 15_000 });
     return { url: embedded.url, embedded };
   } catch (e) {
-    return { result: fail('database', `the embedded PostgreSQL under ${dir} does not start: ${(e as Error).message ?? String(e)}`, 'see `mantis doctor --verbose`, or move that directory aside to start afresh') };
+    return {
+      result: fail(
+        'database',
+        `the embedded PostgreSQL under ${dir} does not start: ${(e as Error).message ?? String(e)}`,
+        'see `mantis doctor --verbose`, or move that directory aside to start afresh',
+      ),
+    };
   }
 }
 
@@ -58,7 +74,11 @@ async function databaseChecks(url: string, embedded: EmbeddedDatabase | undefine
       print(
         pending.length === 0
           ? ok('migrations', 'all applied')
-          : fail('migrations', `${pending.length} pending (${pending.join(', ')})`, 'run `mantis migrate` (servers apply them at start unless MANTIS_AUTO_MIGRATE=false)'),
+          : fail(
+              'migrations',
+              `${pending.length} pending (${pending.join(', ')})`,
+              'run `mantis migrate` (servers apply them at start unless MANTIS_AUTO_MIGRATE=false)',
+            ),
       ),
     );
     return results;
@@ -73,7 +93,11 @@ async function masterKeyCheck(config: AppConfig, url: string | undefined, reacha
     const verdict = await verifyMasterKey(config, prisma ? new SystemSettingsRepository(prisma) : null, true);
     return verdict.ok ? ok('master key', verdict.detail) : fail('master key', verdict.detail, verdict.fix);
   } catch (e) {
-    return fail('master key', `could not compare it with the database: ${(e as Error).message.split('\n')[0]}`, 'run `mantis migrate`, then `mantis doctor` again');
+    return fail(
+      'master key',
+      `could not compare it with the database: ${(e as Error).message.split('\n')[0]}`,
+      'run `mantis migrate`, then `mantis doctor` again',
+    );
   } finally {
     await prisma?.$disconnect();
   }

@@ -38,7 +38,15 @@ export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'a
       const key = generateApiKey();
       await tx.apiKey.create({ data: { userId: user.id, name: 'init', keyHash: key.hash, prefix: key.prefix, source: 'api' } });
       // No request behind this change: a `system` event, in the same transaction.
-      await appendAuditEvent(tx, systemEvent({ team: null, action: 'system.init', target: { type: 'user', id: email }, details: { admin: true, key_prefix: key.prefix, team: 'default' } }));
+      await appendAuditEvent(
+        tx,
+        systemEvent({
+          team: null,
+          action: 'system.init',
+          target: { type: 'user', id: email },
+          details: { admin: true, key_prefix: key.prefix, team: 'default' },
+        }),
+      );
       return { created: true, email, key: key.raw };
     });
   } finally {

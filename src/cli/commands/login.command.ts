@@ -21,7 +21,11 @@ function openBrowser(url: string): void {
 }
 
 /** Authorization code + PKCE with a loopback redirect (RFC 8252): the browser comes back to 127.0.0.1. */
-async function authCode(config: oidc.Configuration, resource: string, browser: boolean): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+async function authCode(
+  config: oidc.Configuration,
+  resource: string,
+  browser: boolean,
+): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   let done!: (url: URL) => void;
@@ -50,7 +54,9 @@ async function authCode(config: oidc.Configuration, resource: string, browser: b
     process.stdout.write(`Open this URL in a browser to log in:\n  ${url.href}\n`);
     if (browser) openBrowser(url.href);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CliError('login timed out; run mantis login again (or mantis login --device)')), LOGIN_TIMEOUT_MS)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new CliError('login timed out; run mantis login again (or mantis login --device)')), LOGIN_TIMEOUT_MS)),
+    );
     const back = await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
     return await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state }, { resource });
   } finally {
@@ -75,7 +81,8 @@ export function registerLoginCommands(program: Command): void {
     .action(
       run(async (o: { device?: boolean; browser: boolean }) => {
         const cfg = cliConfig();
-        if (!cfg.oidc?.clientId) throw new CliError('login needs OIDC: set MANTIS_AUTH_OIDC_ISSUER_URL and MANTIS_AUTH_OIDC_CLIENT_ID (environment or mantis.yaml)', 2);
+        if (!cfg.oidc?.clientId)
+          throw new CliError('login needs OIDC: set MANTIS_AUTH_OIDC_ISSUER_URL and MANTIS_AUTH_OIDC_CLIENT_ID (environment or mantis.yaml)', 2);
         let config: oidc.Configuration;
         try {
           config = await discoverIssuer(cfg.oidc.issuerUrl, cfg.oidc.clientId, cfg.oidc.clientSecret);

@@ -26,19 +26,34 @@ export function registerTeamsCommands(program: Command): void {
     .option('--monthly-budget <usd>', 'monthly budget in USD', num)
     .option('--allowed-domains <list>', 'comma-separated hosts (*.example.com allowed)')
     .action(
-      run(async (o: RemoteOptions & { name: string; slug?: string; maxConcurrentRuns?: number; maxCostPerRun?: number; rateLimit?: number; monthlyBudget?: number; allowedDomains?: string }) => {
-        const body = {
-          name: o.name,
-          slug: o.slug,
-          max_concurrent_runs: o.maxConcurrentRuns,
-          max_cost_per_run: o.maxCostPerRun,
-          rate_limit_per_minute: o.rateLimit,
-          monthly_budget_usd: o.monthlyBudget,
-          allowed_domains: o.allowedDomains?.split(',').map((d) => d.trim()).filter(Boolean),
-        };
-        const team = await (await client(o)).request<TeamRow>('POST', '/api/v1/teams', body);
-        process.stdout.write(`Created team ${team.slug} (${team.name}).\n`);
-      }),
+      run(
+        async (
+          o: RemoteOptions & {
+            name: string;
+            slug?: string;
+            maxConcurrentRuns?: number;
+            maxCostPerRun?: number;
+            rateLimit?: number;
+            monthlyBudget?: number;
+            allowedDomains?: string;
+          },
+        ) => {
+          const body = {
+            name: o.name,
+            slug: o.slug,
+            max_concurrent_runs: o.maxConcurrentRuns,
+            max_cost_per_run: o.maxCostPerRun,
+            rate_limit_per_minute: o.rateLimit,
+            monthly_budget_usd: o.monthlyBudget,
+            allowed_domains: o.allowedDomains
+              ?.split(',')
+              .map((d) => d.trim())
+              .filter(Boolean),
+          };
+          const team = await (await client(o)).request<TeamRow>('POST', '/api/v1/teams', body);
+          process.stdout.write(`Created team ${team.slug} (${team.name}).\n`);
+        },
+      ),
     );
 
   remote(teams.command('list').description('list teams (admins: all; others: their own)')).action(

@@ -38,7 +38,9 @@ export function registerUsersCommands(program: Command): void {
     .option('--role <role>', 'viewer, operator, auditor, team_owner or admin', 'viewer')
     .action(
       run(async (o: RemoteOptions & { email: string; name: string; role: string }) => {
-        const u = await (await client({ apiKey: o.apiKey })).request<UserView>('POST', '/api/v1/users', { email: o.email, name: o.name, team: o.team, role: o.role });
+        const u = await (
+          await client({ apiKey: o.apiKey })
+        ).request<UserView>('POST', '/api/v1/users', { email: o.email, name: o.name, team: o.team, role: o.role });
         process.stdout.write(`Created user ${u.email} (${o.role} in ${o.team}).\n`);
       }),
     );
@@ -84,8 +86,17 @@ export function registerUsersCommands(program: Command): void {
     .option('--scopes <list>', 'comma-separated: run,status,result,logs')
     .action(
       run(async (o: RemoteOptions & { email: string; keyName: string; expires?: string; scopes?: string }) => {
-        const body = { name: o.keyName, expires_in: o.expires, scopes: o.scopes?.split(',').map((s) => s.trim()).filter(Boolean) };
-        const k = await (await client(o)).request<{ key: string; name: string; prefix: string; expires_at: string | null; scopes: string[] }>(
+        const body = {
+          name: o.keyName,
+          expires_in: o.expires,
+          scopes: o.scopes
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        };
+        const k = await (
+          await client(o)
+        ).request<{ key: string; name: string; prefix: string; expires_at: string | null; scopes: string[] }>(
           'POST',
           `/api/v1/users/${enc(o.email)}/api-keys`,
           body,
@@ -103,7 +114,16 @@ export function registerUsersCommands(program: Command): void {
         const { data } = await (await client(o)).request<{ data: KeyView[] }>('GET', `/api/v1/users/${enc(o.email)}/api-keys`);
         printTable(
           ['name', 'prefix', 'scopes', 'status', 'created', 'last used', 'expires', 'source'],
-          data.map((k) => [k.name, k.prefix, k.scopes.join(','), keyStatus(k), shortDate(k.created_at), shortDate(k.last_used_at), shortDate(k.expires_at), k.source]),
+          data.map((k) => [
+            k.name,
+            k.prefix,
+            k.scopes.join(','),
+            keyStatus(k),
+            shortDate(k.created_at),
+            shortDate(k.last_used_at),
+            shortDate(k.expires_at),
+            k.source,
+          ]),
         );
       }),
     );
@@ -130,7 +150,16 @@ export function registerRolesCommands(program: Command): void {
     .action(
       run(async (o: RemoteOptions & { email: string; role: string }) => {
         const u = await (await client({ apiKey: o.apiKey })).request<UserView>('PUT', `/api/v1/users/${enc(o.email)}/role`, { role: o.role, team: o.team });
-        const where = o.role === 'admin' ? 'globally' : `in ${o.team ?? u.teams.filter((t) => t.role === o.role).map((t) => t.team).join(',')}`;
+        const where =
+          o.role === 'admin'
+            ? 'globally'
+            : `in ${
+                o.team ??
+                u.teams
+                  .filter((t) => t.role === o.role)
+                  .map((t) => t.team)
+                  .join(',')
+              }`;
         process.stdout.write(`Assigned ${o.role} to ${u.email} ${where}.\n`);
       }),
     );

@@ -10,7 +10,15 @@ import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { UserKeysService } from '../users/user-keys.service.js';
 import { emailSchema } from '../users/users.schemas.js';
 import type { UserRow } from '../users/users.repository.js';
-import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, KEY_MANAGEMENT_RULES, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from './api-keys.schemas.js';
+import {
+  apiKeyListSchema,
+  apiKeyViewSchema,
+  createApiKeySchema,
+  KEY_MANAGEMENT_RULES,
+  createdApiKeySchema,
+  keyNameSchema,
+  rotateApiKeySchema,
+} from './api-keys.schemas.js';
 
 const emailParam = new ZodPipe(emailSchema, 'path');
 
@@ -80,10 +88,19 @@ export class ApiKeysController {
 
   @Post(':name/rotate')
   @Audit('api_key.rotate', 'api_key', 'name')
-  @ApiOperation({ summary: 'Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed', description: KEY_MANAGEMENT_RULES })
+  @ApiOperation({
+    summary: 'Issues a new key under the same name and scopes; the old one keeps working until `overlap` (default 24h) has passed',
+    description: KEY_MANAGEMENT_RULES,
+  })
   @ZodBody(rotateApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
-  async rotate(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
+  async rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('email', emailParam) email: string,
+    @Param('name', nameParam) name: string,
+    @Body() body: unknown,
+    @Req() req: MantisRequest,
+  ) {
     const user = await this.keys.owner(p, email);
     assertInPathTeam(req, user);
     annotateAudit(req, { team: ownerTeam(user), details: { user: user.email } });

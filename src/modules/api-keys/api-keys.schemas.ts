@@ -22,9 +22,7 @@ const duration = (allowZero: boolean) =>
   });
 
 /** Key names appear in URL paths and CLI flags. */
-export const keyNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'must be 1-64 characters: letters, digits, ".", "_", "-"' });
+export const keyNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'must be 1-64 characters: letters, digits, ".", "_", "-"' });
 
 export const scopesSchema = z.array(z.enum(SCOPES)).min(1, { message: 'must name at least one scope' });
 

@@ -76,7 +76,17 @@ export class ApiKeysService {
         }
         await this.repo.markReplaced(tx, owner.userId, holder.id, id, holder.expiresAt);
       }
-      await this.repo.insert(tx, { id, userId: owner.userId, teamId, name: input.name, keyHash: key.hash, prefix: key.prefix, scopes, source: 'api', expiresAt });
+      await this.repo.insert(tx, {
+        id,
+        userId: owner.userId,
+        teamId,
+        name: input.name,
+        keyHash: key.hash,
+        prefix: key.prefix,
+        scopes,
+        source: 'api',
+        expiresAt,
+      });
     });
     return { key: key.raw, name: input.name, prefix: key.prefix, expires_at: iso(expiresAt), scopes };
   }
@@ -92,7 +102,11 @@ export class ApiKeysService {
       const keys = await this.repo.findUnrevokedByName(tx, userId, name);
       if (keys.length === 0) throw ApiError.notFound('API key');
       this.refuseManaged(keys[0]);
-      return this.repo.revoke(tx, userId, keys.map((k) => k.id));
+      return this.repo.revoke(
+        tx,
+        userId,
+        keys.map((k) => k.id),
+      );
     });
     hashes.forEach((h) => this.cache.invalidateKey(h));
     const rows = await this.repo.listForUser(userId);

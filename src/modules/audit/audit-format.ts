@@ -40,8 +40,26 @@ export function decodeCursor(cursor: string | undefined): AuditCursor | undefine
 }
 
 export const CSV_COLUMNS = [
-  'id', 'seq', 'ts', 'team', 'actor_type', 'actor_id', 'actor_email', 'actor_prefix', 'auth_method', 'action',
-  'target_type', 'target_id', 'outcome', 'status', 'ip', 'user_agent', 'request_id', 'details', 'prev_hash', 'hash',
+  'id',
+  'seq',
+  'ts',
+  'team',
+  'actor_type',
+  'actor_id',
+  'actor_email',
+  'actor_prefix',
+  'auth_method',
+  'action',
+  'target_type',
+  'target_id',
+  'outcome',
+  'status',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
 ] as const;
 
 function csvCell(v: unknown): string {
@@ -52,10 +70,26 @@ function csvCell(v: unknown): string {
 export function csvLine(r: AuditRow): string {
   const e = toEvent(r);
   const flat: Record<(typeof CSV_COLUMNS)[number], unknown> = {
-    id: e.id, seq: e.seq, ts: e.ts, team: e.team, actor_type: e.actor.type, actor_id: e.actor.id, actor_email: e.actor.email,
-    actor_prefix: e.actor.prefix, auth_method: e.auth_method, action: e.action, target_type: e.target.type, target_id: e.target.id,
-    outcome: e.outcome, status: e.status, ip: e.ip, user_agent: e.user_agent, request_id: e.request_id, details: e.details,
-    prev_hash: e.prev_hash, hash: e.hash,
+    id: e.id,
+    seq: e.seq,
+    ts: e.ts,
+    team: e.team,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    actor_email: e.actor.email,
+    actor_prefix: e.actor.prefix,
+    auth_method: e.auth_method,
+    action: e.action,
+    target_type: e.target.type,
+    target_id: e.target.id,
+    outcome: e.outcome,
+    status: e.status,
+    ip: e.ip,
+    user_agent: e.user_agent,
+    request_id: e.request_id,
+    details: e.details,
+    prev_hash: e.prev_hash,
+    hash: e.hash,
   };
   return `${CSV_COLUMNS.map((c) => csvCell(flat[c])).join(',')}\r\n`;
 }

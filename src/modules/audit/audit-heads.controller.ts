@@ -49,14 +49,25 @@ export class AuditHeadsController {
     const cp = body.checkpoint;
     const early = !this.signer.verify(cp) ? 'signature_invalid' : cp.team !== team.slug ? 'team_mismatch' : null;
     if (early) {
-      return { team: team.slug, ok: false, checked: 0, last_hash: '', first_broken: null, reason: early, checkpoint: { seq: cp.seq, hash: cp.hash, found: false } };
+      return {
+        team: team.slug,
+        ok: false,
+        checked: 0,
+        last_hash: '',
+        first_broken: null,
+        reason: early,
+        checkpoint: { seq: cp.seq, hash: cp.hash, found: false },
+      };
     }
     return { team: team.slug, ...(await this.audit.verifyCheckpoint(team.id, cp)) };
   }
 
   @Get('api/v1/audit-signing-keys')
   @Public()
-  @ApiOperation({ summary: 'The public keys that sign audit chain heads, as a JWKS (open)', description: 'Keys of earlier rotations stay listed, so heads they signed still verify.' })
+  @ApiOperation({
+    summary: 'The public keys that sign audit chain heads, as a JWKS (open)',
+    description: 'Keys of earlier rotations stay listed, so heads they signed still verify.',
+  })
   @ZodResponse(200, jwksSchema)
   jwks() {
     return this.signer.jwks();

@@ -30,7 +30,9 @@ export class AuditController {
 
   @Get('api/v1/teams/:team/audit-events')
   @RequireRole('auditor')
-  @ApiOperation({ summary: "The team's audit events, newest first (auditor, team_owner, admin)", description:
+  @ApiOperation({
+    summary: "The team's audit events, newest first (auditor, team_owner, admin)",
+    description:
       'Every state-changing request (POST, PUT, PATCH, DELETE) is one event: `success`, `denied` (refused by authentication, role, scope, team membership or rate limit; a refused credential is `auth.denied` in the global chain) or `error`. Reads are not recorded. ' +
       'Events of actions outside any team (creating or deleting a team, granting admin) are in the global chain: `GET /api/v1/audit-events?team=global` (admin). ' +
       '`actor` matches a user email, a user id, or an `mk_` key prefix. `since` is inclusive, `until` exclusive. Pages are keyset-paginated: pass `next_cursor` back as `cursor`. ' +
@@ -61,7 +63,10 @@ export class AuditController {
 
   @Get('api/v1/audit-events')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Audit events across every team (admin)', description: '`team` narrows to one team slug; `team=global` selects events outside any team.' })
+  @ApiOperation({
+    summary: 'Audit events across every team (admin)',
+    description: '`team` narrows to one team slug; `team=global` selects events outside any team.',
+  })
   @ZodQuery(adminAuditQuerySchema)
   @ZodResponse(200, auditPageSchema)
   async listAll(@Query(new ZodPipe(adminAuditQuerySchema, 'query')) q: AdminAuditQuery) {

@@ -36,7 +36,8 @@ export class AuditInterceptor implements NestInterceptor {
     state.reached = { spec };
     const own = this.reflector.get<boolean | undefined>(OWN_TRANSACTION_KEY, ctx.getHandler());
     // Team-scoped routes act inside their team; others (admin listings, /me) use the system path when they change something.
-    const teamScoped = !!this.reflector.getAllAndOverride<boolean>(TEAM_SCOPED_KEY, [ctx.getHandler(), ctx.getClass()]) || 'team' in ((req.params ?? {}) as object);
+    const teamScoped =
+      !!this.reflector.getAllAndOverride<boolean>(TEAM_SCOPED_KEY, [ctx.getHandler(), ctx.getClass()]) || 'team' in ((req.params ?? {}) as object);
     const team = teamScoped ? req.team : undefined;
     if (!changing && !team) return next.handle();
 

@@ -15,7 +15,15 @@ import { AuditService } from './audit.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController, AuditHeadsController],
-  providers: [AuditSigner, AuditRepository, AuditService, AuditRoutes, AuditFailureListener, AuthDeniedAggregator, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [
+    AuditSigner,
+    AuditRepository,
+    AuditService,
+    AuditRoutes,
+    AuditFailureListener,
+    AuthDeniedAggregator,
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -46,7 +46,12 @@ export async function appendAuditEvent(tx: Tx, fields: Omit<ChainedFields, 'id' 
 }
 
 /** A change made by Mantis itself (imports, CLI), with no request behind it. */
-export function systemEvent(e: { team: { id: string; slug: string } | null; action: string; target: { type: string; id: string | null }; details?: Record<string, unknown> }): Omit<ChainedFields, 'id' | 'ts'> {
+export function systemEvent(e: {
+  team: { id: string; slug: string } | null;
+  action: string;
+  target: { type: string; id: string | null };
+  details?: Record<string, unknown>;
+}): Omit<ChainedFields, 'id' | 'ts'> {
   return {
     teamId: e.team?.id ?? null,
     teamSlug: e.team?.slug ?? null,

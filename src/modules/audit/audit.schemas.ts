@@ -55,23 +55,27 @@ export const verifySchema = z.object({
 export const headSchema = z.object({
   team: z.string(),
   seq: z.number().int().describe('the seq of the newest event of the chain; 0 while it is empty'),
-  hash: z.string().describe('that event\'s hash (the genesis hash, 64 zeros, while empty)'),
-  ts: z.string().describe('that event\'s time (the signing time while empty)'),
+  hash: z.string().describe("that event's hash (the genesis hash, 64 zeros, while empty)"),
+  ts: z.string().describe("that event's time (the signing time while empty)"),
   key_id: z.string().describe('`kid` of the signing key in `GET /api/v1/audit-signing-keys`'),
   signature: z.string().describe('Ed25519, base64url, over the canonical JSON (keys sorted, no spaces) of the other five fields'),
 });
 export type SignedHead = z.infer<typeof headSchema>;
 
-export const checkpointBodySchema = z.object({
-  checkpoint: z.object({
-    team: z.string().max(63),
-    seq: z.number().int().min(0),
-    hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'),
-    ts: z.string().max(64),
-    key_id: z.string().max(200),
-    signature: z.string().max(200),
-  }).strict(),
-}).strict();
+export const checkpointBodySchema = z
+  .object({
+    checkpoint: z
+      .object({
+        team: z.string().max(63),
+        seq: z.number().int().min(0),
+        hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'),
+        ts: z.string().max(64),
+        key_id: z.string().max(200),
+        signature: z.string().max(200),
+      })
+      .strict(),
+  })
+  .strict();
 export type CheckpointBody = z.infer<typeof checkpointBodySchema>;
 
 export const checkpointVerifySchema = verifySchema.extend({

@@ -91,7 +91,13 @@ export class AuditService {
   }
 
   /** The event for a request: action and target from its `@Audit` declaration, refined by the handler's annotations. */
-  requestEvent(req: MantisRequest, spec: AuditSpec | null | undefined, outcome: AuditOutcome, status: number, extra: Record<string, unknown> = {}): AuditEventInput {
+  requestEvent(
+    req: MantisRequest,
+    spec: AuditSpec | null | undefined,
+    outcome: AuditOutcome,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ): AuditEventInput {
     const note = requestAudit(req).note;
     const params = (req.params ?? {}) as Record<string, string>;
     const action = auditActionOf(spec, req) ?? `http.${req.method.toLowerCase()}`;
@@ -132,7 +138,14 @@ export class AuditService {
   /** An event describing `req` (actor, auth method, ip, user agent, request id), for handlers recording in their own transaction. */
   fromRequest(
     req: MantisRequest,
-    e: { action: string; outcome: AuditOutcome; status?: number; team?: { id: string; slug: string } | null; target?: { type?: string | null; id?: string | null }; details?: Record<string, unknown> },
+    e: {
+      action: string;
+      outcome: AuditOutcome;
+      status?: number;
+      team?: { id: string; slug: string } | null;
+      target?: { type?: string | null; id?: string | null };
+      details?: Record<string, unknown>;
+    },
   ): AuditEventInput {
     const { actor, authMethod } = actorOf(req);
     const team = e.team !== undefined ? e.team : req.team ? { id: req.team.id, slug: req.team.slug } : null;

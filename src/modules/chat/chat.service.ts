@@ -33,7 +33,10 @@ export function toAnthropic(req: ChatCompletionRequest): Anthropic.MessageCreate
   const messages = req.messages
     .filter((m) => m.role === 'user' || m.role === 'assistant')
     .map((m) => ({ role: m.role as 'user' | 'assistant', content: text(m.content) }));
-  if (messages.length === 0) throw new ApiError('validation_failed', 'messages needs at least one user message', { fields: [{ path: 'messages', message: 'no user or assistant message' }] });
+  if (messages.length === 0)
+    throw new ApiError('validation_failed', 'messages needs at least one user message', {
+      fields: [{ path: 'messages', message: 'no user or assistant message' }],
+    });
   const stop = req.stop == null ? undefined : Array.isArray(req.stop) ? req.stop : [req.stop];
   return {
     model: req.model,
@@ -93,12 +96,16 @@ export class ChatService {
     const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
     if (await this.repo.reserve(team.id, { id, model: req.model, stream: !!req.stream, createdByKeyId: principal.keyId, worstUsd: worst })) return { id, team };
     const u = await this.repo.budgetUsage(team.id);
-    throw new ApiError('budget_exceeded', `This call could cost up to $${worst.toFixed(4)}, which would take the team past its monthly budget of $${u.budget}`, {
-      budget_usd: u.budget,
-      spent_usd: u.spent,
-      reserved_usd: u.reserved,
-      worst_case_usd: worst,
-    });
+    throw new ApiError(
+      'budget_exceeded',
+      `This call could cost up to $${worst.toFixed(4)}, which would take the team past its monthly budget of $${u.budget}`,
+      {
+        budget_usd: u.budget,
+        spent_usd: u.spent,
+        reserved_usd: u.reserved,
+        worst_case_usd: worst,
+      },
+    );
   }
 
   /** Settles with nothing used: the call was never answered. */
@@ -172,9 +179,15 @@ export class ChatService {
     if (e instanceof ApiError) throw e;
     const status = (e as { status?: number }).status;
     this.logger.warn({ component: 'chat', status }, 'anthropic call failed');
-    if (status === 400 || status === 404 || status === 413) throw new ApiError('validation_failed', `The model API refused the request (HTTP ${status})`, { upstream_status: status });
-    if (status === 429) throw new ApiError('rate_limited', 'The model API is rate limiting this team\'s key', { upstream_status: status }, { 'retry-after': '1' });
-    throw new ApiError('upstream_error', status ? `The model API answered HTTP ${status}` : 'The model API could not be reached', status ? { upstream_status: status } : undefined);
+    if (status === 400 || status === 404 || status === 413)
+      throw new ApiError('validation_failed', `The model API refused the request (HTTP ${status})`, { upstream_status: status });
+    if (status === 429)
+      throw new ApiError('rate_limited', "The model API is rate limiting this team's key", { upstream_status: status }, { 'retry-after': '1' });
+    throw new ApiError(
+      'upstream_error',
+      status ? `The model API answered HTTP ${status}` : 'The model API could not be reached',
+      status ? { upstream_status: status } : undefined,
+    );
   }
 }
 

@@ -65,7 +65,10 @@ async function callModel(deps: AgentDeps, messages: Message[], iteration: number
   } catch (e) {
     if (deps.signal.aborted) throw e;
     const status = (e as { status?: number }).status;
-    throw new RunFailure('model_error', `The model call failed${status ? ` (HTTP ${status})` : ''}: ${deps.env.templating.redact(String((e as Error).message).split('\n')[0]).slice(0, 300)}`);
+    throw new RunFailure(
+      'model_error',
+      `The model call failed${status ? ` (HTTP ${status})` : ''}: ${deps.env.templating.redact(String((e as Error).message).split('\n')[0]).slice(0, 300)}`,
+    );
   }
   const cost = costOf(deps.model, response.usage);
   await deps.meter.add(cost);
@@ -86,7 +89,8 @@ async function act(deps: AgentDeps, block: Anthropic.ToolUseBlock): Promise<Anth
   const [kind, value] = toolToStep(block.name, input);
   deps.record('agent.action', { tool: block.name, input: deps.env.templating.redact(describeInput(block.name, input)) });
   try {
-    if (kind === 'screenshot' && !SCREENSHOT_NAME.test(String(value))) throw new RunFailure('step_failed', 'screenshot names are letters, digits, space, dot, underscore and dash');
+    if (kind === 'screenshot' && !SCREENSHOT_NAME.test(String(value)))
+      throw new RunFailure('step_failed', 'screenshot names are letters, digits, space, dot, underscore and dash');
     const out = kind === 'fill' || kind === 'type_secret' ? await typeFor(deps, kind, input) : await runStep(deps.env, kind, value);
     return { type: 'tool_result', tool_use_id: block.id, content: JSON.stringify(deps.env.templating.redact(out ?? { ok: true })) };
   } catch (e) {
@@ -110,7 +114,8 @@ async function typeFor(deps: AgentDeps, kind: 'fill' | 'type_secret', input: Rec
     return { selector };
   }
   const name = String(input.name ?? '');
-  if (!deps.secretNames.includes(name)) throw new RunFailure('step_failed', `"${name}" is not one of the secrets this task may type (${deps.secretNames.join(', ')})`);
+  if (!deps.secretNames.includes(name))
+    throw new RunFailure('step_failed', `"${name}" is not one of the secrets this task may type (${deps.secretNames.join(', ')})`);
   const secret = await t.planSecret(name);
   await typeInto(deps.env, selector, secret.value, [{ name, ...secret }]);
   return { selector, typed: name };

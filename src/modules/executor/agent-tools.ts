@@ -6,7 +6,7 @@ const str = (description: string) => ({ type: 'string', description });
 export const AGENT_TOOLS: Anthropic.Tool[] = [
   {
     name: 'navigate',
-    description: 'Go to a URL (only the team\'s allowed domains can be reached).',
+    description: "Go to a URL (only the team's allowed domains can be reached).",
     input_schema: { type: 'object', properties: { url: str('absolute http(s) URL') }, required: ['url'] },
   },
   {
@@ -27,14 +27,22 @@ export const AGENT_TOOLS: Anthropic.Tool[] = [
   {
     name: 'wait_for',
     description: 'Wait for a selector to be visible, for the URL to match, or for a number of milliseconds.',
-    input_schema: { type: 'object', properties: { selector: str('Playwright selector'), url: str('URL or glob'), timeout_ms: { type: 'integer', minimum: 0, maximum: 30000 } } },
+    input_schema: {
+      type: 'object',
+      properties: { selector: str('Playwright selector'), url: str('URL or glob'), timeout_ms: { type: 'integer', minimum: 0, maximum: 30000 } },
+    },
   },
   {
     name: 'extract',
     description: 'Read the text (or an attribute) of an element into the run result under a name.',
     input_schema: {
       type: 'object',
-      properties: { name: str('result key'), selector: str('Playwright selector'), attribute: str('attribute to read instead of the text'), all: { type: 'boolean' } },
+      properties: {
+        name: str('result key'),
+        selector: str('Playwright selector'),
+        attribute: str('attribute to read instead of the text'),
+        all: { type: 'boolean' },
+      },
       required: ['name', 'selector'],
     },
   },
@@ -60,7 +68,11 @@ export const TYPE_SECRET_TOOL: Anthropic.Tool = {
 /** The tools of one agent step: the step vocabulary, plus `type_secret` when the step lists secrets. */
 export function agentTools(secretNames: readonly string[]): Anthropic.Tool[] {
   if (secretNames.length === 0) return AGENT_TOOLS;
-  return [...AGENT_TOOLS.slice(0, -1), { ...TYPE_SECRET_TOOL, description: `${TYPE_SECRET_TOOL.description} Available: ${secretNames.join(', ')}.` }, AGENT_TOOLS[AGENT_TOOLS.length - 1]];
+  return [
+    ...AGENT_TOOLS.slice(0, -1),
+    { ...TYPE_SECRET_TOOL, description: `${TYPE_SECRET_TOOL.description} Available: ${secretNames.join(', ')}.` },
+    AGENT_TOOLS[AGENT_TOOLS.length - 1],
+  ];
 }
 
 export const AGENT_SYSTEM_PROMPT = [

@@ -136,7 +136,10 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.launched) {
       this.videoAvailable = pw.videoAvailable;
       if (this.config.browser.recordVideo && !pw.videoAvailable) {
-        this.logger.warn({ component: 'browser-pool', ffmpeg: this.config.browser.ffmpegPath }, 'video recording unavailable (no ffmpeg); recording traces only');
+        this.logger.warn(
+          { component: 'browser-pool', ffmpeg: this.config.browser.ffmpegPath },
+          'video recording unavailable (no ffmpeg); recording traces only',
+        );
       }
     }
     this.launched = true;

@@ -100,7 +100,9 @@ export class BrowserRunExecutor extends RunExecutor {
     this.logger.info({ runId: run.id, tenant_id: run.teamSlug, status, ms: Date.now() - started }, 'run executed');
     return {
       status,
-      result: ex ? session.templating.redact({ extracted: ex.state.extracted, agent: ex.state.agent, screenshots: ex.state.screenshots, final_url: finalUrl(ex.page) }) : null,
+      result: ex
+        ? session.templating.redact({ extracted: ex.state.extracted, agent: ex.state.agent, screenshots: ex.state.screenshots, final_url: finalUrl(ex.page) })
+        : null,
       error,
       costUsd: ex?.costUsd ?? 0,
       stepsCompleted: ex?.stepsCompleted ?? 0,
@@ -126,7 +128,14 @@ export class BrowserRunExecutor extends RunExecutor {
     return options;
   }
 
-  private async begin(session: RunSession, artifacts: RunArtifacts, context: BrowserContext, started: number, guard: NavigationGuard, proxy: EgressProxy): Promise<Execution> {
+  private async begin(
+    session: RunSession,
+    artifacts: RunArtifacts,
+    context: BrowserContext,
+    started: number,
+    guard: NavigationGuard,
+    proxy: EgressProxy,
+  ): Promise<Execution> {
     await guard.install(context, proxy);
     context.on('page', (p) => {
       if (x.page && p !== x.page) session.record('popup', { url: p.url() });

@@ -59,7 +59,12 @@ describe('EgressProxy', () => {
   beforeAll(async () => {
     site = await server('127.0.0.1');
     internal = await server('127.0.0.2');
-    proxy = await EgressProxy.start({ policy: { allowPrivate: false, privateRanges: ['127.0.0.1/32'] }, allowedDomains: [], resolve, onBlock: (b) => blocks.push(b) });
+    proxy = await EgressProxy.start({
+      policy: { allowPrivate: false, privateRanges: ['127.0.0.1/32'] },
+      allowedDomains: [],
+      resolve,
+      onBlock: (b) => blocks.push(b),
+    });
   });
   afterAll(async () => {
     await proxy?.close();
@@ -94,7 +99,12 @@ describe('EgressProxy', () => {
   });
 
   it('holds every host to a non-empty allowlist', async () => {
-    const strict = await EgressProxy.start({ policy: { allowPrivate: true, privateRanges: [] }, allowedDomains: ['site.test'], resolve, onBlock: (b) => blocks.push(b) });
+    const strict = await EgressProxy.start({
+      policy: { allowPrivate: true, privateRanges: [] },
+      allowedDomains: ['site.test'],
+      resolve,
+      onBlock: (b) => blocks.push(b),
+    });
     try {
       expect((await viaProxy(strict, `http://site.test:${site.port}/`)).status).toBe(200);
       expect((await viaProxy(strict, `http://127.0.0.1:${site.port}/`)).status).toBe(403);

@@ -37,12 +37,14 @@ export class ExecutorRepository {
   /** Artifacts older than `before`, across teams (retention is a global setting), oldest first. */
   async expiredArtifacts(before: Date, limit: number): Promise<(ArtifactRow & { teamId: string; teamSlug: string })[]> {
     // Retention sweeps every team's artifacts: the system path.
-    const rows = await this.prisma.system((tx) => tx.artifact.findMany({
-      where: { createdAt: { lt: before } },
-      orderBy: { createdAt: 'asc' },
-      take: limit,
-      include: { team: { select: { slug: true } } },
-    }));
+    const rows = await this.prisma.system((tx) =>
+      tx.artifact.findMany({
+        where: { createdAt: { lt: before } },
+        orderBy: { createdAt: 'asc' },
+        take: limit,
+        include: { team: { select: { slug: true } } },
+      }),
+    );
     return rows.map(({ team, ...r }) => ({ ...r, teamSlug: team.slug }));
   }
 

@@ -124,7 +124,10 @@ export class NavigationGuard {
     const block = { url: withoutCredentials(url), code: 'destination_not_allowed' as const, reason: 'scheme_not_allowed' as const };
     this.onBlock(block);
     this.fail(block);
-    void frame.page().goto('about:blank').catch(() => undefined);
+    void frame
+      .page()
+      .goto('about:blank')
+      .catch(() => undefined);
   }
 
   private navigationRefused(url: string): void {

@@ -25,7 +25,8 @@ export class ScreenshotsController {
   @RequireRole('viewer')
   @ApiOperation({
     summary: "A run's screenshot, as PNG",
-    description: 'The names are those of the `artifact.saved` events (`kind` `screenshot`) and of the result\'s `screenshots`. 404 `not_found` for an unknown name or another team\'s run.',
+    description:
+      "The names are those of the `artifact.saved` events (`kind` `screenshot`) and of the result's `screenshots`. 404 `not_found` for an unknown name or another team's run.",
   })
   async screenshot(@CurrentTeam() team: TeamContext, @Param('run_id') runId: string, @Param('name') name: string, @Res() reply: MantisReply): Promise<void> {
     const artifacts = await this.repo.runArtifacts(team.id, runId);
@@ -35,8 +36,15 @@ export class ScreenshotsController {
     const root = join(this.config.dataDir, 'tenants', team.slug);
     const file = join(root, pick.path);
     if (!file.startsWith(root + sep)) throw missing();
-    const size = await stat(file).then((s) => s.size).catch(() => null);
+    const size = await stat(file)
+      .then((s) => s.size)
+      .catch(() => null);
     if (size === null) throw missing();
-    reply.header('content-type', 'image/png').header('content-length', size).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=3600').send(createReadStream(file));
+    reply
+      .header('content-type', 'image/png')
+      .header('content-length', size)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, max-age=3600')
+      .send(createReadStream(file));
   }
 }

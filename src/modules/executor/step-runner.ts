@@ -64,10 +64,7 @@ async function extract(env: StepEnv, v: StepValue): Promise<unknown> {
     await loc.first().waitFor({ state: 'attached', timeout: env.timeoutMs() });
     let value: unknown;
     if (v.all) {
-      value = await loc.evaluateAll(
-        (els, attr) => els.map((el) => (attr ? el.getAttribute(attr) : (el.textContent ?? '').trim())),
-        attribute ?? null,
-      );
+      value = await loc.evaluateAll((els, attr) => els.map((el) => (attr ? el.getAttribute(attr) : (el.textContent ?? '').trim())), attribute ?? null);
     } else {
       value = attribute ? await loc.first().getAttribute(attribute) : ((await loc.first().textContent()) ?? '').trim();
     }
@@ -107,7 +104,11 @@ async function assertStep(env: StepEnv, v: StepValue): Promise<unknown> {
 async function waitFor(env: StepEnv, v: StepValue): Promise<unknown> {
   const timeout = Math.min(typeof v.timeout_ms === 'number' ? v.timeout_ms : env.timeoutMs(), env.timeoutMs());
   try {
-    if (v.selector !== undefined) await env.page.locator(await env.templating.render(String(v.selector))).first().waitFor({ state: 'visible', timeout });
+    if (v.selector !== undefined)
+      await env.page
+        .locator(await env.templating.render(String(v.selector)))
+        .first()
+        .waitFor({ state: 'visible', timeout });
     if (v.url !== undefined) await env.page.waitForURL(await env.templating.render(String(v.url)), { timeout });
     if (v.selector === undefined && v.url === undefined) {
       await env.page.waitForLoadState('load', { timeout });

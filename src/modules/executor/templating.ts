@@ -121,7 +121,13 @@ export class RunTemplating {
     let out = s;
     for (const secret of this.secretValues.values()) {
       if (secret.length < 1) continue;
-      const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), encodeURI(secret), JSON.stringify(secret).slice(1, -1)];
+      const forms = [
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ v: secret }).toString().slice(2),
+        encodeURI(secret),
+        JSON.stringify(secret).slice(1, -1),
+      ];
       for (const form of new Set(forms)) {
         out = out.split(form).join(REDACTED);
       }

@@ -53,7 +53,7 @@ async function claimTenantDir(realRoot: string, tenantDir: string, ownerId: stri
     await writeFile(join(tenantDir, OWNER_FILE), ownerId, { flag: 'wx', mode: 0o600 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    if ((await readOwner(tenantDir)) !== ownerId) throw new Error('tenant directory was claimed by another team');
+    if ((await readOwner(tenantDir)) !== ownerId) throw new Error('tenant directory was claimed by another team', { cause: e });
   }
 }
 
@@ -91,7 +91,8 @@ export async function tenantArea(dataDir: string, tenantId: string, area: 'profi
   if (ownerId) await claimTenantDir(realRoot, tenantDir, ownerId);
   await mkdir(areaDir, { recursive: true, mode: 0o700 });
   const real = await realpath(areaDir);
-  if (!inside(realRoot + sep + tenantId, real) || real === realRoot + sep + tenantId) throw new Error(`tenant directory of ${tenantId} escapes the data directory`);
+  if (!inside(realRoot + sep + tenantId, real) || real === realRoot + sep + tenantId)
+    throw new Error(`tenant directory of ${tenantId} escapes the data directory`);
   return real;
 }
 

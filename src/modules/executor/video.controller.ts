@@ -28,7 +28,7 @@ export class VideoController {
     description:
       'Returns `video/webm` when the run was recorded on video, else the Playwright trace as `application/zip` ' +
       '(open it with `npx playwright show-trace`). The trace stops before the first secret is typed, so it never holds a secret value. ' +
-      '404 `not_found` when the run has neither, or is not in the caller\'s team.',
+      "404 `not_found` when the run has neither, or is not in the caller's team.",
   })
   async video(@CurrentTeam() team: TeamContext, @Param('run_id') runId: string, @Res() reply: MantisReply): Promise<void> {
     const artifacts = await this.repo.runArtifacts(team.id, runId);
@@ -37,7 +37,9 @@ export class VideoController {
     const root = join(this.config.dataDir, 'tenants', team.slug);
     const file = join(root, pick.path);
     if (!file.startsWith(root + sep)) throw new ApiError('not_found', `Run ${runId} has no recording`);
-    const size = await stat(file).then((s) => s.size).catch(() => null);
+    const size = await stat(file)
+      .then((s) => s.size)
+      .catch(() => null);
     if (size === null) throw new ApiError('not_found', `Run ${runId} has no recording`);
     const ext = pick.kind === 'video' ? 'webm' : 'zip';
     reply

@@ -37,7 +37,11 @@ export function checkDataDir(config: AppConfig, cheap = false): CheckResult {
     }
     return ok('data directory', `${config.dataDir} is writable`);
   } catch (e) {
-    return fail('data directory', `${config.dataDir} is not writable (${(e as NodeJS.ErrnoException).code ?? message(e)})`, 'make it writable by this user, or set MANTIS_DATA_DIR to a writable directory');
+    return fail(
+      'data directory',
+      `${config.dataDir} is not writable (${(e as NodeJS.ErrnoException).code ?? message(e)})`,
+      'make it writable by this user, or set MANTIS_DATA_DIR to a writable directory',
+    );
   }
 }
 
@@ -69,7 +73,11 @@ export async function checkChromiumLaunch(config: AppConfig): Promise<CheckResul
     await browser.close();
     return ok('chromium', `${config.browser.chromiumPath} launches (${version})`);
   } catch (e) {
-    return fail('chromium', `${config.browser.chromiumPath} does not launch: ${message(e)}`, 'run it by hand with --headless to see why, or point MANTIS_CHROMIUM_PATH at a working Chromium');
+    return fail(
+      'chromium',
+      `${config.browser.chromiumPath} does not launch: ${message(e)}`,
+      'run it by hand with --headless to see why, or point MANTIS_CHROMIUM_PATH at a working Chromium',
+    );
   }
 }
 
@@ -80,7 +88,13 @@ export async function checkFfmpegRuns(config: AppConfig): Promise<CheckResult> {
   if (found.status !== 'ok') return found;
   try {
     const { stdout } = await promisify(execFile)(config.browser.ffmpegPath, ['-hide_banner', '-version'], { timeout: 15_000 });
-    return ok('ffmpeg', `${config.browser.ffmpegPath} runs (${stdout.split('\n')[0].replace(/\s*Copyright.*$/, '').trim()})`);
+    return ok(
+      'ffmpeg',
+      `${config.browser.ffmpegPath} runs (${stdout
+        .split('\n')[0]
+        .replace(/\s*Copyright.*$/, '')
+        .trim()})`,
+    );
   } catch (e) {
     return fail('ffmpeg', `${config.browser.ffmpegPath} does not run: ${message(e)}`, FFMPEG_FIX);
   }
@@ -118,7 +132,11 @@ export async function checkOidc(config: AppConfig, timeoutMs = 5_000): Promise<C
     if (!res.ok) return fail('oidc', `${url} answered HTTP ${res.status}`, fix);
     const meta = (await res.json()) as { issuer?: string; jwks_uri?: string };
     if (meta.issuer?.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
-      return fail('oidc', `the discovery document names issuer ${meta.issuer ?? '(none)'}, not ${issuer}`, 'set MANTIS_AUTH_OIDC_ISSUER_URL to exactly the issuer the document names');
+      return fail(
+        'oidc',
+        `the discovery document names issuer ${meta.issuer ?? '(none)'}, not ${issuer}`,
+        'set MANTIS_AUTH_OIDC_ISSUER_URL to exactly the issuer the document names',
+      );
     }
     if (!meta.jwks_uri) return fail('oidc', `${url} has no jwks_uri`, 'configure the issuer to publish its signing keys');
     return ok('oidc', `${issuer} discovery reachable (JWKS ${meta.jwks_uri})`);

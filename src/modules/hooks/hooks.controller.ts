@@ -35,8 +35,8 @@ export class HooksController {
   @ApiOperation({
     summary: 'Create or replace an inbound hook',
     description:
-      'Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team\'s workflow. 201 when new, 200 when replaced. ' +
-      '`rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team\'s.',
+      "Paths are unique across all teams (409 `conflict` when another team holds it) and trigger only this team's workflow. 201 when new, 200 when replaced. " +
+      "`rate_limit_per_minute` (default 10, 0 disables) is the bucket anonymous calls of an `auth: none` hook draw from instead of the team's.",
   })
   @ZodBody(applyHookSchema)
   @ZodResponse(200, hookSchema)
@@ -83,7 +83,7 @@ export class HooksController {
     description:
       'A `token` hook takes the usual credentials (operator of the hook\'s team, scope `run`) and the team\'s rate limit; a hook made with `"auth": "none"` takes none. ' +
       'Body as POST /api/v1/run/{workflow}. 202 with the queued run (`source` `hook`). ' +
-      'Anonymous calls of an `auth: none` hook draw from the hook\'s own bucket (`rate_limit_per_minute` on the hook, default 10; 429 `rate_limited`), never the team\'s, ' +
+      "Anonymous calls of an `auth: none` hook draw from the hook's own bucket (`rate_limit_per_minute` on the hook, default 10; 429 `rate_limited`), never the team's, " +
       'and may send only `inputs`: any other run option (`state_key`, `model`, `callback_url`, limits…) is 400 `validation_failed`.',
   })
   @ZodBody(runOptionsSchema)

@@ -19,7 +19,11 @@ export class HooksRepository {
   }
 
   /** Creates or replaces; `null` when the path belongs to another team. */
-  async apply(teamId: string, path: string, data: { workflowName: string; auth: string; rateLimitPerMinute: number }): Promise<{ row: HookRow; created: boolean } | null> {
+  async apply(
+    teamId: string,
+    path: string,
+    data: { workflowName: string; auth: string; rateLimitPerMinute: number },
+  ): Promise<{ row: HookRow; created: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
       const existing = await tx.hook.findUnique({ where: { path } });

@@ -52,10 +52,15 @@ export class RateLimitGuard implements CanActivate {
     if (decision.allowed) return true;
     this.metrics.rateLimited.inc({ tenant_id: bucket.slug });
     const retryAfter = String(decision.retryAfterSeconds);
-    throw new ApiError('rate_limited', `Rate limit of ${bucket.limit} requests per minute exceeded; retry in ${retryAfter} s`, { retry_after: decision.retryAfterSeconds }, {
-      ...headers,
-      'Retry-After': retryAfter,
-    });
+    throw new ApiError(
+      'rate_limited',
+      `Rate limit of ${bucket.limit} requests per minute exceeded; retry in ${retryAfter} s`,
+      { retry_after: decision.retryAfterSeconds },
+      {
+        ...headers,
+        'Retry-After': retryAfter,
+      },
+    );
   }
 
   private async teamLimit(teamId: string): Promise<{ limit: number; slug: string } | undefined> {

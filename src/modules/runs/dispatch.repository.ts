@@ -73,16 +73,20 @@ export class DispatchRepository {
   async renew(workerId: string, runIds: string[], leaseSeconds: number): Promise<Set<string>> {
     if (runIds.length === 0) return new Set();
     // A worker's runs span teams: the system path.
-    const rows = await this.prisma.system((tx) => tx.$queryRaw<{ id: string }[]>`
+    const rows = await this.prisma.system(
+      (tx) => tx.$queryRaw<{ id: string }[]>`
       UPDATE runs SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
        WHERE id = ANY(${runIds}::text[]) AND lease_owner = ${workerId} AND status = 'running'
-      RETURNING id`);
+      RETURNING id`,
+    );
     return new Set(rows.map((r) => r.id));
   }
 
   async cancelRequested(workerId: string): Promise<string[]> {
-    const rows = await this.prisma.system((tx) => tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM runs WHERE lease_owner = ${workerId} AND status = 'running' AND cancel_requested`);
+    const rows = await this.prisma.system(
+      (tx) => tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM runs WHERE lease_owner = ${workerId} AND status = 'running' AND cancel_requested`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -97,10 +101,13 @@ export class DispatchRepository {
 
   /** Puts a run this worker holds back in the queue (graceful shutdown); the attempt does not count. */
   async requeue(teamId: string, runId: string, workerId: string): Promise<void> {
-    await this.prisma.withTeam(teamId, (tx) => tx.$executeRaw`
+    await this.prisma.withTeam(
+      teamId,
+      (tx) => tx.$executeRaw`
       UPDATE runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
              attempts = greatest(attempts - 1, 0), updated_at = now()
-       WHERE id = ${runId} AND team_id = ${teamId}::uuid AND lease_owner = ${workerId} AND status = 'running'`);
+       WHERE id = ${runId} AND team_id = ${teamId}::uuid AND lease_owner = ${workerId} AND status = 'running'`,
+    );
   }
 
   /** Locks running runs whose lease ran out (their worker died). */
@@ -121,8 +128,10 @@ export class DispatchRepository {
   }
 
   async inFlightByTeam(): Promise<{ slug: string; n: number }[]> {
-    return this.prisma.system((tx) => tx.$queryRaw<{ slug: string; n: number }[]>`
+    return this.prisma.system(
+      (tx) => tx.$queryRaw<{ slug: string; n: number }[]>`
       SELECT t.slug, count(*)::int AS n FROM runs r JOIN teams t ON t.id = r.team_id
-       WHERE r.status IN ('queued', 'running') GROUP BY t.slug`);
+       WHERE r.status IN ('queued', 'running') GROUP BY t.slug`,
+    );
   }
 }

@@ -36,7 +36,10 @@ export class ExecutionsController {
   @Idempotent()
   @Audit('run.create', 'run')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run a workflow', description: 'Body as the `run` action of /v1/predict (inputs, limits, state_key, callback_url, model); 202 with the queued run.' })
+  @ApiOperation({
+    summary: 'Run a workflow',
+    description: 'Body as the `run` action of /v1/predict (inputs, limits, state_key, callback_url, model); 202 with the queued run.',
+  })
   @ZodBody(runOptionsSchema)
   @ZodResponse(202, runObjectSchema)
   async run(

@@ -10,7 +10,12 @@ const TABLE: [string, RequestedLimits, TeamCaps, [number, number, number, number
   ['a smaller request wins', { max_cost: 2.5, max_time_minutes: 5, max_steps: 7, max_loop_iterations: 3 }, TEAM, [2.5, 5, 7, 3]],
   ['a larger request is cut to the team cap', { max_cost: 100, max_loop_iterations: 1000 }, TEAM, [10, 60, 100, 20]],
   ['a larger request is cut to the global cap', { max_time_minutes: 500, max_steps: 10_000 }, TEAM, [10, 60, 100, 20]],
-  ['team caps above the global cap do not raise it', {}, { maxCostPerRun: 1000, maxTimeMinutesPerRun: 1000, maxStepsPerPlan: 1000, maxLoopIterations: 1000 }, [25, 60, 100, 50]],
+  [
+    'team caps above the global cap do not raise it',
+    {},
+    { maxCostPerRun: 1000, maxTimeMinutesPerRun: 1000, maxStepsPerPlan: 1000, maxLoopIterations: 1000 },
+    [25, 60, 100, 50],
+  ],
   ['team step cap below the global one applies', { max_steps: 80 }, { ...TEAM, maxStepsPerPlan: 30 }, [10, 60, 30, 20]],
   ['zero cost is kept', { max_cost: 0 }, TEAM, [0, 60, 100, 20]],
 ];

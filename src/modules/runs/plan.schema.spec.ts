@@ -59,6 +59,8 @@ describe('plan schema', () => {
   });
 
   it('accepts secrets in fill values and agent secret lists', () => {
-    expect(planSchema.safeParse({ steps: [{ fill: { selector: '#p', value: 'pre {{secrets.a}} post' } }, { agent: { goal: 'log in', secrets: ['a'] } }] }).success).toBe(true);
+    expect(
+      planSchema.safeParse({ steps: [{ fill: { selector: '#p', value: 'pre {{secrets.a}} post' } }, { agent: { goal: 'log in', secrets: ['a'] } }] }).success,
+    ).toBe(true);
   });
 });

@@ -9,9 +9,7 @@ const MAX_TEXT = 2048;
 const text = (max = MAX_TEXT) => z.string().min(1).max(max);
 const url = z.string().min(1).max(MAX_TEXT);
 /** Screenshot and extract names end up in file names and result keys. */
-const artifactName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, 'letters, digits, space, dot, underscore and dash; 1 to 100 characters');
+const artifactName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, 'letters, digits, space, dot, underscore and dash; 1 to 100 characters');
 const timeoutMs = z.number().int().min(0).max(600_000);
 
 export const STEP_SCHEMAS = {

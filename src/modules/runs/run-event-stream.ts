@@ -46,7 +46,12 @@ export class RunEventStream implements OnApplicationShutdown {
     const max = this.config.admission.maxStreamsPerTeam;
     const count = this.open.get(team.id) ?? 0;
     if (count >= max) {
-      throw new ApiError('rate_limited', `The team already has ${max} open event streams; close one or retry later`, { max_streams: max }, { 'Retry-After': '5' });
+      throw new ApiError(
+        'rate_limited',
+        `The team already has ${max} open event streams; close one or retry later`,
+        { max_streams: max },
+        { 'Retry-After': '5' },
+      );
     }
     this.open.set(team.id, count + 1);
     reply.hijack();

@@ -47,10 +47,7 @@ export function queuedRunObject(
   run: Pick<RunRow, 'id' | 'createdAt' | 'stateKey' | 'maxCost' | 'maxTimeMinutes' | 'maxSteps' | 'maxLoopIterations' | 'workflowName' | 'source'>,
   teamSlug: string,
 ): RunObject {
-  return toRunObject(
-    { ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as RunRow,
-    teamSlug,
-  );
+  return toRunObject({ ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as RunRow, teamSlug);
 }
 
 export function toRunResult(row: RunRow) {

@@ -90,7 +90,9 @@ export class RunsController {
   @RequireRole('operator')
   @Audit({ action: 'run.cancel', target: { type: 'run', param: 'run_id' } })
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a run', description:
+  @ApiOperation({
+    summary: 'Cancel a run',
+    description:
       'A queued run is cancelled at once; a running one is stopped by its worker within a second, and the answer waits up to 2 s ' +
       'to show it `cancelled` (else it still shows `running`, with the cancellation under way). 409 if already terminal.',
   })

@@ -104,9 +104,10 @@ export class RunsRepository {
    */
   async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Prisma.PrismaPromise<unknown>[] = []): Promise<boolean> {
     const budget = rules.monthlyBudgetUsd;
-    const [, inserted] = await this.prisma.$transaction([
-      this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
-      this.prisma.$queryRaw<{ id: string }[]>`
+    const [, inserted] = await this.prisma.$transaction(
+      [
+        this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
+        this.prisma.$queryRaw<{ id: string }[]>`
         INSERT INTO runs (id, team_id, source, workflow_name, workflow_version, plan, inputs, state_key, model, callback_url,
                           max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, created_by_key_id, created_at, updated_at)
         SELECT ${run.id}, ${teamId}::uuid, ${run.source}, ${run.workflowName}, ${run.workflowVersion}::int, ${JSON.stringify(run.plan)}::jsonb,
@@ -116,11 +117,13 @@ export class RunsRepository {
          WHERE (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) < ${rules.maxConcurrentRuns}::int
            AND (${budget}::float8 IS NULL OR (SELECT spent + reserved FROM mantis_budget_usage(${teamId}::uuid)) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
         RETURNING id`,
-      this.prisma.$executeRaw`
+        this.prisma.$executeRaw`
         INSERT INTO run_events (run_id, team_id, seq, type, data)
         SELECT id, team_id, 1, 'run.queued', ${JSON.stringify({ source: run.source })}::jsonb FROM runs WHERE id = ${run.id}`,
-      ...alsoInTx,
-    ], TX_WAIT);
+        ...alsoInTx,
+      ],
+      TX_WAIT,
+    );
     return (inserted as unknown[]).length === 1;
   }
 

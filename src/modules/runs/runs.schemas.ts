@@ -10,7 +10,10 @@ export const runOptionsShape = {
   max_time_minutes: z.number().int().min(1).optional(),
   max_steps: z.number().int().min(1).optional(),
   max_loop_iterations: z.number().int().min(1).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  callback_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   model: z.string().min(1).max(200).optional(),
 };
 

@@ -11,9 +11,7 @@ import { domainToASCII } from 'node:url';
  * entry naming that same address; wildcards never match an IP. With an empty
  * list every http(s) URL without userinfo passes.
  */
-export type UrlVerdict =
-  | { allowed: true; host: string }
-  | { allowed: false; reason: 'unparseable' | 'scheme' | 'userinfo' | 'host' };
+export type UrlVerdict = { allowed: true; host: string } | { allowed: false; reason: 'unparseable' | 'scheme' | 'userinfo' | 'host' };
 
 interface Entry {
   wildcard: boolean;

@@ -5,7 +5,6 @@ import { loadMasterKey, masterKeyFingerprint } from './master-key.js';
 
 export class MasterKeyError extends Error {}
 
-
 /**
  * Boot-time master key rules. With an external database (DATABASE_URL) the
  * key must come from MANTIS_MASTER_KEY: a key generated beside one process

@@ -25,11 +25,13 @@ export class SystemSettingsRepository {
 
 export type MasterKeyRecords = Pick<SystemSettingsRepository, 'recordedFingerprint' | 'anyTeamKey'>;
 
-export type MasterKeyVerdict =
-  | { ok: true; detail: string }
-  | { ok: false; detail: string; fix: string };
+export type MasterKeyVerdict = { ok: true; detail: string } | { ok: false; detail: string; fix: string };
 
-const NOT_SET: MasterKeyVerdict = { ok: false, detail: 'MANTIS_MASTER_KEY is not set', fix: 'with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY (e.g. `openssl rand -base64 32`)' };
+const NOT_SET: MasterKeyVerdict = {
+  ok: false,
+  detail: 'MANTIS_MASTER_KEY is not set',
+  fix: 'with DATABASE_URL every process must share one key: set MANTIS_MASTER_KEY (e.g. `openssl rand -base64 32`)',
+};
 
 const RESTORE = 'set MANTIS_MASTER_KEY to the key this database was set up with (secrets written under one key cannot be read with another)';
 

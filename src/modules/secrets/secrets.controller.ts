@@ -30,8 +30,8 @@ export class SecretsController {
   @ApiOperation({
     summary: 'Creates (201) or replaces (200) a secret; the value is encrypted and never returned',
     description:
-      'A plan may use a secret only as `{{secrets.NAME}}` in a `fill` step\'s `value` (or by name in an `agent` step\'s `secrets`). ' +
-      'It is typed only into a page whose host matches `origins`, or, when it has none, the team\'s non-empty `allowed_domains`; ' +
+      "A plan may use a secret only as `{{secrets.NAME}}` in a `fill` step's `value` (or by name in an `agent` step's `secrets`). " +
+      "It is typed only into a page whose host matches `origins`, or, when it has none, the team's non-empty `allowed_domains`; " +
       'otherwise the run fails with `secret_origin_not_allowed` and nothing is typed.',
   })
   @ZodBody(putSecretSchema)

@@ -11,7 +11,14 @@ import { VaultService } from './vault.service.js';
 @Global()
 @Module({
   controllers: [SecretsController],
-  providers: [MasterKeyCheck, SecretsRepository, VaultService, SecretsService, VaultSecretResolver, { provide: SecretResolver, useExisting: VaultSecretResolver }],
+  providers: [
+    MasterKeyCheck,
+    SecretsRepository,
+    VaultService,
+    SecretsService,
+    VaultSecretResolver,
+    { provide: SecretResolver, useExisting: VaultSecretResolver },
+  ],
   exports: [SecretResolver, VaultService],
 })
 export class SecretsModule {}

@@ -22,7 +22,7 @@ const originEntry = z
   });
 
 const originsDescription =
-  'Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team\'s allowed_domains; with neither, the secret is never typed.';
+  "Hosts where the secret may be typed (allowed_domains syntax). Empty or absent: the team's allowed_domains; with neither, the secret is never typed.";
 
 export const putSecretSchema = z
   .object({

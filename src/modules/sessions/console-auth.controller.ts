@@ -46,13 +46,17 @@ export class ConsoleAuthController {
     summary: 'Starts the console SSO sign-in',
     description:
       'Redirects to the issuer (authorization code, PKCE S256, `state`, `nonce`). `return_to` must be a same-origin path (default `/console/`). ' +
-      'The redirect URI is `MANTIS_PUBLIC_URL` (else the request\'s own origin) + `/auth/oidc/callback`. 404 when SSO is not configured.',
+      "The redirect URI is `MANTIS_PUBLIC_URL` (else the request's own origin) + `/auth/oidc/callback`. 404 when SSO is not configured.",
   })
   async oidcLogin(@Req() req: MantisRequest, @Res() reply: MantisReply, @Query('return_to') returnTo?: string): Promise<void> {
     const target = safeReturnTo(returnTo);
-    if (target === null) throw ApiError.validation('return_to must be a path on this server', [{ field: 'return_to', in: 'query', message: 'must start with a single /' }]);
+    if (target === null)
+      throw ApiError.validation('return_to must be a path on this server', [{ field: 'return_to', in: 'query', message: 'must start with a single /' }]);
     const { url, state } = await this.sso.begin(req, target);
-    reply.header('set-cookie', oidcStateCookie(req, state, OIDC_LOGIN_TTL_S)).header('cache-control', 'no-store').redirect(url, 302);
+    reply
+      .header('set-cookie', oidcStateCookie(req, state, OIDC_LOGIN_TTL_S))
+      .header('cache-control', 'no-store')
+      .redirect(url, 302);
   }
 
   @Get('oidc/callback')
@@ -85,7 +89,14 @@ export class ConsoleAuthController {
       reply.header('set-cookie', [oidcStateCookie(req, '', 0), sessionCookie(req, session.token)]).redirect(done.returnTo, 302);
     } catch (e) {
       if (!(e instanceof SignInRefused)) throw e;
-      const event = this.audit.fromRequest(req, { action: 'session.create', outcome: 'denied', status: 302, team: null, target: { type: 'session', id: null }, details: { auth_method: 'oidc', reason: e.reason, email } });
+      const event = this.audit.fromRequest(req, {
+        action: 'session.create',
+        outcome: 'denied',
+        status: 302,
+        team: null,
+        target: { type: 'session', id: null },
+        details: { auth_method: 'oidc', reason: e.reason, email },
+      });
       await this.audit.recordSafely({ ...event, actor: { type: 'user', id: null, email: email ?? null }, authMethod: 'oidc' });
       reply.redirect(`${LOGIN_PAGE}?error=${e.reason}`, 302);
     }
@@ -96,7 +107,8 @@ export class ConsoleAuthController {
   @Audit('session.create', 'session')
   @ApiOperation({
     summary: 'Signs in to the console with an API key',
-    description: 'Sets the `mantis_session` cookie (HttpOnly, SameSite=Lax, Secure over https, Path=/) for the key\'s principal. The session ends when the key is revoked or expires.',
+    description:
+      "Sets the `mantis_session` cookie (HttpOnly, SameSite=Lax, Secure over https, Path=/) for the key's principal. The session ends when the key is revoked or expires.",
   })
   @ZodBody(apiKeySignInSchema)
   @ZodResponse(201, sessionSchema)
@@ -122,7 +134,10 @@ export class ConsoleAuthController {
 
   @Get('session')
   @Public()
-  @ApiOperation({ summary: 'The console session of this browser: its CSRF token and principal (current roles)', description: '401 `invalid_token` when the session has ended or expired.' })
+  @ApiOperation({
+    summary: 'The console session of this browser: its CSRF token and principal (current roles)',
+    description: '401 `invalid_token` when the session has ended or expired.',
+  })
   @ZodResponse(200, sessionSchema)
   async current(@Req() req: MantisRequest, @Res({ passthrough: true }) reply: MantisReply) {
     const session = await this.sessions.find(req);
@@ -135,7 +150,10 @@ export class ConsoleAuthController {
   @Public()
   @HttpCode(204)
   @Audit('session.end', 'session')
-  @ApiOperation({ summary: 'Ends the console session and clears its cookie', description: 'Needs the session\'s X-CSRF-Token. Without a live session it only clears the cookie.' })
+  @ApiOperation({
+    summary: 'Ends the console session and clears its cookie',
+    description: "Needs the session's X-CSRF-Token. Without a live session it only clears the cookie.",
+  })
   async logout(@Req() req: MantisRequest, @Res({ passthrough: true }) reply: MantisReply): Promise<void> {
     reply.header('set-cookie', clearSessionCookie(req));
     const session = await this.sessions.find(req);
@@ -151,7 +169,17 @@ export class ConsoleAuthController {
     req.principal = principal;
     const details = { auth_method: principal.authMethod };
     if (status === 201) annotateAudit(req, { team: auditTeam(principal), targetId: session.id, details });
-    else await this.audit.recordSafely(this.audit.fromRequest(req, { action: 'session.create', outcome: 'success', status, team: auditTeam(principal), target: { type: 'session', id: session.id }, details }));
+    else
+      await this.audit.recordSafely(
+        this.audit.fromRequest(req, {
+          action: 'session.create',
+          outcome: 'success',
+          status,
+          team: auditTeam(principal),
+          target: { type: 'session', id: session.id },
+          details,
+        }),
+      );
     return session;
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../../config/app-config.js';
-import { JwtRejected, OidcVerifier } from '../../platform/auth/oidc-verifier.js';
+import { JwtRejected, OidcVerifier } from '../identity/oidc-verifier.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
@@ -16,7 +16,10 @@ export const CALLBACK_PATH = '/auth/oidc/callback';
 export type SignInFailure = 'email_not_verified' | 'domain_not_allowed' | 'user_not_provisioned' | 'sso_failed' | 'sso_expired';
 
 export class SignInRefused extends Error {
-  constructor(readonly reason: SignInFailure, message: string) {
+  constructor(
+    readonly reason: SignInFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -24,6 +27,8 @@ export class SignInRefused extends Error {
 /** A same-origin path (`/console/…`), never `//host` or a scheme; anything else is refused. */
 export function safeReturnTo(value: unknown): string | null {
   if (value === undefined || value === '') return '/console/';
+  // Control characters are refused on purpose: a header or log line must never be split by a return path.
+  // eslint-disable-next-line no-control-regex
   if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/') || /[\\\u0000-\u001f]/.test(value)) return null;
   const base = 'http://mantis.invalid';
   const url = new URL(value, base);
@@ -61,7 +66,13 @@ export class OidcLoginService {
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const redirectUri = `${this.origin(req)}${CALLBACK_PATH}`;
-    await this.repo.saveOidcLogin(hashSessionToken(state), { codeVerifier, nonce, returnTo, redirectUri, expiresAt: new Date(Date.now() + OIDC_LOGIN_TTL_S * 1000) });
+    await this.repo.saveOidcLogin(hashSessionToken(state), {
+      codeVerifier,
+      nonce,
+      returnTo,
+      redirectUri,
+      expiresAt: new Date(Date.now() + OIDC_LOGIN_TTL_S * 1000),
+    });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: 'openid email profile',

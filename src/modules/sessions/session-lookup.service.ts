@@ -61,15 +61,18 @@ export class SessionLookup {
   async create(principal: Principal, req: MantisRequest): Promise<{ id: string; token: string }> {
     const token = newToken();
     const ua = req.headers['user-agent'];
-    const { id } = await this.repo.insert({
-      tokenHash: hashSessionToken(token),
-      userId: principal.userId,
-      apiKeyId: principal.authMethod === 'oidc' ? null : (principal.keyId ?? null),
-      authMethod: principal.authMethod === 'oidc' ? 'oidc' : 'api_key',
-      expiresAt: new Date(Date.now() + SESSION_ABSOLUTE_MS),
-      ip: req.ip ?? null,
-      userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
-    }, new Date(Date.now() - SESSION_IDLE_MS));
+    const { id } = await this.repo.insert(
+      {
+        tokenHash: hashSessionToken(token),
+        userId: principal.userId,
+        apiKeyId: principal.authMethod === 'oidc' ? null : (principal.keyId ?? null),
+        authMethod: principal.authMethod === 'oidc' ? 'oidc' : 'api_key',
+        expiresAt: new Date(Date.now() + SESSION_ABSOLUTE_MS),
+        ip: req.ip ?? null,
+        userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+      },
+      new Date(Date.now() - SESSION_IDLE_MS),
+    );
     return { id, token };
   }
 

@@ -63,7 +63,9 @@ export class SessionsRepository {
   async insert(row: NewSession, idleBefore: Date): Promise<{ id: string }> {
     const now = new Date();
     const [, created] = await this.prisma.$transaction([
-      this.prisma.session.deleteMany({ where: { userId: row.userId, OR: [{ endedAt: { not: null } }, { expiresAt: { lt: now } }, { lastSeenAt: { lt: idleBefore } }] } }),
+      this.prisma.session.deleteMany({
+        where: { userId: row.userId, OR: [{ endedAt: { not: null } }, { expiresAt: { lt: now } }, { lastSeenAt: { lt: idleBefore } }] },
+      }),
       this.prisma.session.create({ data: row, select: { id: true } }),
     ]);
     return created;

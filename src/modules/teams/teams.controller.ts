@@ -19,7 +19,8 @@ export class TeamsController {
   @Audit('team.create', 'team', undefined, { global: true })
   @ApiOperation({
     summary: 'Creates a team (admin)',
-    description: 'Without `slug`, one is derived from `name` (lowercased, runs of other characters become `-`). Omitted caps take the defaults of the tenant keys file. Recorded in the global audit chain.',
+    description:
+      'Without `slug`, one is derived from `name` (lowercased, runs of other characters become `-`). Omitted caps take the defaults of the tenant keys file. Recorded in the global audit chain.',
   })
   @ZodBody(createTeamSchema)
   @ZodResponse(201, teamSchema)

@@ -43,10 +43,13 @@ export const teamSettingsSchema = z.object({
   weight: z.number().int().min(1).max(1000).describe('fair-dispatch share'),
 });
 
-export const createTeamSchema = teamSettingsSchema.partial().extend({
-  name: z.string().trim().min(1).max(200),
-  slug: z.string().regex(TEAM_SLUG, { message: 'must match ^[a-z0-9][a-z0-9_-]{0,62}$' }).optional(),
-}).strict();
+export const createTeamSchema = teamSettingsSchema
+  .partial()
+  .extend({
+    name: z.string().trim().min(1).max(200),
+    slug: z.string().regex(TEAM_SLUG, { message: 'must match ^[a-z0-9][a-z0-9_-]{0,62}$' }).optional(),
+  })
+  .strict();
 export type CreateTeamBody = z.infer<typeof createTeamSchema>;
 
 export const patchTeamSchema = teamSettingsSchema

@@ -65,7 +65,9 @@ export class TeamsService {
     const slug = given ?? slugFromName(name);
     await this.webhookUrls.assertAllowed(settings.webhook_url || undefined, 'webhook_url');
     if (!TEAM_SLUG.test(slug)) {
-      throw ApiError.validation('Cannot derive a slug from this name: send one', { fields: [{ field: 'slug', message: 'required for this name', in: 'body' }] });
+      throw ApiError.validation('Cannot derive a slug from this name: send one', {
+        fields: [{ field: 'slug', message: 'required for this name', in: 'body' }],
+      });
     }
     const row = await this.repo.create({ ...(settingsData(settings) as Prisma.TeamCreateInput), name, slug }).catch((e: { code?: string }) => {
       if (e.code === 'P2002') throw new ApiError('conflict', `A team with the slug "${slug}" already exists`);

@@ -24,7 +24,10 @@ export const usageQuerySchema = z
     return { since: q.since ?? monthStartBefore(until), until };
   })
   .refine((q) => q.since < q.until, { message: 'since must be before until', path: ['since'] })
-  .refine((q) => q.until.getTime() - q.since.getTime() <= MAX_USAGE_RANGE_DAYS * 86_400_000, { message: `the range may span at most ${MAX_USAGE_RANGE_DAYS} days`, path: ['since'] });
+  .refine((q) => q.until.getTime() - q.since.getTime() <= MAX_USAGE_RANGE_DAYS * 86_400_000, {
+    message: `the range may span at most ${MAX_USAGE_RANGE_DAYS} days`,
+    path: ['since'],
+  });
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
 export const usageSchema = z.object({

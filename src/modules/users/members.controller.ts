@@ -27,7 +27,8 @@ export class MembersController {
   @Audit('member.add', 'user')
   @ApiOperation({
     summary: 'Adds a user to the team (creating it when new, with `name`); a team_owner may give viewer, operator or auditor',
-    description: 'A team_owner may add only users that are new (created here); adding an existing user, another team’s member or owner included, is admin only (403 insufficient_role).',
+    description:
+      'A team_owner may add only users that are new (created here); adding an existing user, another team’s member or owner included, is admin only (403 insufficient_role).',
   })
   @ZodBody(addMemberSchema)
   @ZodResponse(201, memberSchema)

@@ -5,11 +5,25 @@ import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { apiKeyListSchema, apiKeyViewSchema, createApiKeySchema, KEY_MANAGEMENT_RULES, createdApiKeySchema, keyNameSchema, rotateApiKeySchema } from '../api-keys/api-keys.schemas.js';
+import {
+  apiKeyListSchema,
+  apiKeyViewSchema,
+  createApiKeySchema,
+  KEY_MANAGEMENT_RULES,
+  createdApiKeySchema,
+  keyNameSchema,
+  rotateApiKeySchema,
+} from '../api-keys/api-keys.schemas.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { TeamMembersService } from './team-members.service.js';
 import { UserKeysService } from './user-keys.service.js';
-import { createServiceAccountSchema, serviceAccountListSchema, serviceAccountSchema, SERVICE_ACCOUNT_NAME, type CreateServiceAccountBody } from './users.schemas.js';
+import {
+  createServiceAccountSchema,
+  serviceAccountListSchema,
+  serviceAccountSchema,
+  SERVICE_ACCOUNT_NAME,
+  type CreateServiceAccountBody,
+} from './users.schemas.js';
 import { z } from 'zod';
 
 const nameParam = new ZodPipe(z.string().regex(SERVICE_ACCOUNT_NAME), 'path');
@@ -30,7 +44,12 @@ export class ServiceAccountsController {
   @ApiOperation({ summary: 'Creates a service account (email <name>@<team>.service.mantis); a team_owner may give viewer, operator or auditor' })
   @ZodBody(createServiceAccountSchema)
   @ZodResponse(201, serviceAccountSchema)
-  async create(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Body(new ZodPipe(createServiceAccountSchema)) body: CreateServiceAccountBody, @Req() req: MantisRequest) {
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @CurrentTeam() team: TeamContext,
+    @Body(new ZodPipe(createServiceAccountSchema)) body: CreateServiceAccountBody,
+    @Req() req: MantisRequest,
+  ) {
     annotateAudit(req, { details: { name: body.name, role: body.role } });
     const sa = await this.members.createServiceAccount(p, team, body);
     annotateAudit(req, { targetId: sa.email });
@@ -60,7 +79,13 @@ export class ServiceAccountsController {
   @ApiOperation({ summary: 'Creates a key for the service account; the raw key is in this response only', description: KEY_MANAGEMENT_RULES })
   @ZodBody(createApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
-  async createKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Body() body: unknown, @Req() req: MantisRequest) {
+  async createKey(
+    @CurrentPrincipal() p: Principal,
+    @CurrentTeam() team: TeamContext,
+    @Param('name', nameParam) name: string,
+    @Body() body: unknown,
+    @Req() req: MantisRequest,
+  ) {
     const user = await this.members.serviceAccount(team, name);
     const created = await this.keys.create(p, user, body);
     annotateAudit(req, { targetId: created.name, details: { user: user.email, prefix: created.prefix, scopes: created.scopes } });
@@ -80,7 +105,12 @@ export class ServiceAccountsController {
   @Audit('api_key.revoke', 'api_key', 'key')
   @ApiOperation({ summary: 'Revokes a service account key', description: KEY_MANAGEMENT_RULES })
   @ZodResponse(200, apiKeyViewSchema)
-  async revokeKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string) {
+  async revokeKey(
+    @CurrentPrincipal() p: Principal,
+    @CurrentTeam() team: TeamContext,
+    @Param('name', nameParam) name: string,
+    @Param('key', keyParam) key: string,
+  ) {
     return this.keys.revoke(p, await this.members.serviceAccount(team, name), key);
   }
 
@@ -90,7 +120,14 @@ export class ServiceAccountsController {
   @ApiOperation({ summary: 'Rotates a service account key; the old one works until the overlap (default 24h) ends', description: KEY_MANAGEMENT_RULES })
   @ZodBody(rotateApiKeySchema)
   @ZodResponse(201, createdApiKeySchema)
-  async rotateKey(@CurrentPrincipal() p: Principal, @CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Param('key', keyParam) key: string, @Body() body: unknown, @Req() req: MantisRequest) {
+  async rotateKey(
+    @CurrentPrincipal() p: Principal,
+    @CurrentTeam() team: TeamContext,
+    @Param('name', nameParam) name: string,
+    @Param('key', keyParam) key: string,
+    @Body() body: unknown,
+    @Req() req: MantisRequest,
+  ) {
     const created = await this.keys.rotate(p, await this.members.serviceAccount(team, name), key, body);
     annotateAudit(req, { details: { prefix: created.prefix } });
     return created;

@@ -22,7 +22,8 @@ export class TeamKeysController {
   @RequireRole('team_owner')
   @ApiOperation({
     summary: 'Keys of the team’s service accounts (keys-file tokens included): prefixes and metadata, never a key',
-    description: 'People’s own keys are theirs (GET /api/v1/users/{email}/api-keys); manage service-account keys under /api/v1/teams/{team}/service-accounts/{name}/api-keys.',
+    description:
+      'People’s own keys are theirs (GET /api/v1/users/{email}/api-keys); manage service-account keys under /api/v1/teams/{team}/service-accounts/{name}/api-keys.',
   })
   @ZodResponse(200, teamKeyListSchema)
   async list(@CurrentTeam() team: TeamContext) {

@@ -41,7 +41,10 @@ export class TeamMembersService {
     assertOwnerMayTakeIn(p, team.id, user);
     if (user?.kind === 'service') throw new ApiError('conflict', 'A service account belongs to its own team only');
     if (!user) {
-      if (body.email.endsWith(SERVICE_DOMAIN)) throw ApiError.validation('Reserved address', { fields: [{ field: 'email', message: `addresses under ${SERVICE_DOMAIN} are reserved for service accounts`, in: 'body' }] });
+      if (body.email.endsWith(SERVICE_DOMAIN))
+        throw ApiError.validation('Reserved address', {
+          fields: [{ field: 'email', message: `addresses under ${SERVICE_DOMAIN} are reserved for service accounts`, in: 'body' }],
+        });
       user = await this.repo.create({ email: body.email, name: body.name ?? body.email.split('@')[0], kind: 'human', isAdmin: false }, team.id, body.role);
     } else {
       await this.repo.addMembership(team.id, user.id, body.role);
@@ -66,7 +69,8 @@ export class TeamMembersService {
   }
 
   async createServiceAccount(p: Principal, team: TeamContext, body: CreateServiceAccountBody) {
-    if (!p.admin && body.role === 'team_owner') throw new ApiError('insufficient_role', 'A team_owner may create service accounts with viewer, operator or auditor only');
+    if (!p.admin && body.role === 'team_owner')
+      throw new ApiError('insufficient_role', 'A team_owner may create service accounts with viewer, operator or auditor only');
     const email = serviceAccountEmail(body.name, team.slug);
     const user = await this.repo.create({ email, name: body.name, kind: 'service', isAdmin: false }, team.id, body.role).catch((e: { code?: string }) => {
       if (e.code === 'P2002') throw new ApiError('conflict', `A service account named ${body.name} already exists in ${team.slug}`);

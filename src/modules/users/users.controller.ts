@@ -82,9 +82,17 @@ export class UsersController {
   })
   @ZodBody(assignRoleSchema)
   @ZodResponse(200, userSchema)
-  async assign(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Body(new ZodPipe(assignRoleSchema)) body: AssignRoleBody, @Req() req: MantisRequest) {
+  async assign(
+    @CurrentPrincipal() p: Principal,
+    @Param('email', emailParam) email: string,
+    @Body(new ZodPipe(assignRoleSchema)) body: AssignRoleBody,
+    @Req() req: MantisRequest,
+  ) {
     const named = body.team ? await this.users.visibleTeam(p, body.team).catch(() => null) : undefined;
-    annotateAudit(req, { team: body.role === 'admin' ? null : (named ?? (req.team ? { id: req.team.id, slug: req.team.slug } : null)), details: { role: body.role } });
+    annotateAudit(req, {
+      team: body.role === 'admin' ? null : (named ?? (req.team ? { id: req.team.id, slug: req.team.slug } : null)),
+      details: { role: body.role },
+    });
     const { user, team, previous } = await this.users.assignRole(p, email, body, req.team);
     annotateAudit(req, { team, details: { role: body.role, previous_role: previous } });
     return user;

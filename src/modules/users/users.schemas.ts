@@ -10,7 +10,9 @@ export const emailSchema = z
   .max(320)
   .transform((e) => e.toLowerCase());
 
-export const humanEmailSchema = emailSchema.refine((e) => !e.endsWith(SERVICE_DOMAIN), { message: `addresses under ${SERVICE_DOMAIN} are reserved for service accounts` });
+export const humanEmailSchema = emailSchema.refine((e) => !e.endsWith(SERVICE_DOMAIN), {
+  message: `addresses under ${SERVICE_DOMAIN} are reserved for service accounts`,
+});
 
 export const ASSIGNABLE_ROLES = [...TEAM_ROLES, 'admin'] as const;
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
@@ -70,7 +72,14 @@ export const userSchema = z.object({
 });
 export const userListSchema = z.object({ data: z.array(userSchema), next_cursor: z.string().nullable() });
 
-export const memberSchema = z.object({ email: z.string(), name: z.string(), kind: z.enum(['human', 'service']), role: z.enum(TEAM_ROLES), admin: z.boolean(), since: z.string() });
+export const memberSchema = z.object({
+  email: z.string(),
+  name: z.string(),
+  kind: z.enum(['human', 'service']),
+  role: z.enum(TEAM_ROLES),
+  admin: z.boolean(),
+  since: z.string(),
+});
 export const memberListSchema = z.object({ data: z.array(memberSchema) });
 
 export const serviceAccountSchema = z.object({ name: z.string(), email: z.string(), team: z.string(), role: z.enum(TEAM_ROLES), created_at: z.string() });

@@ -84,7 +84,10 @@ export class UsersService {
     if (!p.admin) {
       const owned = ownedTeamIds(p);
       if (user.isAdmin || !user.memberships.every((m) => owned.includes(m.teamId))) {
-        throw new ApiError('insufficient_role', 'This user belongs to other teams: remove them from your team with DELETE /api/v1/teams/{team}/members/{email}');
+        throw new ApiError(
+          'insufficient_role',
+          'This user belongs to other teams: remove them from your team with DELETE /api/v1/teams/{team}/members/{email}',
+        );
       }
       if (user.memberships.some((m) => m.role === 'team_owner')) throw new ApiError('insufficient_role', 'Only an admin may delete a team_owner');
     }
@@ -98,7 +101,12 @@ export class UsersService {
    * needed). Any other role is set in `team` (created when the user was not
    * a member yet), by an admin, or by that team's owner within its limits.
    */
-  async assignRole(p: Principal, email: string, body: AssignRoleBody, current?: TeamContext): Promise<{ user: UserView; team: { id: string; slug: string } | null; previous: string | null }> {
+  async assignRole(
+    p: Principal,
+    email: string,
+    body: AssignRoleBody,
+    current?: TeamContext,
+  ): Promise<{ user: UserView; team: { id: string; slug: string } | null; previous: string | null }> {
     const user = await this.repo.findByEmail(email);
     if (body.role === 'admin') {
       if (!p.admin) throw new ApiError('insufficient_role', 'Only an admin may grant admin');

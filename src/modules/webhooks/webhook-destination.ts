@@ -10,9 +10,7 @@ export interface PinnedAddress {
   family: 4 | 6;
 }
 
-export type DestinationCheck =
-  | { ok: true; url: URL; pinned: PinnedAddress }
-  | { ok: false; reason: string; retryable: boolean };
+export type DestinationCheck = { ok: true; url: URL; pinned: PinnedAddress } | { ok: false; reason: string; retryable: boolean };
 
 export type Resolver = (host: string) => Promise<PinnedAddress[]>;
 

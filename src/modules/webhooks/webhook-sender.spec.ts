@@ -35,7 +35,9 @@ describe('parseRetryAfter', () => {
 
 describe('canonicalBody', () => {
   it('puts type, timestamp and data first whatever order the database returned', () => {
-    expect(canonicalBody({ data: { run_id: 'r' }, timestamp: 't', type: 'run.completed' })).toBe('{"type":"run.completed","timestamp":"t","data":{"run_id":"r"}}');
+    expect(canonicalBody({ data: { run_id: 'r' }, timestamp: 't', type: 'run.completed' })).toBe(
+      '{"type":"run.completed","timestamp":"t","data":{"run_id":"r"}}',
+    );
   });
 });
 

@@ -151,7 +151,8 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
 export function classify(status: number, retryAfter: number | null): Verdict {
   if (status >= 200 && status < 300) return { kind: 'succeeded', statusCode: status, error: null };
   if (status >= 500 || status === 429) return { kind: 'retry', statusCode: status, error: `receiver answered ${status}`, retryAfter };
-  if (status >= 300 && status < 400) return { kind: 'failed', statusCode: status, error: `receiver answered a redirect (${status}); redirects are not followed` };
+  if (status >= 300 && status < 400)
+    return { kind: 'failed', statusCode: status, error: `receiver answered a redirect (${status}); redirects are not followed` };
   return { kind: 'failed', statusCode: status, error: `receiver answered ${status}` };
 }
 

@@ -41,7 +41,13 @@ export class WebhooksController {
     const page = await this.webhooks.list(team, q);
     // The log shows destinations and receivers' answers: reads are recorded too.
     await this.audit.recordSafely(
-      this.audit.fromRequest(req, { action: 'webhook_delivery.list', outcome: 'success', status: 200, target: { type: 'webhook_delivery', id: null }, details: { count: page.data.length } }),
+      this.audit.fromRequest(req, {
+        action: 'webhook_delivery.list',
+        outcome: 'success',
+        status: 200,
+        target: { type: 'webhook_delivery', id: null },
+        details: { count: page.data.length },
+      }),
     );
     return page;
   }

@@ -96,9 +96,7 @@ export class WebhooksRepository {
       where: {
         teamId,
         ...(opts.status ? { status: opts.status } : {}),
-        ...(opts.after
-          ? { OR: [{ createdAt: { lt: opts.after.createdAt } }, { createdAt: opts.after.createdAt, id: { lt: opts.after.id } }] }
-          : {}),
+        ...(opts.after ? { OR: [{ createdAt: { lt: opts.after.createdAt } }, { createdAt: opts.after.createdAt, id: { lt: opts.after.id } }] } : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: opts.limit,

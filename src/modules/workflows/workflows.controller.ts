@@ -21,10 +21,18 @@ export class WorkflowsController {
   @Put(['api/v1/workflows/:name', 'api/v1/teams/:team/workflows/:name'])
   @RequireRole('team_owner')
   @Audit('workflow.apply', 'workflow', 'name')
-  @ApiOperation({ summary: 'Create or replace a workflow', description: '201 when new, 200 when replaced. Re-applying an identical definition keeps the version.' })
+  @ApiOperation({
+    summary: 'Create or replace a workflow',
+    description: '201 when new, 200 when replaced. Re-applying an identical definition keeps the version.',
+  })
   @ZodBody(applyWorkflowSchema)
   @ZodResponse(200, workflowSchema)
-  async apply(@Req() req: MantisRequest, @CurrentTeam() team: TeamContext, @Param() params: unknown, @Body(new ZodPipe(applyWorkflowSchema)) body: ApplyWorkflow) {
+  async apply(
+    @Req() req: MantisRequest,
+    @CurrentTeam() team: TeamContext,
+    @Param() params: unknown,
+    @Body(new ZodPipe(applyWorkflowSchema)) body: ApplyWorkflow,
+  ) {
     const { name } = NAME.transform(params);
     const { workflow, created } = await this.workflows.apply(team, name, body);
     setResponseStatus(req, created ? 201 : 200);

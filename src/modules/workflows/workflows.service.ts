@@ -37,7 +37,9 @@ export class WorkflowsService {
   async apply(team: TeamContext, name: string, body: ApplyWorkflow): Promise<{ workflow: WorkflowObject; created: boolean }> {
     const description = body.description ?? '';
     // The digest covers the canonical definition: key order in the request does not bump the version.
-    const digest = createHash('sha256').update(requestHash('WORKFLOW', name, { plan: body.plan, description })).digest('hex');
+    const digest = createHash('sha256')
+      .update(requestHash('WORKFLOW', name, { plan: body.plan, description }))
+      .digest('hex');
     const { row, created } = await this.repo.apply(team.id, name, { plan: body.plan, description, digest });
     return { workflow: toObject(row, team.slug), created };
   }

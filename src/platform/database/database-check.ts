@@ -6,7 +6,12 @@ export class DatabaseUnreachableError extends Error {}
 /** Where a URL points, without its password. */
 export function databaseTarget(url: string): { host: string; port: string; database: string; user: string } {
   const u = new URL(url);
-  return { host: u.hostname || 'localhost', port: u.port || '5432', database: decodeURIComponent(u.pathname.slice(1)) || 'postgres', user: decodeURIComponent(u.username) };
+  return {
+    host: u.hostname || 'localhost',
+    port: u.port || '5432',
+    database: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
+    user: decodeURIComponent(u.username),
+  };
 }
 
 function codeOf(e: unknown): string | undefined {

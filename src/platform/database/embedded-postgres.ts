@@ -69,7 +69,8 @@ async function stopOrphan(databaseDir: string, logger: Logger): Promise<void> {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 20_000;
   while (processAlive(pid)) {
-    if (Date.now() > deadline) throw new DatabaseUnreachableError(`the PostgreSQL left running on ${databaseDir} (pid ${pid}) does not stop; stop it, then retry`);
+    if (Date.now() > deadline)
+      throw new DatabaseUnreachableError(`the PostgreSQL left running on ${databaseDir} (pid ${pid}) does not stop; stop it, then retry`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -111,8 +112,10 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await stopOrphan(databaseDir, logger);
   // The library rejects with no reason when postgres exits during start-up: give its last complaint.
   await pgServer.start().catch((e: unknown) => {
-    const why = e instanceof Error ? e.message : problems.at(-1)?.replace(/^.*?(FATAL|PANIC|ERROR):\s*/s, '') ?? 'postgres exited during start-up';
-    throw new DatabaseUnreachableError(`the embedded PostgreSQL under ${databaseDir} did not start: ${why.split('\n')[0]}; fix what it names, or move ${root} aside to start with an empty database`);
+    const why = e instanceof Error ? e.message : (problems.at(-1)?.replace(/^.*?(FATAL|PANIC|ERROR):\s*/s, '') ?? 'postgres exited during start-up');
+    throw new DatabaseUnreachableError(
+      `the embedded PostgreSQL under ${databaseDir} did not start: ${why.split('\n')[0]}; fix what it names, or move ${root} aside to start with an empty database`,
+    );
   });
 
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });

@@ -51,7 +51,9 @@ function canonical(value: unknown): string {
 
 /** Method, path (with query) and the body with its keys sorted: a reordered body is the same request. */
 export function requestHash(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${url}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 function readKey(req: MantisRequest): string | undefined {

@@ -10,11 +10,7 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
-export type BeginResult =
-  | { kind: 'started'; recordId: string }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'mismatch' }
-  | { kind: 'in_flight' };
+export type BeginResult = { kind: 'started'; recordId: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' } | { kind: 'in_flight' };
 
 interface Row {
   id: string;

@@ -42,7 +42,12 @@ export function installJsonDepthLimit(app: NestFastifyApplication, bodyLimit: nu
   app.useBodyParser('application/json', { bodyLimit }, (req: FastifyRequest, body: Buffer, done) => {
     const text = body.toString('utf8');
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-      done(ApiError.validation(`The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, { fields: [{ field: '(root)', message: `nested deeper than ${MAX_JSON_DEPTH} levels`, in: 'body' }] }), undefined);
+      done(
+        ApiError.validation(`The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+          fields: [{ field: '(root)', message: `nested deeper than ${MAX_JSON_DEPTH} levels`, in: 'body' }],
+        }),
+        undefined,
+      );
       return;
     }
     parse(req, text, done);

@@ -16,8 +16,7 @@ export function jsonSchema(schema: ZodType): JsonSchema {
 export const ZodBody = (schema: ZodType, description?: string) => ApiBody({ schema: jsonSchema(schema) as never, description });
 
 /** Documents a response from a zod schema. */
-export const ZodResponse = (status: number, schema: ZodType, description = '') =>
-  ApiResponse({ status, description, schema: jsonSchema(schema) as never });
+export const ZodResponse = (status: number, schema: ZodType, description = '') => ApiResponse({ status, description, schema: jsonSchema(schema) as never });
 
 /** Documents each query parameter of a zod object schema. */
 export function ZodQuery(schema: z.ZodObject): MethodDecorator {
@@ -87,7 +86,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'Authenticate with `X-Mantis-Token: <token>` (an `mk_` key, a tenant token or the single-tenant token) or',
         '`Authorization: Bearer <token>` (an `mk_` key, or an OIDC JWT). Every error has the shape',
         '`{"error": {"code", "message", "request_id", "details"?}}` and every response carries `X-Request-Id`.',
-        'Team-scoped routes act in the team of the path, of `X-Mantis-Team`, or the caller\'s only team.',
+        "Team-scoped routes act in the team of the path, of `X-Mantis-Team`, or the caller's only team.",
         '',
         'Credentials, as read here: a non-empty `X-Mantis-Token` always wins and `Authorization` is then not looked at;',
         'an empty `X-Mantis-Token` counts as absent. A bearer token not starting `mk_` is only ever an OIDC JWT, so tenant',
@@ -99,10 +98,10 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         '',
         'The web console at `/console` signs in through `/auth/*` and then authenticates with the `mantis_session` cookie, read only',
         'when no token header is sent. A request made with the cookie that changes state (POST, PUT, PATCH, DELETE) must carry the',
-        'session\'s `X-CSRF-Token` (from `GET /auth/session`), else 403 `csrf_failed`.',
+        "session's `X-CSRF-Token` (from `GET /auth/session`), else 403 `csrf_failed`.",
         '',
-        'Rate limits: each request made in a team\'s name (its path or `X-Mantis-Team` team, else the caller\'s only team) takes one',
-        'token from the team\'s bucket of `rate_limit_per_minute`, refilled continuously (0 disables). `X-RateLimit-Limit` is the',
+        "Rate limits: each request made in a team's name (its path or `X-Mantis-Team` team, else the caller's only team) takes one",
+        "token from the team's bucket of `rate_limit_per_minute`, refilled continuously (0 disables). `X-RateLimit-Limit` is the",
         'bucket size, `X-RateLimit-Remaining` the whole tokens left, `X-RateLimit-Reset` the seconds until the bucket is full again;',
         'the IETF fields say the same (`RateLimit-Policy: "team";q=<limit>;w=60`, `RateLimit: "team";r=<remaining>;t=<seconds>`).',
         'A 429 `rate_limited` carries `Retry-After`: whole seconds (at least 1) until the next token. With Redis unreachable each',
@@ -111,26 +110,26 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'Abuse bounds. Requests to protected routes that send no credential or one that is refused are limited per client address',
         '(`MANTIS_PREAUTH_RATE_PER_MINUTE`, default 60, 0 disables): once spent, the address gets 429 `rate_limited` with',
         '`Retry-After` before any database work, except for a key this process already holds in its cache. Open endpoints never count.',
-        'The client address is the connection\'s; `X-Forwarded-For` is believed only from `MANTIS_TRUSTED_PROXIES` (IPs or CIDRs,',
+        "The client address is the connection's; `X-Forwarded-For` is believed only from `MANTIS_TRUSTED_PROXIES` (IPs or CIDRs,",
         'default none). Refused credentials on state-changing routes are audited as `auth.denied`, one event per address and',
         'minute: the first at once, the rest of that minute as one event with `details.count`, `first_at` and `last_at`.',
         'JSON bodies nested deeper than 32 levels are 400 `validation_failed`. List routes clamp `limit` to their maximum.',
         '',
-        'Runs: ids are `run_` + 32 random hex digits; another team\'s run is 404 on every route. Limits are clamped to',
-        'min(request, team cap, server cap) and shown after clamping. `max_time_minutes` is wall-clock time from the run\'s first',
-        'start: a run retried after its worker was lost keeps its original deadline. A lost worker\'s run is retried once, then',
+        "Runs: ids are `run_` + 32 random hex digits; another team's run is 404 on every route. Limits are clamped to",
+        "min(request, team cap, server cap) and shown after clamping. `max_time_minutes` is wall-clock time from the run's first",
+        "start: a run retried after its worker was lost keeps its original deadline. A lost worker's run is retried once, then",
         'fails with `worker_lost`. A cancelled run has `error.code` `cancelled`, a timed-out one `timed_out`. With an empty',
         '`allowed_domains` any http(s) URL without userinfo is accepted; other schemes are always refused.',
         '',
-        'The browser is a sandbox. Every request a run\'s browser makes goes through an egress proxy that holds its host to',
+        "The browser is a sandbox. Every request a run's browser makes goes through an egress proxy that holds its host to",
         '`allowed_domains` and connects only to public addresses, or to those in `MANTIS_BROWSER_PRIVATE_RANGES` (all of them',
         'with `MANTIS_BROWSER_ALLOW_PRIVATE=true`), checked on the address actually connected to. Only http(s) reaches the network;',
         '`file:` and other schemes never load. A refused top-level navigation fails the run with `destination_not_allowed` or',
         '`domain_not_allowed`; a refused sub-resource fails inside the page; each refusal is a `request.blocked` event (`url`',
         'without credentials, `reason`, `code`, `step`). At submit a plan URL naming a literal private address or `localhost`',
         'is 403 `destination_not_allowed`, another scheme 400 `validation_failed`. `{{secrets.NAME}}` is accepted only in a `fill`',
-        'step\'s `value` (400 naming the field elsewhere, inputs and agent goals included) and is typed only on a host matching the',
-        'secret\'s `origins`, else the team\'s non-empty `allowed_domains`, else the run fails with `secret_origin_not_allowed`. An',
+        "step's `value` (400 naming the field elsewhere, inputs and agent goals included) and is typed only on a host matching the",
+        "secret's `origins`, else the team's non-empty `allowed_domains`, else the run fails with `secret_origin_not_allowed`. An",
         '`agent` step may list `secrets` the model can type by name (`type_secret`); values never reach the model. Plan secrets',
         'resolve in the team vault, then `$MANTIS_SECRETS_DIR/<tenant_id>/<name>`. Videos and traces stop before the first step',
         'that types a secret. Deleting a team deletes its data directory; a new team with the same slug starts empty.',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/app-config.js';
-import { checkAddress, checkLiteralHost, parseCidrList, refusedRange, withoutCredentials } from './egress-policy.js';
+import { parseCidrList } from '../../config/cidr.js';
+import { checkAddress, checkLiteralHost, refusedRange, withoutCredentials } from './egress-policy.js';
 
 const strict = { allowPrivate: false, privateRanges: [] as string[] };
 
@@ -61,7 +62,10 @@ describe('egress policy', () => {
   it('parses CIDR lists (a bare address is one host) and the config refuses a bad one at boot', () => {
     expect(parseCidrList('')).toEqual([]);
     expect(parseCidrList('192.168.1.5, fd00::/8')).toEqual(['192.168.1.5/32', 'fd00::/8']);
-    expect(loadConfig({ MANTIS_BROWSER_PRIVATE_RANGES: '10.0.0.0/8', MANTIS_CONFIG: undefined }).browser.egress).toEqual({ allowPrivate: false, privateRanges: ['10.0.0.0/8'] });
+    expect(loadConfig({ MANTIS_BROWSER_PRIVATE_RANGES: '10.0.0.0/8', MANTIS_CONFIG: undefined }).browser.egress).toEqual({
+      allowPrivate: false,
+      privateRanges: ['10.0.0.0/8'],
+    });
     expect(() => loadConfig({ MANTIS_BROWSER_PRIVATE_RANGES: '10.0.0.0/99', MANTIS_CONFIG: undefined })).toThrow(/MANTIS_BROWSER_PRIVATE_RANGES/);
   });
 });

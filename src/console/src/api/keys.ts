@@ -21,17 +21,20 @@ export function listKeys(team: string, o: KeyOwner): Promise<{ data: ApiKey[] }>
 
 export function createKey(team: string, o: KeyOwner, body: KeyBody, idempotencyKey: string): Promise<NewKey> {
   const headers = { 'Idempotency-Key': idempotencyKey };
-  if (o.kind === 'service') return send(api.POST('/api/v1/teams/{team}/service-accounts/{name}/api-keys', { params: { path: { team, name: o.name } }, body, headers }));
+  if (o.kind === 'service')
+    return send(api.POST('/api/v1/teams/{team}/service-accounts/{name}/api-keys', { params: { path: { team, name: o.name } }, body, headers }));
   return send(api.POST('/api/v1/users/{email}/api-keys', { params: { path: { email: o.email } }, body, headers }));
 }
 
 export function revokeKey(team: string, o: KeyOwner, key: string): Promise<unknown> {
-  if (o.kind === 'service') return send(api.DELETE('/api/v1/teams/{team}/service-accounts/{name}/api-keys/{key}', { params: { path: { team, name: o.name, key } } }));
+  if (o.kind === 'service')
+    return send(api.DELETE('/api/v1/teams/{team}/service-accounts/{name}/api-keys/{key}', { params: { path: { team, name: o.name, key } } }));
   return send(api.DELETE('/api/v1/users/{email}/api-keys/{name}', { params: { path: { email: o.email, name: key } } }));
 }
 
 export function rotateKey(team: string, o: KeyOwner, key: string, overlap: string): Promise<NewKey> {
   const body = overlap ? { overlap } : {};
-  if (o.kind === 'service') return send(api.POST('/api/v1/teams/{team}/service-accounts/{name}/api-keys/{key}/rotate', { params: { path: { team, name: o.name, key } }, body }));
+  if (o.kind === 'service')
+    return send(api.POST('/api/v1/teams/{team}/service-accounts/{name}/api-keys/{key}/rotate', { params: { path: { team, name: o.name, key } }, body }));
   return send(api.POST('/api/v1/users/{email}/api-keys/{name}/rotate', { params: { path: { email: o.email, name: key } }, body }));
 }

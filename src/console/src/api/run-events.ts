@@ -34,9 +34,13 @@ export function useRunEvents(team: string, runId: string, onEvent: (e: RunEvent)
     async function follow(): Promise<void> {
       while (!abort.signal.aborted) {
         try {
-          const res = await fetch(`${teamPath(team, `runs/${runId}/logs`)}?after=${after}`, { headers: { accept: 'text/event-stream' }, credentials: 'same-origin', signal: abort.signal });
+          const res = await fetch(`${teamPath(team, `runs/${runId}/logs`)}?after=${after}`, {
+            headers: { accept: 'text/event-stream' },
+            credentials: 'same-origin',
+            signal: abort.signal,
+          });
           if (!res.ok || !res.body) {
-            setError(res.status === 403 ? 'Your key or role may not read this run\'s events.' : `The events could not be read (HTTP ${res.status}).`);
+            setError(res.status === 403 ? "Your key or role may not read this run's events." : `The events could not be read (HTTP ${res.status}).`);
             if (res.status >= 400 && res.status < 500 && res.status !== 429) return;
           } else {
             setError(null);

@@ -116,7 +116,12 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
     (idempotencyKey) =>
       team
         ? send(api.PATCH('/api/v1/teams/{team}', { params: { path: { team: team.slug } }, body: { name: name.trim(), ...capsBody(caps) } }))
-        : send(api.POST('/api/v1/teams', { body: { name: name.trim(), slug: slug.trim() || undefined, ...capsBody(caps) }, headers: { 'Idempotency-Key': idempotencyKey } })),
+        : send(
+            api.POST('/api/v1/teams', {
+              body: { name: name.trim(), slug: slug.trim() || undefined, ...capsBody(caps) },
+              headers: { 'Idempotency-Key': idempotencyKey },
+            }),
+          ),
     () => {
       void queryClient.invalidateQueries({ queryKey: ['teams'] });
       onClose();
@@ -135,7 +140,9 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
         )}
         {CAPS.map(([label, field, , min, step]) => (
           <Field key={field} label={label} error={fieldError(form.error, field)} hint={team ? undefined : 'Empty: the default.'}>
-            {(f) => <input {...f} type="number" min={min} step={step} value={caps[field]} onChange={(e) => setCaps((c) => ({ ...c, [field]: e.target.value }))} />}
+            {(f) => (
+              <input {...f} type="number" min={min} step={step} value={caps[field]} onChange={(e) => setCaps((c) => ({ ...c, [field]: e.target.value }))} />
+            )}
           </Field>
         ))}
         <FormError error={form.error} shown={['name', 'slug', ...CAPS.map(([, f]) => f)]} />

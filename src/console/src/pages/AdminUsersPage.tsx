@@ -106,7 +106,9 @@ function UserDialog({ user, onClose }: { user: User | null; onClose: () => void 
     (idempotencyKey) =>
       user
         ? send(api.PUT('/api/v1/users/{email}/role', { params: { path: { email: user.email } }, body: { team: chosen, role } }))
-        : send(api.POST('/api/v1/users', { body: { email: email.trim(), name: name.trim(), team: chosen, role }, headers: { 'Idempotency-Key': idempotencyKey } })),
+        : send(
+            api.POST('/api/v1/users', { body: { email: email.trim(), name: name.trim(), team: chosen, role }, headers: { 'Idempotency-Key': idempotencyKey } }),
+          ),
     () => {
       void queryClient.invalidateQueries({ queryKey: ['users'] });
       onClose();

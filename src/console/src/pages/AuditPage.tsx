@@ -24,7 +24,13 @@ const iso = (local: string) => (local ? new Date(local).toISOString() : undefine
 function readForm(form: HTMLFormElement): Filters {
   const f = new FormData(form);
   const text = (k: string) => String(f.get(k) ?? '').trim() || undefined;
-  return { actor: text('actor'), action: text('action'), outcome: text('outcome') as Outcome | undefined, since: iso(text('since') ?? ''), until: iso(text('until') ?? '') };
+  return {
+    actor: text('actor'),
+    action: text('action'),
+    outcome: text('outcome') as Outcome | undefined,
+    since: iso(text('since') ?? ''),
+    until: iso(text('until') ?? ''),
+  };
 }
 
 function query(filters: Filters): string {
@@ -67,55 +73,59 @@ export function AuditPage() {
     <section aria-labelledby="page-title">
       <div className="page-head">
         <h1 id="page-title">Audit log</h1>
-        {allowed ? <div className="actions">
-          <button type="button" className="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
-            Verify chain
-          </button>
-          <a className="button secondary" href={`${exportBase}?format=csv${qs ? `&${qs}` : ''}`} download>
-            Export CSV
-          </a>
-          <a className="button secondary" href={`${exportBase}?format=ndjson${qs ? `&${qs}` : ''}`} download>
-            Export NDJSON
-          </a>
-          {cross ? null : <SaveSignedHead team={team} />}
-        </div> : null}
+        {allowed ? (
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+              Verify chain
+            </button>
+            <a className="button secondary" href={`${exportBase}?format=csv${qs ? `&${qs}` : ''}`} download>
+              Export CSV
+            </a>
+            <a className="button secondary" href={`${exportBase}?format=ndjson${qs ? `&${qs}` : ''}`} download>
+              Export NDJSON
+            </a>
+            {cross ? null : <SaveSignedHead team={team} />}
+          </div>
+        ) : null}
       </div>
       <VerifyResult state={verify} />
-      {allowed ? <form className="filters" onSubmit={apply} aria-label="Filters">
-        <label>
-          Actor
-          <input name="actor" placeholder="email, user id or mk_ prefix" />
-        </label>
-        <label>
-          Action
-          <input name="action" placeholder="e.g. run.create" />
-        </label>
-        <label>
-          Outcome
-          <select name="outcome" defaultValue="">
-            <option value="">Any</option>
-            <option value="success">success</option>
-            <option value="denied">denied</option>
-            <option value="error">error</option>
-          </select>
-        </label>
-        <label>
-          Since
-          <input name="since" type="datetime-local" step="1" />
-        </label>
-        <label>
-          Until
-          <input name="until" type="datetime-local" step="1" />
-        </label>
-        {principal?.admin ? (
-          <label className="check">
-            <input type="checkbox" checked={allTeams} onChange={(e) => setAllTeams(e.target.checked)} /> All teams
+      {allowed ? (
+        <form className="filters" onSubmit={apply} aria-label="Filters">
+          <label>
+            Actor
+            <input name="actor" placeholder="email, user id or mk_ prefix" />
           </label>
-        ) : null}
-        <button type="submit" className="primary">
-          Apply filters
-        </button>
-      </form> : null}
+          <label>
+            Action
+            <input name="action" placeholder="e.g. run.create" />
+          </label>
+          <label>
+            Outcome
+            <select name="outcome" defaultValue="">
+              <option value="">Any</option>
+              <option value="success">success</option>
+              <option value="denied">denied</option>
+              <option value="error">error</option>
+            </select>
+          </label>
+          <label>
+            Since
+            <input name="since" type="datetime-local" step="1" />
+          </label>
+          <label>
+            Until
+            <input name="until" type="datetime-local" step="1" />
+          </label>
+          {principal?.admin ? (
+            <label className="check">
+              <input type="checkbox" checked={allTeams} onChange={(e) => setAllTeams(e.target.checked)} /> All teams
+            </label>
+          ) : null}
+          <button type="submit" className="primary">
+            Apply filters
+          </button>
+        </form>
+      ) : null}
       {events.isPending ? <Loading what="audit events" /> : null}
       {events.isError ? <ErrorState error={events.error} what="the audit log" /> : null}
       {events.isSuccess && rows.length === 0 ? <Empty>No audit events match these filters.</Empty> : null}
@@ -186,8 +196,8 @@ function VerifyResult({ state }: { state: VerifyState }) {
         </>
       ) : (
         <>
-          <strong>Chain broken</strong> at event #{v.first_broken?.seq} ({v.first_broken?.id}, {v.first_broken?.ts}): {v.first_broken?.reason.replace(/_/g, ' ')}; {v.checked} events
-          checked before it
+          <strong>Chain broken</strong> at event #{v.first_broken?.seq} ({v.first_broken?.id}, {v.first_broken?.ts}):{' '}
+          {v.first_broken?.reason.replace(/_/g, ' ')}; {v.checked} events checked before it
         </>
       )}
     </p>

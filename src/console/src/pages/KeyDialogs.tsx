@@ -40,7 +40,16 @@ export function CreateKeyDialog({ team, owners, onClose }: { team: string; owner
           )}
         </Field>
         <Field label="Name" error={fieldError(form.error, 'name')}>
-          {(f) => <input {...f} value={name} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" title="1-64 letters, digits, dot, _ or -" onChange={(e) => setName(e.target.value)} />}
+          {(f) => (
+            <input
+              {...f}
+              value={name}
+              required
+              pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
+              title="1-64 letters, digits, dot, _ or -"
+              onChange={(e) => setName(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Expires in" error={fieldError(form.error, 'expires_in')} hint="A number and a unit: s, m, h or d (e.g. 90d). Empty: never.">
           {(f) => <input {...f} value={expiresIn} pattern="[0-9]{1,6}[smhd]" onChange={(e) => setExpiresIn(e.target.value)} />}

@@ -22,7 +22,10 @@ export function KeysPage() {
     enabled: owner,
     queryFn: () => send(api.GET('/api/v1/teams/{team}/service-accounts', { params: { path: { team } } })),
   });
-  const owners: KeyOwner[] = [...(me.kind === 'user' ? [{ kind: 'user', email: me.email } as const] : []), ...(accounts.data?.data ?? []).map((a) => ({ kind: 'service', name: a.name }) as const)];
+  const owners: KeyOwner[] = [
+    ...(me.kind === 'user' ? [{ kind: 'user', email: me.email } as const] : []),
+    ...(accounts.data?.data ?? []).map((a) => ({ kind: 'service', name: a.name }) as const),
+  ];
 
   return (
     <section aria-labelledby="page-title">
@@ -73,7 +76,19 @@ export function KeysPage() {
   );
 }
 
-function KeyList({ team, owner, title, hideTitle, onRotated }: { team: string; owner: KeyOwner; title: string; hideTitle?: boolean; onRotated: (r: { key: NewKey; note?: string }) => void }) {
+function KeyList({
+  team,
+  owner,
+  title,
+  hideTitle,
+  onRotated,
+}: {
+  team: string;
+  owner: KeyOwner;
+  title: string;
+  hideTitle?: boolean;
+  onRotated: (r: { key: NewKey; note?: string }) => void;
+}) {
   const keys = useQuery({ queryKey: ['keys', team, ownerId(owner)], queryFn: () => listKeys(team, owner) });
   return (
     <div className="key-list">
@@ -128,11 +143,17 @@ function KeyRow({ team, owner, k, onRotated }: { team: string; owner: KeyOwner; 
               label="Rotate"
               title={`Rotate key ${k.name}?`}
               body={<p>A new key replaces it; the old one keeps working until the overlap ends.</p>}
-              extra={<Field label="Overlap" hint="How long the old key keeps working, e.g. 24h, 30m, 0s.">{(f) => <input {...f} value={overlap} onChange={(e) => setOverlap(e.target.value)} />}</Field>}
+              extra={
+                <Field label="Overlap" hint="How long the old key keeps working, e.g. 24h, 30m, 0s.">
+                  {(f) => <input {...f} value={overlap} onChange={(e) => setOverlap(e.target.value)} />}
+                </Field>
+              }
               onConfirm={async () => {
                 const created = await rotateKey(team, owner, k.name, overlap.trim());
                 await refresh();
-                const old = (await queryClient.fetchQuery({ queryKey: ['keys', team, ownerId(owner)], queryFn: () => listKeys(team, owner) })).data.find((x) => x.prefix === k.prefix);
+                const old = (await queryClient.fetchQuery({ queryKey: ['keys', team, ownerId(owner)], queryFn: () => listKeys(team, owner) })).data.find(
+                  (x) => x.prefix === k.prefix,
+                );
                 onRotated({ key: created, note: `The old key ${k.prefix}… expires ${old?.expires_at ? when(old.expires_at) : 'now'}.` });
               }}
             />
@@ -179,7 +200,16 @@ function CreateServiceAccount({ team, me }: { team: string; me: Principal }) {
     <Modal title="Create service account" onClose={() => setOpen(false)}>
       <form className="stack" onSubmit={(e) => void form.submit(e)}>
         <Field label="Name" error={fieldError(form.error, 'name')}>
-          {(f) => <input {...f} value={name} required pattern="[a-z0-9][a-z0-9_\-]{0,62}" title="lowercase letters, digits, _ or -" onChange={(e) => setName(e.target.value)} />}
+          {(f) => (
+            <input
+              {...f}
+              value={name}
+              required
+              pattern="[a-z0-9][a-z0-9_\-]{0,62}"
+              title="lowercase letters, digits, _ or -"
+              onChange={(e) => setName(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Role" error={fieldError(form.error, 'role')}>
           {(f) => (

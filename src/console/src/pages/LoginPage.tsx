@@ -57,7 +57,16 @@ export function LoginPage() {
       ) : null}
       <form onSubmit={(e) => void submit(e)} className="stack">
         <label htmlFor="api-key">API key</label>
-        <input id="api-key" type="password" autoComplete="off" spellCheck={false} value={key} onChange={(e) => setKey(e.target.value)} required placeholder="mk_…" />
+        <input
+          id="api-key"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          required
+          placeholder="mk_…"
+        />
         {error ? (
           <p role="alert" className="state state-error">
             {error}

@@ -84,7 +84,12 @@ function MemberRow({ team, me, m, manage }: { team: string; me: Principal; m: Me
         ) : (
           m.role
         )}
-        {saved ? <span role="status" className="muted"> {saved}</span> : null}
+        {saved ? (
+          <span role="status" className="muted">
+            {' '}
+            {saved}
+          </span>
+        ) : null}
         <FormError error={error} />
       </td>
       <td>{when(m.since)}</td>
@@ -118,7 +123,13 @@ function AddMember({ team, me }: { team: string; me: Principal }) {
   const form = useSubmit(
     (idempotencyKey) => {
       setDone(null);
-      return send(api.POST('/api/v1/teams/{team}/members', { params: { path: { team } }, body: { email: email.trim(), role, name: name.trim() || undefined }, headers: { 'Idempotency-Key': idempotencyKey } }));
+      return send(
+        api.POST('/api/v1/teams/{team}/members', {
+          params: { path: { team } },
+          body: { email: email.trim(), role, name: name.trim() || undefined },
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      );
     },
     (m) => {
       setDone(`${m.email} is now ${m.role} in ${team}.`);
@@ -131,7 +142,9 @@ function AddMember({ team, me }: { team: string; me: Principal }) {
     <form className="panel stack" aria-labelledby="add-member" onSubmit={(e) => void form.submit(e)}>
       <h2 id="add-member">Add a member</h2>
       <p className="muted">
-        {me.admin ? 'Admins may add any user, new or existing.' : 'Team owners may add new users, or change users already in this team; moving a member of another team is for admins.'}
+        {me.admin
+          ? 'Admins may add any user, new or existing.'
+          : 'Team owners may add new users, or change users already in this team; moving a member of another team is for admins.'}
       </p>
       <Field label="Email" error={fieldError(form.error, 'email')}>
         {(f) => <input {...f} type="email" value={email} required onChange={(e) => setEmail(e.target.value)} />}

@@ -37,7 +37,13 @@ export function RunPage() {
   if (run.isError) return <ErrorState error={run.error} what="this run" />;
   const r = run.data;
   const list = events.events;
-  const screenshots = [...new Set(list.filter((e) => e.type === 'artifact.saved' && (e.data as { kind?: string }).kind === 'screenshot').map((e) => String((e.data as { name?: string }).name)))];
+  const screenshots = [
+    ...new Set(
+      list
+        .filter((e) => e.type === 'artifact.saved' && (e.data as { kind?: string }).kind === 'screenshot')
+        .map((e) => String((e.data as { name?: string }).name)),
+    ),
+  ];
 
   return (
     <article aria-labelledby="page-title">
@@ -100,7 +106,15 @@ export function RunPage() {
       {terminal ? <Recording src={teamPath(team, `runs/${runId}/video`)} /> : <p className="state">The recording is available once the run has finished.</p>}
 
       <h2>Result</h2>
-      {!terminal ? <p className="state">No result yet.</p> : result.isError ? <ErrorState error={result.error} what="the result" /> : <pre className="json" tabIndex={0} aria-label="Result JSON">{JSON.stringify(result.data?.result ?? null, null, 2)}</pre>}
+      {!terminal ? (
+        <p className="state">No result yet.</p>
+      ) : result.isError ? (
+        <ErrorState error={result.error} what="the result" />
+      ) : (
+        <pre className="json" tabIndex={0} aria-label="Result JSON">
+          {JSON.stringify(result.data?.result ?? null, null, 2)}
+        </pre>
+      )}
     </article>
   );
 }

@@ -10,7 +10,8 @@ function describe(e: RunEvent): string {
   const d = (e.data ?? {}) as Data;
   // Plan steps are numbered from 1; the start_url navigation comes before them (index -1).
   const index = n(d.index);
-  const step = index === undefined ? 'Step' : index < 0 ? `Start page${d.type ? ` (${s(d.type)})` : ''}` : `Step ${index + 1}${d.type ? ` (${s(d.type)})` : ''}`;
+  const step =
+    index === undefined ? 'Step' : index < 0 ? `Start page${d.type ? ` (${s(d.type)})` : ''}` : `Step ${index + 1}${d.type ? ` (${s(d.type)})` : ''}`;
   switch (e.type) {
     case 'step.started':
       return `${step} started`;
@@ -23,7 +24,9 @@ function describe(e: RunEvent): string {
     case 'request.blocked':
       return `Blocked request to ${s(d.url)}${d.reason ? `: ${s(d.reason)}` : ''}`;
     case 'agent.call': {
-      const tokens = [n(d.input_tokens) !== undefined ? `${n(d.input_tokens)} in` : '', n(d.output_tokens) !== undefined ? `${n(d.output_tokens)} out` : ''].filter(Boolean).join(', ');
+      const tokens = [n(d.input_tokens) !== undefined ? `${n(d.input_tokens)} in` : '', n(d.output_tokens) !== undefined ? `${n(d.output_tokens)} out` : '']
+        .filter(Boolean)
+        .join(', ');
       return `Agent call${d.model ? ` to ${s(d.model)}` : ''}${tokens ? `: ${tokens} tokens` : ''}${n(d.cost_usd) !== undefined ? `, ${money(n(d.cost_usd)!)}` : ''}`;
     }
     case 'agent.action':

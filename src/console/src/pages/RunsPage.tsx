@@ -22,11 +22,16 @@ export function RunsPage() {
   const runs = useInfiniteQuery({
     queryKey: ['runs', team, filter],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => must(api.GET('/api/v1/teams/{team}/runs', { params: { path: { team }, query: { status: filter, cursor: pageParam, limit: 50 } } })),
+    queryFn: ({ pageParam }) =>
+      must(api.GET('/api/v1/teams/{team}/runs', { params: { path: { team }, query: { status: filter, cursor: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: (q) => {
       const rows = q.state.data?.pages.flatMap((p) => p.data) ?? [];
-      return backoff.current.next(rows.map((r) => [r.run_id, r.status, r.cost_usd]), rows.some((r) => !isTerminal(r.status)), q.state.dataUpdatedAt);
+      return backoff.current.next(
+        rows.map((r) => [r.run_id, r.status, r.cost_usd]),
+        rows.some((r) => !isTerminal(r.status)),
+        q.state.dataUpdatedAt,
+      );
     },
   });
   const rows: Run[] = runs.data?.pages.flatMap((p) => p.data) ?? [];
@@ -37,7 +42,10 @@ export function RunsPage() {
         <h1 id="page-title">Runs</h1>
         <label className="inline">
           Status
-          <select value={filter ?? ''} onChange={(e) => void navigate({ to: '/teams/$team/runs', params: { team }, search: { status: e.target.value || undefined } })}>
+          <select
+            value={filter ?? ''}
+            onChange={(e) => void navigate({ to: '/teams/$team/runs', params: { team }, search: { status: e.target.value || undefined } })}
+          >
             <option value="">All</option>
             {RUN_STATUSES.map((s) => (
               <option key={s} value={s}>

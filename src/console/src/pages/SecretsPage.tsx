@@ -109,7 +109,11 @@ function SetSecret({ team }: { team: string }) {
       <Field label="Value" error={fieldError(form.error, 'value')}>
         {(f) => <input {...f} type="password" value={value} required autoComplete="new-password" onChange={(e) => setValue(e.target.value)} />}
       </Field>
-      <Field label="Origins" error={fieldError(form.error, 'origins')} hint="Hosts where the value may be typed, comma-separated (e.g. login.example.com, *.example.com). Empty: the team's allowed domains.">
+      <Field
+        label="Origins"
+        error={fieldError(form.error, 'origins')}
+        hint="Hosts where the value may be typed, comma-separated (e.g. login.example.com, *.example.com). Empty: the team's allowed domains."
+      >
         {(f) => <input {...f} value={origins} onChange={(e) => setOrigins(e.target.value)} />}
       </Field>
       <FormError error={form.error} shown={['name', 'value', 'origins']} />

@@ -89,7 +89,13 @@ function DayChart({ days }: { days: Day[] }) {
       <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} className="axis" />
       {days.map((d, i) => (
         <g key={d.date}>
-          <rect x={pad + i * step + 1} width={Math.max(step - 2, 1)} y={y(d.cost_usd, maxCost)} height={h - pad - y(d.cost_usd, maxCost)} className="chart-cost">
+          <rect
+            x={pad + i * step + 1}
+            width={Math.max(step - 2, 1)}
+            y={y(d.cost_usd, maxCost)}
+            height={h - pad - y(d.cost_usd, maxCost)}
+            className="chart-cost"
+          >
             <title>{`${d.date}: ${money(d.cost_usd)}, ${d.runs} runs`}</title>
           </rect>
           {d.runs > 0 ? <circle cx={pad + i * step + step / 2} cy={y(d.runs, maxRuns)} r={3} className="chart-runs" /> : null}

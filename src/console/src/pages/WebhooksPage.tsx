@@ -16,7 +16,8 @@ export function WebhooksPage() {
   const deliveries = useInfiniteQuery({
     queryKey: ['webhook-deliveries', team],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => send(api.GET('/api/v1/teams/{team}/webhook-deliveries', { params: { path: { team }, query: { cursor: pageParam, limit: 50 } } })),
+    queryFn: ({ pageParam }) =>
+      send(api.GET('/api/v1/teams/{team}/webhook-deliveries', { params: { path: { team }, query: { cursor: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     // Pending deliveries move on their own; look again while any is pending.
     refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((d) => d.status === 'pending')) ? 1000 : false),
@@ -116,7 +117,11 @@ function WebhookUrl({ team, me }: { team: string; me: Principal }) {
   return (
     <form className="panel stack" aria-labelledby="webhook-url" onSubmit={(e) => void form.submit(e)}>
       <h2 id="webhook-url">Team webhook</h2>
-      <Field label="Webhook URL" error={fieldError(form.error, 'webhook_url')} hint="Where run.completed events go when a run names no callback_url. Empty: none.">
+      <Field
+        label="Webhook URL"
+        error={fieldError(form.error, 'webhook_url')}
+        hint="Where run.completed events go when a run names no callback_url. Empty: none."
+      >
         {(f) => <input {...f} type="url" value={url ?? current} onChange={(e) => setUrl(e.target.value)} />}
       </Field>
       <FormError error={form.error} shown={['webhook_url']} />

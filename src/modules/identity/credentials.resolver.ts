@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeyLookup, membershipsOf } from '../../modules/api-keys/api-key-lookup.service.js';
-import type { CachedKey } from '../../modules/api-keys/api-key-cache.js';
-import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository.js';
-import { MetricsService } from '../../modules/metrics/metrics.service.js';
-import { SessionLookup } from '../../modules/sessions/session-lookup.service.js';
-import { SingleTenantService } from '../../modules/tenant-keys/single-tenant.service.js';
+import { ApiKeyLookup, membershipsOf } from '../api-keys/api-key-lookup.service.js';
+import type { CachedKey } from '../api-keys/api-key-cache.js';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { SessionLookup } from '../sessions/session-lookup.service.js';
+import { SingleTenantService } from '../tenant-keys/single-tenant.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { ApiError } from '../http/api-error.js';
-import type { MantisRequest } from '../http/request-context.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import type { MantisRequest } from '../../platform/http/request-context.js';
 import { JwtRejected, OidcVerifier } from './oidc-verifier.js';
 import { PreauthLimiter } from './preauth-limiter.js';
-import { PrincipalResolver } from './principal-resolver.js';
-import { SCOPES, type Principal } from './principal.js';
+import { PrincipalResolver } from '../../platform/auth/principal-resolver.js';
+import { SCOPES, type Principal } from '../../platform/auth/principal.js';
 
 /** One message for every refused credential, so a caller learns nothing about why. */
 export const INVALID_TOKEN_MESSAGE = 'The token is invalid, expired or revoked';

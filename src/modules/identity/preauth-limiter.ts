@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../../platform/http/api-error.js';
 
 interface Bucket {
   tokens: number;

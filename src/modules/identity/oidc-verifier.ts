@@ -3,8 +3,8 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } 
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../../config/app-config.js';
-import { ApiError } from '../http/api-error.js';
-import { LOGGER } from '../http/logger.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { LOGGER } from '../../platform/http/logger.js';
 
 /** Asymmetric algorithms only: `none` and HMAC (the RSA-public-key-as-secret trick) never verify. */
 export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
