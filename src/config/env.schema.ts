@@ -24,7 +24,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const optionalUrl = optionalString.pipe(z.string().url({ message: 'must be a URL' }).optional());
 
-/** Every environment variable Mantis reads (API.md §2 and §10), validated once at boot. */
+/** Every environment variable Mantis reads (the OpenAPI description: authentication and configuration), validated once at boot. */
 export const envSchema = z.object({
   PORT: int(8080, 0).pipe(z.number().max(65535)),
   HOST: z.string().default('0.0.0.0'),

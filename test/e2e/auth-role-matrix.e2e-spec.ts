@@ -17,7 +17,7 @@ interface Action {
 const everyone: Who[] = WHO;
 const owners: Who[] = ['team_owner', 'admin'];
 
-/** API.md §4, one representative route per action; "allowed" means the guards let the request through. */
+/** The roles of the OpenAPI description, one representative route per action; "allowed" means the guards let the request through. */
 const MATRIX: Action[] = [
   { action: 'read runs', method: 'GET', url: (t) => `/api/v1/teams/${t}/runs`, allowed: everyone },
   { action: 'read a run result', method: 'GET', url: (t) => `/api/v1/teams/${t}/runs/run_absent/result`, allowed: everyone },
@@ -51,7 +51,7 @@ const MATRIX: Action[] = [
   { action: 'read every team’s audit log', method: 'GET', url: () => '/api/v1/audit-events', allowed: ['admin'] },
 ];
 
-describe('role matrix of API.md §4', () => {
+describe('role matrix', () => {
   let t: TestApp;
   let team: TeamFixture;
   const keys = new Map<Who, string>();

@@ -20,7 +20,7 @@ export interface ProtectedRouteSpec {
   url: (ctx: RouteContext) => string;
   /** Scope the route needs (run, status, result, logs). */
   scope?: Scope;
-  /** Minimum role (API.md §4); default: any member (`viewer`). */
+  /** Minimum role (the OpenAPI description: roles); default: any member (`viewer`). */
   role?: RoleRequirement;
   /** Creates what the URL points to in `team` (a run, a workflow…); runs once per check. */
   setup?: (t: TestApp, team: TeamFixture) => Promise<RouteFixture>;
@@ -38,7 +38,7 @@ export interface ProtectedRouteSpec {
   allowedStatus?: number | number[];
 }
 
-/** The lowest role that satisfies each requirement, and roles that do not (API.md §4). */
+/** The lowest role that satisfies each requirement, and roles that do not (the OpenAPI description: roles). */
 const ALLOWED_ROLE: Record<RoleRequirement, { role?: TeamRole; admin?: boolean }> = {
   viewer: { role: 'viewer' },
   operator: { role: 'operator' },
@@ -82,7 +82,7 @@ function expectError(res: { statusCode: number; json: () => any; headers: Record
 }
 
 /**
- * The checks every protected route must pass (API.md §2–§4), as one call in
+ * The checks every protected route must pass (the OpenAPI description: authentication and roles), as one call in
  * an e2e spec:
  *
  *   describeProtectedRoute(() => t, {

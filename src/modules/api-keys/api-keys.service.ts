@@ -48,7 +48,7 @@ function view(row: KeyRow): ApiKeyView {
 
 /**
  * A user's own API keys: create (raw key returned once), list, revoke, rotate.
- * Who may manage whose keys is decided by the caller (API.md §7); this service
+ * Who may manage whose keys is decided by the caller (the OpenAPI description: administration); this service
  * enforces the key rules. Every change also reaches other replicas through the
  * `mantis_auth` notices raised by the database.
  */

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 
 const str = (description: string) => ({ type: 'string', description });
 
-/** Tools mirroring the plan's step vocabulary (API.md §11), plus `done`. */
+/** Tools mirroring the plan's step vocabulary (the OpenAPI description: plans), plus `done`. */
 export const AGENT_TOOLS: Anthropic.Tool[] = [
   {
     name: 'navigate',

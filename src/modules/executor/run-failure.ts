@@ -1,4 +1,4 @@
-/** Run error codes the executor reports in `run.error.code` (API.md §11 and the run lifecycle). */
+/** Run error codes the executor reports in `run.error.code` (the OpenAPI description: plans, and the run lifecycle). */
 export type RunErrorCode =
   | 'step_failed'
   | 'assertion_failed'

@@ -21,7 +21,7 @@ export type Credential = { kind: 'token'; value: string } | { kind: 'jwt'; value
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
- * API.md §2 precedence: `X-Mantis-Token`, then `Authorization: Bearer`. Any
+ * Credential precedence (the OpenAPI description): `X-Mantis-Token`, then `Authorization: Bearer`. Any
  * other Authorization scheme (e.g. a gateway's `Api-Key …`) is ignored.
  */
 export function readCredential(headers: MantisRequest['headers']): Credential | null {

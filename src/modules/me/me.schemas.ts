@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCOPES, TEAM_ROLES, type Principal } from '../../platform/auth/principal.js';
 
-/** GET /api/v1/me (API.md §7). */
+/** GET /api/v1/me (the OpenAPI description: administration). */
 export const meSchema = z.object({
   kind: z.enum(['user', 'service']),
   email: z.string(),

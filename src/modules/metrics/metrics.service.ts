@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Every metric of API.md §9. Tenant metrics are labelled `tenant_id` (the
+ * Every metric Mantis exports on /metrics. Tenant metrics are labelled `tenant_id` (the
  * team slug, bounded by the number of teams) and never carry a token, key,
  * email or URL. One registry per app instance so tests stay independent.
  */

@@ -10,7 +10,7 @@ import { TokenBucketStore, type BucketDecision } from './token-bucket.js';
 const SETTINGS_TTL_MS = 5_000;
 
 /**
- * The team token bucket (API.md §5): every authenticated request made in a
+ * The team token bucket (the OpenAPI description: runs): every authenticated request made in a
  * team's name (its resolved team, or the principal's only team) takes one
  * token. Buckets are keyed by team id, never by anything a client sends.
  */

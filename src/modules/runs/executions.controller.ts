@@ -19,7 +19,7 @@ type ListQuery = ReturnType<typeof listRunsQuerySchema.parse>;
 
 const executionSchema = runObjectSchema.extend({ result: z.unknown(), step_outputs: z.array(z.unknown()) });
 
-/** The workflow-flavoured run routes (API.md §6): same runs, same rules. */
+/** The workflow-flavoured run routes (the OpenAPI description: workflows): same runs, same rules. */
 @ApiTags('workflows')
 @Controller()
 @TeamScoped()

@@ -14,7 +14,7 @@ export interface ClaimedRun {
   id: string;
   teamId: string;
   teamSlug: string;
-  /** The validated plan of API.md §11: `{start_url?, steps: [...]}`. */
+  /** The validated plan of the OpenAPI description (plans): `{start_url?, steps: [...]}`. */
   plan: { start_url?: string; steps: Record<string, unknown>[] };
   inputs: Record<string, unknown>;
   stateKey: string | null;

@@ -27,7 +27,7 @@ const smallest = (...values: (number | null | undefined)[]): number =>
 
 /**
  * Each effective limit is the smallest of the request's value, the team's cap
- * and the global cap (API.md §5); an absent request value takes the caps.
+ * and the global cap (the OpenAPI description: runs); an absent request value takes the caps.
  */
 export function clampLimits(requested: RequestedLimits, team: TeamCaps, global: GlobalCaps): RunLimits {
   return {

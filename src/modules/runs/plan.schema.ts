@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The plan vocabulary of API.md §11. A plan is `{start_url?, steps: [step…]}`;
+ * The plan vocabulary of the OpenAPI description (plans). A plan is `{start_url?, steps: [step…]}`;
  * each step is an object with exactly one key naming what it does.
  */
 
@@ -59,7 +59,7 @@ export const planStepSchema = z
     }
   })
   .transform((step) => step as PlanStep)
-  .meta({ description: `One key among ${STEP_KINDS.join(', ')} (API.md §11).` });
+  .meta({ description: `One key among ${STEP_KINDS.join(', ')} .` });
 
 export const MAX_PLAN_STEPS_HARD = 1000;
 

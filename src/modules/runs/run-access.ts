@@ -5,7 +5,7 @@ import { ApiError } from '../../platform/http/api-error.js';
 
 export type PredictAction = 'run' | 'status' | 'result' | 'logs' | 'cancel';
 
-/** What each predict action needs: the same scope and role as its REST route (API.md §4, §5). */
+/** What each predict action needs: the same scope and role as its REST route (the OpenAPI description: roles and runs). */
 export const PREDICT_ACCESS: Record<PredictAction, { scope: Scope; role: RoleRequirement }> = {
   run: { scope: 'run', role: 'operator' },
   cancel: { scope: 'run', role: 'operator' },

@@ -18,7 +18,7 @@ export interface RunObject {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The public run object of API.md §5; the team slug is the tenant id. */
+/** The public run object of the OpenAPI description (runs); the team slug is the tenant id. */
 export function toRunObject(row: RunRow, teamSlug: string): RunObject {
   return {
     run_id: row.id,

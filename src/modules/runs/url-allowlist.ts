@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 
 /**
- * The URL allowlist of API.md §5, shared by submit-time validation and the
+ * The URL allowlist of the OpenAPI description (runs), shared by submit-time validation and the
  * executor's navigation checks, so both hold the same rule.
  *
  * A URL passes when it parses (WHATWG, as the browser does), is http or

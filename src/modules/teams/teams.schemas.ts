@@ -27,7 +27,7 @@ const domainEntry = z
 
 const secretName = z.string().regex(SECRET_NAME, { message: 'must be a secret name (letters, digits, _ . -)' });
 
-/** Caps and settings shared by create and patch (API.md §2 keys-file names). */
+/** Caps and settings shared by create and patch (the keys-file names of the OpenAPI description). */
 export const teamSettingsSchema = z.object({
   max_concurrent_runs: z.number().int().min(1).max(10_000),
   max_cost_per_run: z.number().positive().max(1_000_000),

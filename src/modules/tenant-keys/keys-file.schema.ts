@@ -5,7 +5,7 @@ import { SCOPES, type Scope } from '../../platform/auth/principal.js';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-/** One entry of `tenant_keys`, with the seed defaults of API.md §2. Unknown fields are ignored. */
+/** One entry of `tenant_keys`, with the seed defaults of the OpenAPI description (authentication). Unknown fields are ignored. */
 const entrySchema = z.object({
   tenant_id: z.string().regex(SLUG, { message: 'must match ^[a-z0-9][a-z0-9_-]{0,62}$' }),
   scopes: z.array(z.enum(SCOPES)).min(1).optional(),

@@ -5,7 +5,7 @@ import { SCOPES, type Principal } from '../../platform/auth/principal.js';
 import { TenantKeysRepository, type ServiceIdentity } from './tenant-keys.repository.js';
 
 /**
- * Single-tenant mode (API.md §2): with MANTIS_API_TOKEN set and no keys file,
+ * Single-tenant mode (the OpenAPI description: authentication): with MANTIS_API_TOKEN set and no keys file,
  * that token acts as a service account with role operator in team `default`,
  * with all four scopes.
  */

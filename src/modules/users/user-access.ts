@@ -2,7 +2,7 @@ import { SCOPES, type Principal, type TeamRole } from '../../platform/auth/princ
 import { ApiError } from '../../platform/http/api-error.js';
 import type { UserRow } from './users.repository.js';
 
-/** Roles a team_owner may hand out in its own team (API.md §4): never team_owner or admin. */
+/** Roles a team_owner may hand out in its own team (the OpenAPI description: roles): never team_owner or admin. */
 export const OWNER_ASSIGNABLE: readonly TeamRole[] = ['viewer', 'operator', 'auditor'];
 
 export function ownedTeamIds(p: Principal): string[] {

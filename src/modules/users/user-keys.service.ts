@@ -8,7 +8,7 @@ import { assertMayManageKeys, canManageKeys, keyLifetimeBound } from './user-acc
 import { UsersRepository, type UserRow } from './users.repository.js';
 
 /**
- * Who may manage whose API keys (API.md §7): the user itself, an owner of a
+ * Who may manage whose API keys (the OpenAPI description: administration): the user itself, an owner of a
  * service account's team, an admin. A new key's scopes are never wider than
  * the caller's own credential; without `scopes` it gets the caller's, and it
  * never expires after the API key that created it.

@@ -29,7 +29,7 @@ function toObject(row: WorkflowRow, teamSlug: string): WorkflowObject {
   };
 }
 
-/** Named, versioned plans of a team (API.md §6). */
+/** Named, versioned plans of a team (the OpenAPI description: workflows). */
 @Injectable()
 export class WorkflowsService {
   constructor(private readonly repo: WorkflowsRepository) {}

@@ -5,7 +5,7 @@ import type { MantisRequest } from '../http/request-context.js';
 import { ROLE_KEY, SCOPES_KEY, type RoleRequirement } from './auth.decorators.js';
 import type { Principal, Scope, TeamContext, TeamRole } from './principal.js';
 
-/** Which team roles satisfy each requirement (API.md §4). Admins satisfy all. */
+/** Which team roles satisfy each requirement (the OpenAPI description: roles). Admins satisfy all. */
 const SATISFIES: Record<Exclude<RoleRequirement, 'admin'>, readonly TeamRole[]> = {
   viewer: ['viewer', 'operator', 'auditor', 'team_owner'],
   operator: ['operator', 'team_owner'],

@@ -1,4 +1,4 @@
-/** The closed set of error codes of API.md §3. */
+/** The closed set of error codes of the OpenAPI description (errors). */
 export type ErrorCode =
   | 'validation_failed'
   | 'team_required'

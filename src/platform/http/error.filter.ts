@@ -41,7 +41,7 @@ function fromHttpException(e: HttpException): Shaped {
   return { code, message, status: statusOf(code) === status ? status : statusOf(code) };
 }
 
-/** One error shape for everything (API.md §3); never a stack trace or SQL in a response. */
+/** One error shape for everything (the OpenAPI description: errors); never a stack trace or SQL in a response. */
 export function shapeError(exception: unknown): Shaped {
   if (exception instanceof ApiError) {
     return { code: exception.code, message: exception.message, details: exception.details, headers: exception.headers, status: exception.status };

@@ -69,7 +69,7 @@ function readKey(req: MantisRequest): string | undefined {
 }
 
 /**
- * Stripe-style idempotency for POSTs that create something (API.md §5): keys
+ * Stripe-style idempotency for POSTs that create something (the OpenAPI description: runs): keys
  * scoped to the team (or the principal when the request has no team), kept
  * 24 hours and bound to the request's hash. A replay answers the stored status
  * and body with `Idempotent-Replayed: true`; another body with the same key is
