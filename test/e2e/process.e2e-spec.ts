@@ -79,7 +79,8 @@ describe('mantis worker', () => {
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toMatch(/# TYPE mantis_webhook_deliveries_total counter/);
       expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
-      expect(await worker.stop('SIGTERM')).toBe(0);
+      const code = await worker.stop('SIGTERM');
+      expect(code, worker.output()).toBe(0);
     } finally {
       await db.drop();
     }

@@ -60,7 +60,8 @@ describe('team rate limit shared through Redis by two app instances', () => {
     }
     expect(refused).toBeDefined();
     const retryAfter = Number(refused!.headers['retry-after']);
-    expect(retryAfter).toBe(2);
+    // Whole seconds until the next token, rounded up: at most one 2 s period.
+    expect([1, 2]).toContain(retryAfter);
     await sleep(retryAfter * 1000);
     expect((await get(b)).statusCode).toBe(200);
     expect((await get(a)).statusCode).toBe(429);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { DATABASE_URL } from './database.tokens.js';
@@ -28,7 +28,7 @@ const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRaw
  * connecting role's, as before.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly scopes = new AsyncLocalStorage<Scope>();
 
   constructor(@Inject(DATABASE_URL) url: string) {
@@ -119,7 +119,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return results;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The pool closes in the last shutdown phase, not at module destroy (which
+   * Nest runs first): the dispatcher, senders and flushers stop in
+   * onApplicationShutdown and may still be finishing a query until then.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }
