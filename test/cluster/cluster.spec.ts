@@ -65,6 +65,8 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
       MANTIS_WORKER_POLL_MS: '100',
       MANTIS_WORKER_CONCURRENCY: '2',
       MANTIS_WEBHOOK_ALLOW_PRIVATE: 'true',
+      // The test site is on 127.0.0.1: the browser egress policy lets runs reach it.
+      MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
       MANTIS_WEBHOOK_RETRY_SCHEDULE: '0,2,2,2,2',
       MANTIS_RECORD_VIDEO: 'false',
       MANTIS_LOG_LEVEL: 'info',
