@@ -1,12 +1,28 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { hashToken } from '../../platform/auth/api-key-format.js';
-import { TEAM_ROLES, type PrincipalMembership, type Scope, type TeamRole } from '../../platform/auth/principal.js';
+import { TEAM_ROLES, type Principal, type PrincipalMembership, type Scope, type TeamRole } from '../../platform/auth/principal.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import { ApiKeyCache, type CachedKey } from './api-key-cache.js';
 import { ApiKeysRepository, type IdentityRow, type KeyRow } from './api-keys.repository.js';
 
 const USAGE_FLUSH_MS = 5_000;
+
+/** The principal an `mk_` key or tenant token acts as: for requests, and for the console session it starts. */
+export function principalOfKey(key: CachedKey): Principal {
+  return {
+    kind: key.kind,
+    userId: key.userId,
+    email: key.email,
+    admin: key.admin,
+    memberships: key.memberships,
+    scopes: [...key.scopes],
+    authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
+    keyId: key.keyId,
+    keyPrefix: key.prefix,
+    keyExpiresAt: key.expiresAt,
+  };
+}
 
 export function membershipsOf(user: IdentityRow, onlyTeamId?: string | null): PrincipalMembership[] {
   return user.memberships

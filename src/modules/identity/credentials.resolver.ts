@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeyLookup, membershipsOf } from '../api-keys/api-key-lookup.service.js';
-import type { CachedKey } from '../api-keys/api-key-cache.js';
+import { ApiKeyLookup, membershipsOf, principalOfKey } from '../api-keys/api-key-lookup.service.js';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionLookup } from '../sessions/session-lookup.service.js';
@@ -89,7 +88,7 @@ export class CredentialsResolver extends PrincipalResolver {
       if (single) return single;
     }
     const key = this.keys.findCached(credential.value);
-    return key ? this.toPrincipal(key) : null;
+    return key ? principalOfKey(key) : null;
   }
 
   private async authenticate(req: MantisRequest): Promise<Principal> {
@@ -120,22 +119,7 @@ export class CredentialsResolver extends PrincipalResolver {
       if (single) return single;
     }
     const key = await this.keys.find(token);
-    return key ? this.toPrincipal(key) : null;
-  }
-
-  private toPrincipal(key: CachedKey): Principal {
-    return {
-      kind: key.kind,
-      userId: key.userId,
-      email: key.email,
-      admin: key.admin,
-      memberships: key.memberships,
-      scopes: [...key.scopes],
-      authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
-      keyId: key.keyId,
-      keyPrefix: key.prefix,
-      keyExpiresAt: key.expiresAt,
-    };
+    return key ? principalOfKey(key) : null;
   }
 
   private async fromJwt(token: string): Promise<Principal | null> {

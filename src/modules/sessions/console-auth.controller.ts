@@ -6,7 +6,7 @@ import { ApiError } from '../../platform/http/api-error.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { ApiKeyLookup, membershipsOf } from '../api-keys/api-key-lookup.service.js';
+import { ApiKeyLookup, membershipsOf, principalOfKey } from '../api-keys/api-key-lookup.service.js';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { annotateAudit, Audit, markAudited } from '../audit/audit.decorator.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -115,17 +115,7 @@ export class ConsoleAuthController {
   async apiKeySignIn(@Req() req: MantisRequest, @Res({ passthrough: true }) reply: MantisReply, @Body(new ZodPipe(apiKeySignInSchema)) body: ApiKeySignIn) {
     const key = await this.keys.find(body.api_key.trim());
     if (!key) throw new ApiError('invalid_token', 'The token is invalid, expired or revoked');
-    const principal: Principal = {
-      kind: key.kind,
-      userId: key.userId,
-      email: key.email,
-      admin: key.admin,
-      memberships: key.memberships,
-      scopes: [...key.scopes],
-      authMethod: key.source === 'keys_file' ? 'tenant_token' : 'api_key',
-      keyId: key.keyId,
-      keyPrefix: key.prefix,
-    };
+    const principal = principalOfKey(key);
     req.principal = principal;
     const session = await this.startSession(req, principal, 201);
     reply.header('set-cookie', sessionCookie(req, session.token)).header('cache-control', 'no-store');
