@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
@@ -6,6 +5,7 @@ import { PinoNestLogger } from './platform/http/logger.js';
 import { installJsonDepthLimit } from './platform/http/json-depth.js';
 import { serveConsole } from './platform/http/console-static.js';
 import { setupOpenApi } from './platform/http/openapi.js';
+import { newRequestId } from './platform/http/request-id.js';
 
 const BODY_LIMIT = 1024 * 1024;
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,7 +19,7 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+      return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : newRequestId();
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), adapter, {
@@ -28,15 +28,20 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
   });
   installJsonDepthLimit(app, BODY_LIMIT);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request on every route.
+  fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  fastify.addHook('onResponse', async (req, reply) => {
-    opts.logger.info(
-      { reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
+  if (opts.logger.isLevelEnabled('info')) {
+    fastify.addHook('onResponse', (req, reply, done) => {
+      opts.logger.info(
+        { reqId: req.id, method: req.method, route: req.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+      done();
+    });
+  }
   setupOpenApi(app);
   await serveConsole(app);
   await app.init();

@@ -143,6 +143,27 @@ describe('row-level security (mantis_app)', () => {
     expect(await prisma.workflow.count({ where: { name: 'planted' } })).toBe(0);
   });
 
+  it('teamRead (the pool path of hot reads): an unscoped query sees only its team, and the connection comes back clean', async () => {
+    const rows = await prisma.teamRead<{ team_id: string }>(a.id, 'SELECT team_id FROM runs', []);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.team_id))).toEqual(new Set([a.id]));
+    expect(await prisma.teamRead(a.id, 'SELECT * FROM runs WHERE team_id = $1::uuid', [b.id])).toEqual([]);
+    await expect(prisma.teamRead(a.id, 'DELETE FROM runs WHERE team_id = $1::uuid RETURNING id', [b.id])).resolves.toEqual([]);
+    await expect(prisma.teamRead(a.id, 'SELECT no_such_column FROM runs', [])).rejects.toThrow();
+    // Every pooled connection is back to the connecting role with no team set.
+    const after = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        prisma.system(
+          (tx) => tx.$queryRaw<{ u: string; t: string | null }[]>`SELECT current_user AS u, NULLIF(current_setting('mantis.team_id', true), '') AS t`,
+        ),
+      ),
+    );
+    for (const [row] of after) expect(row).toEqual({ u: expect.not.stringMatching(/^mantis_app$/), t: null });
+    // Inside a scope of the same team it joins that transaction.
+    const joined = await prisma.withTeam(a.id, () => prisma.teamRead<{ t: string }>(a.id, "SELECT current_setting('mantis.team_id') AS t", []));
+    expect(joined).toEqual([{ t: a.id }]);
+  });
+
   it('inside withTeam, queries through the plain client (as repositories make them) join the scoped transaction', async () => {
     const seen = await prisma.withTeam(a.id, () => prisma.workflow.findMany({ select: { teamId: true } }));
     expect(new Set(seen.map((w) => w.teamId))).toEqual(new Set([a.id]));

@@ -34,7 +34,8 @@ export class AuditInterceptor implements NestInterceptor {
     const spec = this.reflector.getAllAndOverride<AuditSpec | undefined>(AUDIT_KEY, [ctx.getHandler(), ctx.getClass()]) ?? null;
     const state = requestAudit(req);
     state.reached = { spec };
-    const own = this.reflector.get<boolean | undefined>(OWN_TRANSACTION_KEY, ctx.getHandler());
+    const own = this.reflector.get<boolean | 'reads' | undefined>(OWN_TRANSACTION_KEY, ctx.getHandler());
+    if (own === 'reads' && !changing) return next.handle();
     // Team-scoped routes act inside their team; others (admin listings, /me) use the system path when they change something.
     const teamScoped =
       !!this.reflector.getAllAndOverride<boolean>(TEAM_SCOPED_KEY, [ctx.getHandler(), ctx.getClass()]) || 'team' in ((req.params ?? {}) as object);

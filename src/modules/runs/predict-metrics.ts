@@ -10,11 +10,12 @@ const ACTIONS = new Set(['run', 'status', 'result', 'logs', 'cancel']);
  * reach the handler's own code.
  */
 export function installPredictMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
-  fastify.addHook('onResponse', async (req, reply) => {
-    if (req.method !== 'POST' || req.routeOptions?.url !== '/v1/predict') return;
+  fastify.addHook('onResponse', (req, reply, done) => {
+    if (req.method !== 'POST' || req.routeOptions?.url !== '/v1/predict') return done();
     const raw = (req.body as { action?: unknown } | null | undefined)?.action ?? 'run';
     const action = typeof raw === 'string' && ACTIONS.has(raw) ? raw : 'invalid';
     const tenant = (req as MantisRequest).team?.slug ?? 'unknown';
     metrics.predictRequests.inc({ tenant_id: tenant, action, code: String(reply.statusCode) });
+    done();
   });
 }

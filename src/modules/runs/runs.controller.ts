@@ -5,7 +5,7 @@ import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { OwnTransaction } from '../../platform/database/own-transaction.js';
+import { OwnTransaction, ScopedReads } from '../../platform/database/own-transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Audit } from '../audit/audit.decorator.js';
 import { RunEventStream } from './run-event-stream.js';
@@ -39,6 +39,7 @@ export class RunsController {
   @RequireScopes('status')
   @RequireRole('viewer')
   @ZodResponse(200, runObjectSchema)
+  @ScopedReads()
   get(@CurrentTeam() team: TeamContext, @Param('run_id') runId: string) {
     return this.runs.get(team, runId);
   }
@@ -48,6 +49,7 @@ export class RunsController {
   @RequireRole('viewer')
   @ApiOperation({ summary: "A run's result", description: '409 `conflict` while the run is not terminal.' })
   @ZodResponse(200, runResultSchema)
+  @ScopedReads()
   result(@CurrentTeam() team: TeamContext, @Param('run_id') runId: string) {
     return this.runs.result(team, runId);
   }

@@ -156,8 +156,10 @@ export class RunsRepository {
     return row;
   }
 
+  /** A run of the team by id: the hottest read (status polling), so it bypasses the query engine (see `teamRead`). */
   async find(teamId: string, runId: string): Promise<RunRow | null> {
-    return this.prisma.run.findFirst({ where: { id: runId, teamId } });
+    const [row] = await this.prisma.teamRead<RunColumns>(teamId, FIND_RUN_SQL, [runId, teamId]);
+    return row ? fromColumns(row) : null;
   }
 
   async list(teamId: string, f: ListFilter): Promise<RunRow[]> {
@@ -237,4 +239,47 @@ export class RunsRepository {
     await this.appendEvent(teamId, runId, { type: `run.${u.status}`, data: u.error ? { error: u.error } : {} }, tx);
     return tx.run.findUnique({ where: { id: runId } });
   }
+}
+
+const FIND_RUN_SQL = 'SELECT * FROM runs WHERE id = $1 AND team_id = $2::uuid';
+
+/** A `runs` row as the database names its columns. */
+type RunColumns = {
+  [K in keyof RunRow as K extends string ? SnakeCase<K> : never]: RunRow[K];
+};
+type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
+
+function fromColumns(c: RunColumns): RunRow {
+  return {
+    id: c.id,
+    teamId: c.team_id,
+    status: c.status,
+    source: c.source,
+    workflowName: c.workflow_name,
+    workflowVersion: c.workflow_version,
+    plan: c.plan,
+    inputs: c.inputs,
+    stateKey: c.state_key,
+    model: c.model,
+    callbackUrl: c.callback_url,
+    maxCost: c.max_cost,
+    maxTimeMinutes: c.max_time_minutes,
+    maxSteps: c.max_steps,
+    maxLoopIterations: c.max_loop_iterations,
+    costUsd: c.cost_usd,
+    reservedUsd: c.reserved_usd,
+    stepsCompleted: c.steps_completed,
+    stepOutputs: c.step_outputs,
+    result: c.result,
+    error: c.error,
+    cancelRequested: c.cancel_requested,
+    attempts: c.attempts,
+    leaseOwner: c.lease_owner,
+    leaseExpiresAt: c.lease_expires_at,
+    createdByKeyId: c.created_by_key_id,
+    createdAt: c.created_at,
+    startedAt: c.started_at,
+    finishedAt: c.finished_at,
+    updatedAt: c.updated_at,
+  };
 }

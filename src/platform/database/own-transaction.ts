@@ -9,3 +9,12 @@ export const OWN_TRANSACTION_KEY = 'mantis:own-transaction';
  * itself (`AuditService.commit`), and its other queries run outside any scope.
  */
 export const OwnTransaction = () => SetMetadata(OWN_TRANSACTION_KEY, true);
+
+/**
+ * A read-only handler whose every query scopes itself to the team
+ * (`PrismaService.teamRead`): no request transaction is opened around it,
+ * which on the hottest reads (a run's status, polled) saves the query engine's
+ * interactive transaction. Any other query such a handler made would run
+ * outside row-level security, so only handlers that make none carry this.
+ */
+export const ScopedReads = () => SetMetadata(OWN_TRANSACTION_KEY, 'reads');

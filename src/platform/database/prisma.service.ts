@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { DATABASE_URL } from './database.tokens.js';
 import { APP_ROLE, UUID, type TxOptions } from './team-scope.js';
@@ -30,9 +31,15 @@ const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRaw
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly scopes = new AsyncLocalStorage<Scope>();
+  /** The pool under Prisma's driver adapter, shared with `teamRead`. */
+  private readonly pool: pg.Pool;
 
   constructor(@Inject(DATABASE_URL) url: string) {
-    super({ adapter: new PrismaPg({ connectionString: url, max: 20 }) });
+    const pool = new pg.Pool({ connectionString: url, max: 20 });
+    // An idle connection ended by the server (a restart, a terminated backend) leaves the pool; the next query opens another.
+    pool.on('error', () => undefined);
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
     // Route model delegates, raw queries and $transaction to the current scope's transaction.
     return new Proxy(this, {
       get: (target, prop, receiver) => {
@@ -69,6 +76,35 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   async system<T>(fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
     return this.scoped(null, fn, opts);
+  }
+
+  /**
+   * One read of a team's rows on the hot path (a run by id), straight through
+   * the pool without Prisma's query engine, under the same row-level security
+   * as `withTeam`: `BEGIN`, the role and team in one `set_config` statement,
+   * the query, `COMMIT`. Inside an open scope of the same team it joins that
+   * transaction instead. `text` uses `$n` placeholders; rows come back with
+   * the database's column names.
+   */
+  async teamRead<R>(teamId: string, text: string, values: unknown[]): Promise<R[]> {
+    if (!UUID.test(teamId)) throw new Error('teamRead: team id must be a uuid');
+    const scope = this.scopes.getStore();
+    if (scope?.open) return this.withTeam(teamId, (tx) => tx.$queryRawUnsafe<R[]>(text, ...values));
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
+      const result = await client.query(text, values);
+      await client.query('COMMIT');
+      return result.rows as R[];
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw e;
+    } finally {
+      // A connection that could not roll back is not returned to the pool with its role set.
+      client.release(broken);
+    }
   }
 
   /** `fn` outside any scope: its queries commit on their own (e.g. an idempotency claim other requests must see at once). */
@@ -126,8 +162,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
   }
 }
+
+const SET_TEAM_SQL = "SELECT set_config('role', $1, true), set_config('mantis.team_id', $2, true)";
 
 /** One statement: the role and the team together (`set_config(..., true)` is SET LOCAL). */
 async function setScope(tx: Tx, teamId: string | null): Promise<void> {

@@ -19,9 +19,9 @@ export function responseStatusOverride(req: MantisRequest): number | undefined {
 }
 
 export function installResponseStatusHook(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (req, reply, payload) => {
+  fastify.addHook('onSend', (req, reply, payload, done) => {
     const status = (req as WithStatus)[STATUS];
     if (status !== undefined && reply.statusCode < 400) reply.code(status);
-    return payload;
+    done(null, payload);
   });
 }
