@@ -1,0 +1,220 @@
+// Memory under sustained load: the API process serving 50 concurrent
+// `GET /api/v1/me` (cached key, access log on) and a worker process running
+// 2 concurrent five-step runs, each sampled every 10 s for the whole duration.
+// A process whose resident size keeps climbing holds on to something: the
+// script reports the first, peak and last readings and the growth between the
+// first and the last minute.
+//
+//   npm run build && node bench/memory.mjs [--minutes 10] [--part api|worker|both]
+//
+// Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL, an admin URL); creates and
+// drops its own database. The processes are the real CLI (`mantis serve`,
+// `mantis worker`) with stdout to /dev/null; load comes from autocannon and
+// from this script, both in other processes than the measured ones.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, part: { type: 'string', default: 'both' } } });
+const MINUTES = Number(args.minutes);
+const SAMPLE_MS = 10_000;
+const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const dist = new URL('../dist/', import.meta.url);
+const load = (p) => import(new URL(p, dist).href);
+
+const dbName = `mantis_bench_mem_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${dbName}"`);
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${dbName}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'mantis-bench-mem-'));
+const env = {
+  ...process.env,
+  DATABASE_URL: dbUrl.toString(),
+  MANTIS_MASTER_KEY: randomBytes(32).toString('base64'),
+  MANTIS_DATA_DIR: dataDir,
+  MANTIS_LOG_LEVEL: 'info',
+  MANTIS_PREAUTH_RATE_PER_MINUTE: '0',
+  MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
+  MANTIS_WORKER_CONCURRENCY: '2',
+  MANTIS_WORKER_POLL_MS: '50',
+  PLAYWRIGHT_BROWSERS_PATH: join(dataDir, 'pw'),
+};
+
+/**
+ * Resident size of a process in MB; with `tree`, the proportional set size
+ * (shared pages split between their users, so browser processes sharing
+ * Chromium's code are not counted many times) of it and all its descendants.
+ */
+function rssMb(pid, tree = false) {
+  const own = (p) => {
+    try {
+      if (tree) return Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  };
+  if (!tree) return own(pid);
+  const children = new Map();
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // gone
+    }
+  }
+  let sum = 0;
+  const walk = (p) => {
+    sum += own(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return sum;
+}
+
+function startCli(command, port) {
+  const child = spawn(process.execPath, [CLI, command], { env: { ...env, PORT: String(port ?? 0) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function waitFor(fn, what) {
+  for (let i = 0; i < 300; i++) {
+    if (await fn().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function summary(samples) {
+  const perMinute = 60_000 / SAMPLE_MS;
+  const first = samples.slice(0, perMinute);
+  const last = samples.slice(-perMinute);
+  const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    samples: samples.length,
+    first_mb: Math.round(samples[0]),
+    peak_mb: Math.round(Math.max(...samples)),
+    last_mb: Math.round(samples[samples.length - 1]),
+    growth_first_to_last_minute_mb: Math.round(avg(last) - avg(first)),
+  };
+}
+
+async function sampleFor(ms, read) {
+  const out = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, SAMPLE_MS));
+    out.push(read());
+  }
+  return out;
+}
+
+const result = { minutes: MINUTES, load_average_at_start: Number(loadavg()[0].toFixed(2)) };
+const procs = [];
+try {
+  const { migrate } = await load('platform/database/migrator.js');
+  const { generateApiKey } = await load('platform/auth/api-key-format.js');
+  await migrate(env.DATABASE_URL);
+  const db = new pg.Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 100) RETURNING id`))
+    .rows[0];
+  const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0];
+  await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user.id, team.id]);
+  const key = generateApiKey();
+  await db.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'bench', $2, $3)`, [user.id, key.hash, key.prefix]);
+  await db.end();
+
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const api = startCli('serve', port);
+  procs.push(api);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 'the API');
+  const headers = { 'x-mantis-token': key.raw, 'content-type': 'application/json' };
+
+  if (args.part !== 'worker') {
+    result.api_idle_mb = Math.round(rssMb(api.pid));
+    const ac = spawn('npx', ['autocannon', '-c', '50', '-d', String(MINUTES * 60), '-H', `x-mantis-token: ${key.raw}`, `${base}/api/v1/me`], {
+      stdio: 'ignore',
+    });
+    procs.push(ac);
+    result.api_under_load = summary(await sampleFor(MINUTES * 60_000, () => rssMb(api.pid)));
+    await new Promise((r) => (ac.exitCode !== null ? r() : ac.on('exit', r)));
+  }
+
+  if (args.part !== 'api') {
+    const page = (title, body) => `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
+    const site = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      if (req.url.startsWith('/list')) return res.end(page('List', '<ul><li class="item">Alpha</li><li class="item">Beta</li></ul>'));
+      if (req.url.startsWith('/form')) return res.end(page('Form', '<input id="name">'));
+      res.end(page('Home', '<a id="next" href="/list">List</a>'));
+    });
+    await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
+    const SITE = `http://127.0.0.1:${site.address().port}`;
+    const plan = {
+      steps: [
+        { navigate: `${SITE}/` },
+        { click: '#next' },
+        { extract: { name: 'items', selector: '.item', all: true } },
+        { navigate: `${SITE}/form` },
+        { fill: { selector: '#name', value: 'bench' } },
+      ],
+    };
+    const worker = startCli('worker');
+    procs.push(worker);
+    let stop = false;
+    let finished = 0;
+    let failed = 0;
+    // Keeps the worker's two slots busy: two submitters, each waiting for its run to end before the next.
+    const submitter = async () => {
+      while (!stop) {
+        const res = await fetch(`${base}/v1/predict`, { method: 'POST', headers, body: JSON.stringify({ action: 'run', plan, detached: true }) });
+        const run = await res.json();
+        if (!run.run_id) throw new Error(`submit answered ${res.status}: ${JSON.stringify(run)}`);
+        for (;;) {
+          const s = await (await fetch(`${base}/v1/runs/${run.run_id}`, { headers })).json();
+          if (!['queued', 'running'].includes(s.status)) {
+            if (s.status === 'succeeded') finished++;
+            else failed++;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
+    const submitters = [submitter(), submitter()];
+    await waitFor(async () => finished + failed > 0, 'the first run');
+    result.worker_idle_node_mb = Math.round(rssMb(worker.pid));
+    const node = [];
+    const withBrowsers = [];
+    await sampleFor(MINUTES * 60_000, () => {
+      node.push(rssMb(worker.pid));
+      withBrowsers.push(rssMb(worker.pid, true));
+      return 0;
+    });
+    stop = true;
+    await Promise.all(submitters);
+    site.close();
+    result.worker_node = summary(node);
+    result.worker_with_browsers = summary(withBrowsers);
+    result.worker_runs = { succeeded: finished, failed };
+  }
+} finally {
+  for (const p of procs) p.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+result.load_average_at_end = Number(loadavg()[0].toFixed(2));
+console.log(JSON.stringify(result, null, 2));
