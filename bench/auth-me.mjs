@@ -97,6 +97,21 @@ try {
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // CPU time per request over a fixed number of requests: server and client
+  // share this process, so this counts both, like the req/s above, but it
+  // barely moves with other work on the machine, unlike req/s.
+  const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 30000);
+  const cpu = {};
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const before = process.cpuUsage();
+      const r = await autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, amount: CPU_REQUESTS });
+      const used = process.cpuUsage(before);
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      (cpu[name] ??= []).push((used.user + used.system) / CPU_REQUESTS);
+    }
+  }
+  const cpuUs = Object.fromEntries(Object.entries(cpu).map(([name, xs]) => [name, Number(median(xs).toFixed(1))]));
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rs]) => [
       name,
@@ -114,6 +129,9 @@ try {
         ratio: ratio(summary.me.rps, summary.hello.rps),
         goal: 0.85,
         ratio_me_to_public_route: ratio(summary.me.rps, summary.healthz.rps),
+        cpu_us_per_request: cpuUs,
+        // The same comparison by CPU time: hello world's µs per request over /api/v1/me's.
+        cpu_ratio: ratio(cpuUs.hello, cpuUs.me),
       },
       null,
       2,
