@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
+import { attachRequestTransactions } from './modules/audit/request-transactions.js';
 import { PinoNestLogger } from './platform/http/logger.js';
 import { installJsonDepthLimit } from './platform/http/json-depth.js';
 import { serveConsole } from './platform/http/console-static.js';
@@ -44,6 +45,7 @@ export async function createHttpApp(opts: AppOptions): Promise<NestFastifyApplic
   }
   setupOpenApi(app);
   await serveConsole(app);
+  attachRequestTransactions(app);
   await app.init();
   return app;
 }

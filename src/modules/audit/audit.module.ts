@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuditFailureListener } from './audit-failure.listener.js';
 import { AuditRoutes } from './audit-routes.js';
 import { AuditHeadsController } from './audit-heads.controller.js';
@@ -10,20 +10,12 @@ import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-/** The audit log: AuditService for every feature, the global interceptor, and the denial listener. */
+/** The audit log: AuditService for every feature, the request interceptor (see request-transactions.ts), and the denial listener. */
 @Global()
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController, AuditHeadsController],
-  providers: [
-    AuditSigner,
-    AuditRepository,
-    AuditService,
-    AuditRoutes,
-    AuditFailureListener,
-    AuthDeniedAggregator,
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-  ],
+  providers: [AuditSigner, AuditRepository, AuditService, AuditRoutes, AuditFailureListener, AuthDeniedAggregator, AuditInterceptor],
   exports: [AuditService],
 })
 export class AuditModule {}
