@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MasterKeyCheck } from './master-key-check.js';
 import { SecretResolver } from './secret-resolver.port.js';
 import { SecretsController } from './secrets.controller.js';
@@ -7,8 +7,7 @@ import { SecretsService } from './secrets.service.js';
 import { VaultSecretResolver } from './vault-secret-resolver.js';
 import { VaultService } from './vault.service.js';
 
-/** The per-team vault and the SecretResolver used by the executor (global). */
-@Global()
+/** The per-team vault and the SecretResolver used by the executor, chat and webhook signing. */
 @Module({
   controllers: [SecretsController],
   providers: [
