@@ -34,9 +34,9 @@ function cycles(nodes: Iterable<string>, edges: Map<string, Edge[]>): string[][]
   const visit = (n: string) => {
     state.set(n, 'open');
     path.push(n);
-    for (const e of edges.get(n) ?? []) {
-      if (state.get(e.to) === 'open') found.push([...path.slice(path.indexOf(e.to)), e.to]);
-      else if (!state.has(e.to)) visit(e.to);
+    for (const to of new Set((edges.get(n) ?? []).map((e) => e.to))) {
+      if (state.get(to) === 'open') found.push([...path.slice(path.indexOf(to)), to]);
+      else if (!state.has(to)) visit(to);
     }
     path.pop();
     state.set(n, 'done');
@@ -46,7 +46,12 @@ function cycles(nodes: Iterable<string>, edges: Map<string, Edge[]>): string[][]
 }
 
 function describeCycle(cycle: string[], edges: Map<string, Edge[]>): string {
-  const steps = cycle.slice(1).map((to, i) => edges.get(cycle[i])!.filter((e) => e.to === to).map((e) => `  ${e.via}`));
+  const steps = cycle.slice(1).map((to, i) =>
+    edges
+      .get(cycle[i])!
+      .filter((e) => e.to === to)
+      .map((e) => `  ${e.via}`),
+  );
   return `${cycle.join(' -> ')}\n${steps.flat().join('\n')}`;
 }
 

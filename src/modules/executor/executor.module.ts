@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RunExecutor } from '../runs/executor.port.js';
+import { RunExecutor } from './executor.port.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { ArtifactRetentionService } from './artifact-retention.service.js';
 import { ArtifactStore } from './artifact-store.js';

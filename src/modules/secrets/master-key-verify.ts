@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config/app-config.js';
 import type { PrismaService } from '../../platform/database/prisma.service.js';
-import { masterKeyFingerprint, readMasterKey } from './master-key.js';
+import { masterKeyFingerprint, readMasterKey } from '../../platform/crypto/master-key.js';
 import { teamKeyAad, unwrapKey } from './vault-crypto.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysController } from '../api-keys/api-keys.controller.js';
+import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { MembersController } from './members.controller.js';
