@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from '../platform/http/idempotency.module.js';
 import { AuditModule } from './audit/audit.module.js';
-import { ConsoleAuthModule } from './sessions/console-auth.module.js';
+import { ConsoleAuthModule } from './console-auth/console-auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { ExecutorModule } from './executor/executor.module.js';
 import { HealthModule } from './health/health.module.js';

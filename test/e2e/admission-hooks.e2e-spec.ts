@@ -82,3 +82,49 @@ describe('anonymous calls of an "auth": "none" hook', () => {
     expect((await t.prisma.run.findUniqueOrThrow({ where: { id: res.json().run_id } })).stateKey).toBe('ci');
   });
 });
+
+describe('a "token" hook', () => {
+  let t: TestApp;
+  let team: TeamFixture;
+  let operator: UserFixture;
+  let stranger: UserFixture;
+  const trigger = (path: string, key?: string) =>
+    t.app.inject({ method: 'POST', url: `/hooks/${path}`, headers: key ? { 'x-mantis-token': key } : {}, payload: {} });
+
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { MANTIS_SYNC_WAIT_SECONDS: '0' } });
+    team = await createTeam(t.prisma, { maxConcurrentRuns: 100 });
+    const other = await createTeam(t.prisma);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    operator = await createUser(t.prisma, { team, role: 'operator' });
+    stranger = await createUser(t.prisma, { team: other, role: 'operator' });
+    const headers = { 'x-mantis-token': owner.key };
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/workflows/deploy', headers, payload: { plan: PLAN } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/hooks/guarded', headers, payload: { workflow: 'deploy' } })).statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('checks credentials before it reveals whether the path exists', async () => {
+    for (const path of ['guarded', 'no-such-hook']) {
+      const res = await trigger(path);
+      expect(res.statusCode, path).toBe(401);
+      expect(res.json().error.code).toBe('missing_token');
+    }
+    const unknown = await trigger('no-such-hook', operator.key);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'not_found', message: 'hook not found' });
+  });
+
+  it("answers another team's operator exactly as for a path that does not exist, even when it names the hook's team", async () => {
+    for (const headers of [{}, { 'x-mantis-team': team.slug }]) {
+      const res = await t.app.inject({ method: 'POST', url: '/hooks/guarded', headers: { 'x-mantis-token': stranger.key, ...headers }, payload: {} });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error).toMatchObject({ code: 'not_found', message: 'hook not found' });
+    }
+    const ok = await trigger('guarded', operator.key);
+    expect(ok.statusCode, ok.body).toBe(202);
+    expect(ok.json()).toMatchObject({ tenant_id: team.slug, source: 'hook' });
+  });
+});

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMasterKey } from '../../src/modules/secrets/master-key.js';
+import { loadMasterKey } from '../../src/platform/crypto/master-key.js';
 import { SecretResolver } from '../../src/modules/secrets/secret-resolver.port.js';
 import { VaultService } from '../../src/modules/secrets/vault.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';

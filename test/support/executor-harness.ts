@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RunExecutor, type ClaimedRun, type RunLimits, type RunOutcome } from '../../src/modules/runs/executor.port.js';
+import { RunExecutor, type ClaimedRun, type RunLimits, type RunOutcome } from '../../src/modules/executor/executor.port.js';
 import type { TestApp } from './app.js';
 import type { TeamFixture } from './factories.js';
 

@@ -1,5 +1,5 @@
-import type { ClaimedRun, RunContext, RunOutcome } from '../../src/modules/runs/executor.port.js';
-import { RunExecutor } from '../../src/modules/runs/executor.port.js';
+import type { ClaimedRun, RunContext, RunOutcome } from '../../src/modules/executor/executor.port.js';
+import { RunExecutor } from '../../src/modules/executor/executor.port.js';
 
 /** What the test executor does with a run: finish at once, or hold it until told (or aborted). */
 export type Script = (run: ClaimedRun, ctx: RunContext) => Promise<RunOutcome>;

@@ -1,16 +1,11 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
-import { PrismaClient } from '../../generated/prisma/client.js';
-import { generateApiKey } from '../../platform/auth/api-key-format.js';
+import { FirstAdminRepository } from '../../modules/users/first-admin.repository.js';
+import { FirstAdminService, type FirstAdminResult } from '../../modules/users/first-admin.service.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
 import { prepareDatabase } from '../../platform/database/prepare-database.js';
-import { appendAuditEvent, systemEvent } from '../../modules/audit/audit.repository.js';
 
-export interface InitResult {
-  created: boolean;
-  email?: string;
-  key?: string;
-}
+export type InitResult = FirstAdminResult;
 
 /**
  * Applies migrations, creates the team `default` and, when there is no admin
@@ -18,37 +13,9 @@ export interface InitResult {
  */
 export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'admin@mantis.local'): Promise<InitResult> {
   const { databaseUrl, embedded } = await prepareDatabase(config, logger, { migrate: true, command: 'init' });
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const prisma = new PrismaService(databaseUrl);
   try {
-    return await prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(7270001)');
-      const team = await tx.team.upsert({ where: { slug: 'default' }, create: { slug: 'default', name: 'Default' }, update: {} });
-      if (await tx.user.findFirst({ where: { isAdmin: true } })) return { created: false };
-      const email = adminEmail.trim().toLowerCase();
-      const user = await tx.user.upsert({
-        where: { email },
-        create: { email, name: 'Administrator', isAdmin: true },
-        update: { isAdmin: true },
-      });
-      await tx.membership.upsert({
-        where: { userId_teamId: { userId: user.id, teamId: team.id } },
-        create: { userId: user.id, teamId: team.id, role: 'team_owner' },
-        update: {},
-      });
-      const key = generateApiKey();
-      await tx.apiKey.create({ data: { userId: user.id, name: 'init', keyHash: key.hash, prefix: key.prefix, source: 'api' } });
-      // No request behind this change: a `system` event, in the same transaction.
-      await appendAuditEvent(
-        tx,
-        systemEvent({
-          team: null,
-          action: 'system.init',
-          target: { type: 'user', id: email },
-          details: { admin: true, key_prefix: key.prefix, team: 'default' },
-        }),
-      );
-      return { created: true, email, key: key.raw };
-    });
+    return await new FirstAdminService(new FirstAdminRepository(prisma)).ensure(adminEmail);
   } finally {
     await prisma.$disconnect();
     await embedded?.stop();

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { loadMasterKey } from '../secrets/master-key.js';
+import { loadMasterKey } from '../../platform/crypto/master-key.js';
 import { canonicalJson } from './audit-chain.js';
 
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */

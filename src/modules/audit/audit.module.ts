@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditFailureListener } from './audit-failure.listener.js';
 import { AuditRoutes } from './audit-routes.js';
@@ -10,8 +10,7 @@ import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-/** The audit log: AuditService for every feature, the request interceptor (see request-transactions.ts), and the denial listener. */
-@Global()
+/** The audit log: AuditService for the features that record their own events, the request interceptor (see request-transactions.ts), and the denial listener. */
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController, AuditHeadsController],

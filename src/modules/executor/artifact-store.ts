@@ -2,7 +2,7 @@ import { mkdir, rm, stat, writeFile, lstat, readFile, rename } from 'node:fs/pro
 import { dirname, join, relative, sep } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { ClaimedRun } from '../runs/executor.port.js';
+import type { ClaimedRun } from './executor.port.js';
 import { ExecutorRepository } from './executor.repository.js';
 import { profileDir, removeTenantDir, runDir, tenantArea } from './tenant-paths.js';
 

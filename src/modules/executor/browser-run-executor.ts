@@ -5,7 +5,7 @@ import type { BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../platform/http/logger.js';
-import { RunExecutor, type ClaimedRun, type RunContext, type RunOutcome } from '../runs/executor.port.js';
+import { RunExecutor, type ClaimedRun, type RunContext, type RunOutcome } from './executor.port.js';
 import { SecretResolver } from '../secrets/secret-resolver.port.js';
 import { runAgent, type CostMeter } from './agent-loop.js';
 import { ArtifactStore, type RunArtifacts } from './artifact-store.js';

@@ -10,7 +10,7 @@ import {
   withoutCredentials,
   type AddressPolicy,
 } from '../../platform/net/egress-policy.js';
-import { checkUrl } from '../runs/url-allowlist.js';
+import { checkUrl } from '../../platform/net/url-allowlist.js';
 
 export type BlockCode = 'destination_not_allowed' | 'domain_not_allowed';
 export type BlockReason = 'scheme_not_allowed' | 'domain_not_allowed' | 'address_not_allowed' | 'redirect_not_allowed' | 'unresolvable';

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
-import { RunExecutor } from '../runs/executor.port.js';
+import { Module } from '@nestjs/common';
+import { RunExecutor } from './executor.port.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 import { ArtifactRetentionService } from './artifact-retention.service.js';
 import { ArtifactStore } from './artifact-store.js';
 import { BrowserPool } from './browser-pool.js';
@@ -8,9 +9,9 @@ import { ExecutorRepository } from './executor.repository.js';
 import { ScreenshotsController } from './screenshots.controller.js';
 import { VideoController } from './video.controller.js';
 
-/** Runs plans in Chromium: provides the global `RunExecutor` the dispatcher calls. */
-@Global()
+/** Runs plans in Chromium: provides the `RunExecutor` port the runs dispatcher calls, and the artifact store. */
 @Module({
+  imports: [SecretsModule],
   controllers: [VideoController, ScreenshotsController],
   providers: [
     ExecutorRepository,

@@ -1,6 +1,6 @@
 import type { BrowserContext, Frame, Page, Request, Route } from 'playwright';
 import { checkLiteralHost, withoutCredentials, type AddressPolicy } from '../../platform/net/egress-policy.js';
-import { checkUrl } from '../runs/url-allowlist.js';
+import { checkUrl } from '../../platform/net/url-allowlist.js';
 import type { BlockCode, BlockReason, EgressBlock, EgressProxy } from './egress-proxy.js';
 import { RunFailure } from './run-failure.js';
 

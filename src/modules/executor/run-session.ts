@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ClaimedRun, RunContext } from '../runs/executor.port.js';
+import type { ClaimedRun, RunContext } from './executor.port.js';
 import { RunFailure } from './run-failure.js';
 import type { RunTemplating } from './templating.js';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright';
 import { withoutCredentials } from '../../platform/net/egress-policy.js';
-import { checkUrl } from '../runs/url-allowlist.js';
+import { checkUrl } from '../../platform/net/url-allowlist.js';
 import type { NavigationGuard } from './navigation-guard.js';
 import { RunFailure } from './run-failure.js';
 import type { NamedSecret, RunTemplating } from './templating.js';

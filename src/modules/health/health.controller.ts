@@ -4,13 +4,12 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthInd
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Public } from '../../platform/auth/auth.decorators.js';
-import { PrismaService } from '../../platform/database/prisma.service.js';
-import { pendingMigrations } from '../../platform/database/migrator.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { PROCESS_ROLES, type ProcessRole } from '../../platform/process-roles.js';
 import { RATE_LIMIT_REDIS } from '../rate-limit/rate-limit.module.js';
 import { SystemSettingsRepository, verifyMasterKey } from '../secrets/master-key-verify.js';
 import { CHROMIUM_FIX, checkDataDir, checkExecutable, checkRedis } from './deployment-checks.js';
+import { HealthRepository } from './health.repository.js';
 
 @ApiTags('health')
 @Public()
@@ -19,7 +18,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(HealthRepository) private readonly repo: HealthRepository,
+    @Inject(SystemSettingsRepository) private readonly settings: SystemSettingsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PROCESS_ROLES) private readonly roles: ProcessRole[],
     @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis | null,
@@ -56,7 +56,7 @@ export class HealthController {
   private async database() {
     const probe = this.indicator.check('database');
     try {
-      await this.prisma.$queryRawUnsafe('SELECT 1');
+      await this.repo.ping();
       return probe.up();
     } catch (e) {
       return probe.down({ message: 'database unreachable' });
@@ -66,7 +66,7 @@ export class HealthController {
   private async migrations() {
     const probe = this.indicator.check('migrations');
     try {
-      const pending = await pendingMigrations((sql) => this.prisma.$queryRawUnsafe(sql));
+      const pending = await this.repo.pendingMigrations();
       return pending.length === 0 ? probe.up() : probe.down({ pending });
     } catch {
       return probe.down({ message: 'migration state unknown' });
@@ -76,7 +76,7 @@ export class HealthController {
   private async masterKey() {
     const probe = this.indicator.check('master_key');
     try {
-      const verdict = await verifyMasterKey(this.config, new SystemSettingsRepository(this.prisma));
+      const verdict = await verifyMasterKey(this.config, this.settings);
       return verdict.ok ? probe.up() : probe.down({ message: 'the master key is missing or not the one this database was set up with' });
     } catch {
       return probe.down({ message: 'master key not checked: database unreachable' });

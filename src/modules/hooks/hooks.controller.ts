@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentTeam, Public, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
+import { CurrentTeam, RequireRole, RequireScopes, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
+import { TargetTeam } from '../../platform/auth/route-target.js';
 import { setResponseStatus } from '../../platform/http/idempotency-response.js';
 import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.interceptor.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
@@ -12,7 +13,7 @@ import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { runObjectSchema, runOptionsSchema, type RunOptions } from '../runs/runs.schemas.js';
 import { RunsService } from '../runs/runs.service.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
-import { HookGuard, hookOf } from './hook.guard.js';
+import { HookTarget, hookOf } from './hook-target.js';
 import { anonymousHookBodySchema, applyHookSchema, hookListSchema, hookPathSchema, hookSchema, type ApplyHook } from './hooks.schemas.js';
 import { HooksService } from './hooks.service.js';
 
@@ -73,8 +74,9 @@ export class HooksController {
   }
 
   @Post('hooks/:path')
-  @Public()
-  @UseGuards(HookGuard)
+  @TargetTeam(HookTarget)
+  @RequireRole('operator')
+  @RequireScopes('run')
   @Idempotent()
   @Audit('run.create', 'run')
   @HttpCode(202)

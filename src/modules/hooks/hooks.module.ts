@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
-import { HookGuard } from './hook.guard.js';
+import { HookTarget } from './hook-target.js';
 import { HooksController } from './hooks.controller.js';
 import { HooksRepository } from './hooks.repository.js';
 import { HooksService } from './hooks.service.js';
@@ -9,6 +9,6 @@ import { HooksService } from './hooks.service.js';
 @Module({
   imports: [RunsModule, WorkflowsModule],
   controllers: [HooksController],
-  providers: [HooksService, HooksRepository, HookGuard],
+  providers: [HooksService, HooksRepository, HookTarget],
 })
 export class HooksModule {}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflowNameSchema } from '../runs/runs.schemas.js';
+import { workflowNameSchema } from '../workflows/workflows.schemas.js';
 
 export const hookPathSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, underscore, dot and dash; at most 128 characters');
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyLookup, membershipsOf, principalOfKey } from '../api-keys/api-key-lookup.service.js';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
-import { MetricsService } from '../metrics/metrics.service.js';
 import { SessionLookup } from '../sessions/session-lookup.service.js';
 import { SingleTenantService } from '../tenant-keys/single-tenant.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -36,8 +35,8 @@ export function readCredential(headers: MantisRequest['headers']): Credential | 
 /**
  * Turns credentials into a Principal: `mk_` keys and tenant tokens (hash
  * lookup, cached), the single-tenant token, or an OIDC JWT. Every refusal is
- * counted in `mantis_auth_failures_total{reason}` and left on the request for
- * the audit log.
+ * left on the request (`authFailure`) for the audit log and the metrics, which
+ * read it from the failed-request events.
  */
 @Injectable()
 export class CredentialsResolver extends PrincipalResolver {
@@ -48,7 +47,6 @@ export class CredentialsResolver extends PrincipalResolver {
     private readonly identities: ApiKeysRepository,
     private readonly oidc: OidcVerifier,
     private readonly singleTenant: SingleTenantService,
-    private readonly metrics: MetricsService,
     private readonly preauth: PreauthLimiter,
     private readonly sessions: SessionLookup,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,7 +62,6 @@ export class CredentialsResolver extends PrincipalResolver {
       const principal = await this.withoutDatabase(req);
       if (principal) return principal;
       req.authFailure = 'rate_limited';
-      this.metrics.preauthLimited.inc();
       throw refusal;
     }
     try {
@@ -72,7 +69,6 @@ export class CredentialsResolver extends PrincipalResolver {
     } catch (e) {
       if (e instanceof ApiError) {
         req.authFailure = e.code;
-        this.metrics.authFailures.inc({ reason: e.code });
         this.preauth.charge(address);
       }
       throw e;

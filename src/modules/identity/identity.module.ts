@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantKeysModule } from '../tenant-keys/tenant-keys.module.js';
@@ -10,10 +10,9 @@ import { PrincipalResolver } from '../../platform/auth/principal-resolver.js';
 /**
  * Identity: turns credentials (mk_ keys, tenant tokens, the single-tenant
  * token, OIDC JWTs, console sessions) into a Principal and provides
- * platform's PrincipalResolver port, which the global AuthGuard uses.
- * Global because that port is: every module's routes pass the guard.
+ * platform's PrincipalResolver port, which the AuthGuard (registered by
+ * AppModule, which imports this module) uses.
  */
-@Global()
 @Module({
   imports: [ApiKeysModule, TenantKeysModule, SessionsModule],
   providers: [OidcVerifier, PreauthLimiter, { provide: PrincipalResolver, useClass: CredentialsResolver }],

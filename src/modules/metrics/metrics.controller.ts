@@ -1,4 +1,4 @@
-import { Get, Inject, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { Public } from '../../platform/auth/auth.decorators.js';
@@ -12,6 +12,7 @@ import { MetricsService } from './metrics.service.js';
  * `npm start` roles) never share or double-register metrics.
  */
 @ApiTags('metrics')
+@Controller('metrics')
 @Public()
 @UseGuards(MetricsAccessGuard)
 export class MetricsController extends PrometheusController {

@@ -1,20 +1,24 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { IdentityModule } from '../identity/identity.module.js';
+import { AuthFailureMetrics } from './auth-failure-metrics.js';
 import { installHttpMetrics } from './http-metrics.js';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
 /**
- * The metric set (global, incremented where events happen) and `/metrics`.
- * PrometheusModule registers the route; its default metrics are off because
- * MetricsService collects them into the app's own registry.
+ * The metric set (incremented where events happen, by the modules that
+ * import this one), the auth-failure counters and `/metrics`, whose guard
+ * authenticates through the identity module when MANTIS_METRICS_AUTH=admin.
+ * The controller is this module's own (not PrometheusModule's), so its
+ * guard and the metric set resolve here; MetricsService collects the
+ * process metrics into the app's own registry.
  */
-@Global()
 @Module({
-  imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: false } })],
-  providers: [MetricsService, MetricsAccessGuard],
+  imports: [IdentityModule],
+  controllers: [MetricsController],
+  providers: [MetricsService, MetricsAccessGuard, AuthFailureMetrics],
   exports: [MetricsService],
 })
 export class MetricsModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { PrismaService } from '../../platform/database/prisma.service.js';
+import { TeamDirectory } from '../../platform/auth/team-directory.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
@@ -13,6 +13,9 @@ const SETTINGS_TTL_MS = 5_000;
  * The team token bucket (the OpenAPI description: runs): every authenticated request made in a
  * team's name (its resolved team, or the principal's only team) takes one
  * token. Buckets are keyed by team id, never by anything a client sends.
+ * Anonymous calls of a `@TargetTeam` target that takes them (an `auth: none`
+ * hook) draw from the target's own bucket instead, so they cannot spend the
+ * team's (its operators would get 429).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -20,7 +23,7 @@ export class RateLimitGuard implements CanActivate {
 
   constructor(
     private readonly store: TokenBucketStore,
-    private readonly prisma: PrismaService,
+    private readonly teams: TeamDirectory,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -29,9 +32,12 @@ export class RateLimitGuard implements CanActivate {
     return this.check(ctx.switchToHttp().getRequest<MantisRequest>(), ctx.switchToHttp().getResponse<MantisReply>());
   }
 
-  /** Takes the request's token, for routes that authenticate after the global guards (inbound hooks). */
-  async check(req: MantisRequest, reply: MantisReply): Promise<boolean> {
+  private async check(req: MantisRequest, reply: MantisReply): Promise<boolean> {
     const principal = req.principal;
+    const anonymous = principal ? undefined : req.target?.anonymous;
+    if (anonymous && req.target) {
+      return this.take(reply, { key: anonymous.bucket, limit: anonymous.limitPerMinute, slug: req.target.team.slug, policy: anonymous.policy });
+    }
     const only = principal?.memberships.length === 1 ? principal.memberships[0].teamId : undefined;
     const teamId = req.team?.id ?? only;
     if (!teamId) return true;
@@ -40,11 +46,8 @@ export class RateLimitGuard implements CanActivate {
     return this.take(reply, { key: teamId, limit: team.limit, slug: team.slug, policy: 'team' });
   }
 
-  /**
-   * Takes one token from a bucket other than the team's (an anonymous hook's
-   * own bucket); `slug` labels the metric. A limit of 0 disables it.
-   */
-  async take(reply: MantisReply, bucket: { key: string; limit: number; slug: string; policy: string }): Promise<boolean> {
+  /** Takes one token from the bucket; `slug` labels the metric. A limit of 0 disables it. */
+  private async take(reply: MantisReply, bucket: { key: string; limit: number; slug: string; policy: string }): Promise<boolean> {
     if (bucket.limit <= 0) return true;
     const decision = await this.store.take(bucket.key, bucket.limit);
     const headers = rateLimitHeaders(decision, bucket.policy);
@@ -67,9 +70,9 @@ export class RateLimitGuard implements CanActivate {
     const now = Date.now();
     const cached = this.limits.get(teamId);
     if (cached && cached.until > now) return cached;
-    const team = await this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } });
+    const team = await this.teams.rateLimitOf(teamId);
     if (!team) return undefined;
-    const entry = { limit: team.rateLimitPerMinute, slug: team.slug, until: now + SETTINGS_TTL_MS };
+    const entry = { limit: team.limit, slug: team.slug, until: now + SETTINGS_TTL_MS };
     this.limits.set(teamId, entry);
     return entry;
   }

@@ -1,9 +1,11 @@
-import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../platform/http/logger.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { TeamsModule } from '../teams/teams.module.js';
 import { FallbackTokenBucketStore } from './fallback-token-bucket.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RedisTokenBucketStore } from './redis-token-bucket.js';
@@ -15,10 +17,11 @@ const BOOT_WAIT_MS = 2_000;
 /**
  * Team rate limits. Without REDIS_URL the buckets live in this process; with
  * it, in Redis, one bucket per team across every replica, falling back to
- * in-process buckets (logged and counted) while Redis cannot answer.
+ * in-process buckets (logged and counted) while Redis cannot answer. The
+ * team limits come from the teams module (platform's TeamDirectory port).
  */
-@Global()
 @Module({
+  imports: [MetricsModule, TeamsModule],
   providers: [
     {
       provide: RATE_LIMIT_REDIS,

@@ -1,4 +1,4 @@
-import type { RunLimits } from './executor.port.js';
+import type { RunLimits } from '../executor/executor.port.js';
 
 export interface RequestedLimits {
   max_cost?: number;

@@ -1,7 +1,7 @@
 import { checkLiteralHost, type AddressPolicy } from '../../platform/net/egress-policy.js';
 import { ApiError } from '../../platform/http/api-error.js';
-import type { Plan } from './plan.schema.js';
-import { checkUrl } from './url-allowlist.js';
+import type { Plan } from '../workflows/plan.schema.js';
+import { checkUrl } from '../../platform/net/url-allowlist.js';
 
 /** Every top-level URL of a plan with the body field it came from. */
 function planUrlFields(plan: Plan): { field: string; url: string }[] {

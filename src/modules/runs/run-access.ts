@@ -1,7 +1,6 @@
-import { hasRole, hasScopes } from '../../platform/auth/access.guard.js';
+import { assertAccess as assertPolicy } from '../../platform/auth/access.js';
 import type { RoleRequirement } from '../../platform/auth/auth.decorators.js';
 import type { Principal, Scope, TeamContext } from '../../platform/auth/principal.js';
-import { ApiError } from '../../platform/http/api-error.js';
 
 export type PredictAction = 'run' | 'status' | 'result' | 'logs' | 'cancel';
 
@@ -14,9 +13,8 @@ export const PREDICT_ACCESS: Record<PredictAction, { scope: Scope; role: RoleReq
   logs: { scope: 'logs', role: 'viewer' },
 };
 
-/** The route-level check, for a route whose requirement depends on its body. Scope first, as the AccessGuard does. */
+/** The route-level check, for a route whose requirement depends on its body: the AccessGuard's policy, applied to the action. */
 export function assertAccess(principal: Principal, team: TeamContext, action: PredictAction): void {
   const need = PREDICT_ACCESS[action];
-  if (!hasScopes(principal, [need.scope])) throw new ApiError('insufficient_scope', `This key lacks the scope: ${need.scope}`);
-  if (!hasRole(principal, team, need.role)) throw new ApiError('insufficient_role', `This action needs the ${need.role} role`);
+  assertPolicy(principal, team, { scopes: [need.scope], role: need.role });
 }

@@ -9,7 +9,7 @@ import { PROCESS_ROLES, type ProcessRole } from '../../platform/process-roles.js
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { DispatchRepository, type ClaimedRow } from './dispatch.repository.js';
-import { RunExecutor, type ClaimedRun, type RunOutcome } from './executor.port.js';
+import { RunExecutor, type ClaimedRun, type RunOutcome } from '../executor/executor.port.js';
 import { toRunObject } from './run-object.js';
 import { RunsRepository, type TerminalUpdate } from './runs.repository.js';
 import { cancelledError, RunsService } from './runs.service.js';

@@ -1,6 +1,10 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
+import { ExecutorModule } from '../executor/executor.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
 import { DispatchRepository } from './dispatch.repository.js';
 import { ExecutionsController } from './executions.controller.js';
@@ -14,7 +18,7 @@ import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
 
 @Module({
-  imports: [WorkflowsModule],
+  imports: [WorkflowsModule, AuditModule, MetricsModule, ExecutorModule, WebhooksModule],
   controllers: [PredictController, RunsController, ExecutionsController],
   providers: [RunsService, RunsRepository, DispatchRepository, RunDispatcher, RunEventNotifier, RunEventStream],
   exports: [RunsService, RunDispatcher],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type Run } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
 import { ApiError } from '../../platform/http/api-error.js';
-import type { RunEventInput, TerminalStatus } from './executor.port.js';
+import type { RunEventInput, TerminalStatus } from '../executor/executor.port.js';
 
 export type RunRow = Run;
 

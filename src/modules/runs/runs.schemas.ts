@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageLimit } from '../../platform/http/pagination.js';
-import { planSchema, refineInputs, stateKeySchema } from './plan.schema.js';
+import { planSchema, refineInputs, stateKeySchema } from '../workflows/plan.schema.js';
+import { workflowNameSchema } from '../workflows/workflows.schemas.js';
 
 /** The run options shared by `POST /v1/predict` (action run), workflow runs and hooks. */
 export const runOptionsShape = {
@@ -21,7 +22,6 @@ export const runOptionsSchema = z.object(runOptionsShape);
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 
 const runIdSchema = z.string().regex(/^run_[A-Za-z0-9]{16,64}$/, 'a run id (run_…)');
-export const workflowNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, underscore, dot and dash; at most 128 characters');
 
 export const predictRunSchema = z
   .object({

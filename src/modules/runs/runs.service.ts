@@ -9,7 +9,7 @@ import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { clampLimits } from './limits.js';
 import { assertPlanDestinations } from './plan-destinations.js';
-import { type Plan } from './plan.schema.js';
+import { type Plan } from '../workflows/plan.schema.js';
 import { queuedRunObject, toRunObject, toRunResult, type RunObject } from './run-object.js';
 import type { RunOptions } from './runs.schemas.js';
 import { RunsRepository, TERMINAL_STATUSES, type RunRow } from './runs.repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
-import { loadMasterKey, masterKeyFingerprint } from './master-key.js';
+import { loadMasterKey, masterKeyFingerprint } from '../../platform/crypto/master-key.js';
 
 export class MasterKeyError extends Error {}
 

@@ -1,6 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
-import type { PrismaService } from '../../platform/database/prisma.service.js';
-import { masterKeyFingerprint, readMasterKey } from './master-key.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
+import { masterKeyFingerprint, readMasterKey } from '../../platform/crypto/master-key.js';
 import { teamKeyAad, unwrapKey } from './vault-crypto.js';
 
 /**
@@ -8,8 +9,9 @@ import { teamKeyAad, unwrapKey } from './vault-crypto.js';
  * recorded at first boot (`mantis_instance`, written by MasterKeyCheck) and
  * one wrapped team key. Read through the system path: it spans teams.
  */
+@Injectable()
 export class SystemSettingsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async recordedFingerprint(): Promise<string | null> {
     const row = await this.prisma.system((tx) => tx.mantisInstance.findUnique({ where: { id: 1 } }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeEntry } from '../runs/url-allowlist.js';
+import { normalizeEntry } from '../../platform/net/url-allowlist.js';
 
 /** Secret names: letters, digits, `_`, `.`, `-`; never a path separator or a leading dot. */
 export const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

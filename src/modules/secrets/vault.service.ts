@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { SecretsRepository, type SecretRow } from './secrets.repository.js';
-import { loadMasterKey } from './master-key.js';
+import { loadMasterKey } from '../../platform/crypto/master-key.js';
 import { newDataKey, open, seal, secretAad, teamKeyAad, unwrapKey, wrapKey } from './vault-crypto.js';
 
 /** Raised when stored bytes do not decrypt (tampered, or moved from another team). Names the secret, never its value. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysController } from '../api-keys/api-keys.controller.js';
+import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { TeamsModule } from '../teams/teams.module.js';
 import { MembersController } from './members.controller.js';
 import { ServiceAccountsController } from './service-accounts.controller.js';
 import { TeamKeysController } from './team-keys.controller.js';
@@ -12,7 +13,7 @@ import { UsersService } from './users.service.js';
 
 /** Users, memberships and roles, service accounts, and the API-key routes over them. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, TeamsModule],
   controllers: [UsersController, MembersController, ServiceAccountsController, ApiKeysController, TeamKeysController],
   providers: [UsersRepository, UsersService, TeamMembersService, UserKeysService],
 })

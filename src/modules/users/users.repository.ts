@@ -48,10 +48,6 @@ function toRow(u: Raw): UserRow {
 export class UsersRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async teamBySlug(slug: string): Promise<{ id: string; slug: string } | null> {
-    return this.prisma.team.findUnique({ where: { slug }, select: { id: true, slug: true } });
-  }
-
   async findByEmail(email: string): Promise<UserRow | null> {
     const u = await this.prisma.user.findUnique({ where: { email }, include: withMemberships });
     return u ? toRow(u) : null;

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { visibleTeam } from '../../platform/auth/access.js';
 import type { Principal, TeamContext, TeamRole } from '../../platform/auth/principal.js';
+import { TeamDirectory } from '../../platform/auth/team-directory.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { assertCanSee, assertOwnerMayAssign, assertOwnerMayTakeIn, ownedTeamIds, roleIn } from './user-access.js';
@@ -33,6 +35,7 @@ export class UsersService {
   constructor(
     @Inject(UsersRepository) private readonly repo: UsersRepository,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(TeamDirectory) private readonly teams: TeamDirectory,
   ) {}
 
   /** Admins: any role in any team. Team owners: viewer, operator or auditor in their own team. */
@@ -130,14 +133,9 @@ export class UsersService {
     return { user: userView(updated, p), team, previous };
   }
 
-  /** A team by slug, or 404 when the caller is neither an admin nor a member (as the team guard does). */
+  /** A team by slug, or 404 when the caller is neither an admin nor a member: the team guard's lookup. */
   async visibleTeam(p: Principal, slug: string): Promise<{ id: string; slug: string }> {
-    const m = p.memberships.find((x) => x.teamSlug === slug);
-    if (m) return { id: m.teamId, slug: m.teamSlug };
-    if (p.admin) {
-      const team = await this.repo.teamBySlug(slug);
-      if (team) return team;
-    }
-    throw ApiError.notFound('team');
+    const { id, slug: found } = await visibleTeam(p, slug, this.teams);
+    return { id, slug: found };
   }
 }

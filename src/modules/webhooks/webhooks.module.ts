@@ -1,4 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 import { RunCompletionNotifier } from './run-completion.port.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -13,8 +16,8 @@ import { WebhooksService } from './webhooks.service.js';
  * module), the destination validator (for whoever registers a webhook URL),
  * the sender loop of worker processes, and the delivery log.
  */
-@Global()
 @Module({
+  imports: [AuditModule, MetricsModule, SecretsModule],
   controllers: [WebhooksController],
   providers: [
     WebhookOutbox,

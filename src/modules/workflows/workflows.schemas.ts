@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { planSchema } from '../runs/plan.schema.js';
-import { workflowNameSchema } from '../runs/runs.schemas.js';
+import { planSchema } from './plan.schema.js';
+
+export const workflowNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, underscore, dot and dash; at most 128 characters');
 
 export const applyWorkflowSchema = z.strictObject({
   plan: planSchema,

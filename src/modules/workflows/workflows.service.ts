@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { requestHash } from '../../platform/http/idempotency.interceptor.js';
-import type { Plan } from '../runs/plan.schema.js';
+import type { Plan } from './plan.schema.js';
 import type { ApplyWorkflow } from './workflows.schemas.js';
 import { WorkflowsRepository, type WorkflowRow } from './workflows.repository.js';
 

@@ -1,20 +1,32 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { MantisRequest } from '../http/request-context.js';
 import { IS_PUBLIC_KEY } from './auth.decorators.js';
 import { PrincipalResolver } from './principal-resolver.js';
+import { targetLookupOf } from './route-target.js';
 
-/** Deny by default: every route needs a principal unless marked @Public(). */
+/**
+ * Deny by default: every route needs a principal unless marked @Public(), or
+ * unless its `@TargetTeam` target takes anonymous calls (then the target is
+ * looked up first; credentials are still checked before a missing target is
+ * revealed as missing).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly resolver: PrincipalResolver,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
+    const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
+    if (lookup) {
+      req.target = (await lookup.find(req)) ?? undefined;
+      if (req.target?.anonymous) return true;
+    }
     req.principal = await this.resolver.resolve(req);
     return true;
   }

@@ -1,27 +1,34 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { PrismaService } from '../database/prisma.service.js';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { ApiError } from '../http/api-error.js';
 import type { MantisRequest } from '../http/request-context.js';
+import { standingIn, visibleTeam } from './access.js';
 import { TEAM_SCOPED_KEY } from './auth.decorators.js';
-import type { Principal, TeamContext } from './principal.js';
-
-const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+import type { TeamContext } from './principal.js';
+import { targetLookupOf, type RouteTargetLookup } from './route-target.js';
+import { TeamDirectory } from './team-directory.js';
 
 /**
  * Resolves the team a request acts in, before any handler: the `:team` path
  * parameter, else `X-Mantis-Team`, else the principal's only team. A team the
- * principal is not in is 404, exactly like a team that does not exist.
+ * principal is not in is 404, exactly like a team that does not exist. A
+ * `@TargetTeam` route acts in its target's team instead.
  */
 @Injectable()
 export class TeamGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly prisma: PrismaService,
+    private readonly directory: TeamDirectory,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
+    const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
+    if (lookup) {
+      req.team = this.targetTeam(req, lookup);
+      return true;
+    }
     const principal = req.principal;
     if (!principal) return true; // public route
     const params = (req.params ?? {}) as Record<string, string>;
@@ -30,7 +37,7 @@ export class TeamGuard implements CanActivate {
     const wanted = params.team ?? (typeof header === 'string' && header !== '' ? header : undefined);
 
     if (wanted !== undefined) {
-      req.team = await this.lookup(principal, wanted);
+      req.team = await visibleTeam(principal, wanted, this.directory);
       return true;
     }
     if (principal.memberships.length === 1) {
@@ -45,13 +52,16 @@ export class TeamGuard implements CanActivate {
     return true;
   }
 
-  private async lookup(principal: Principal, slug: string): Promise<TeamContext> {
-    const m = principal.memberships.find((x) => x.teamSlug === slug);
-    if (m) return { id: m.teamId, slug: m.teamSlug, role: m.role };
-    if (principal.admin && SLUG.test(slug)) {
-      const team = await this.prisma.team.findUnique({ where: { slug }, select: { id: true, slug: true } });
-      if (team) return { id: team.id, slug: team.slug, role: null };
+  /** The target's team; a target that is missing, or in a team the principal may not see, is the same 404. */
+  private targetTeam(req: MantisRequest, lookup: RouteTargetLookup): TeamContext {
+    const target = req.target;
+    if (!target) throw ApiError.notFound(lookup.kind);
+    if (!req.principal) {
+      if (!target.anonymous) throw ApiError.notFound(lookup.kind);
+      return { id: target.team.id, slug: target.team.slug, role: null };
     }
-    throw ApiError.notFound('team');
+    const team = standingIn(req.principal, target.team);
+    if (!team) throw ApiError.notFound(lookup.kind);
+    return team;
   }
 }

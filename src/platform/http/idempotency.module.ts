@@ -4,7 +4,11 @@ import { installResponseStatusHook } from './idempotency-response.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
-/** Idempotency for creating POSTs, available to every feature through `@Idempotent()`. */
+/**
+ * Idempotency for creating POSTs, available to every feature through
+ * `@Idempotent()`. Global on purpose: it is request plumbing like the
+ * database, used by a decorator on any controller, and depends on no feature.
+ */
 @Global()
 @Module({
   providers: [IdempotencyStore, IdempotencyInterceptor],

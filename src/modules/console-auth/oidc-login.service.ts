@@ -6,8 +6,8 @@ import { JwtRejected, OidcVerifier } from '../identity/oidc-verifier.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
-import { SessionsRepository } from './sessions.repository.js';
-import { hashSessionToken, newToken, OIDC_STATE_COOKIE, readCookie, safeEqual } from './session-token.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
+import { hashSessionToken, newToken, OIDC_STATE_COOKIE, readCookie, safeEqual } from '../sessions/session-token.js';
 
 export const OIDC_LOGIN_TTL_S = 600;
 export const CALLBACK_PATH = '/auth/oidc/callback';

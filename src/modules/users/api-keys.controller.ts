@@ -7,9 +7,9 @@ import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
-import { UserKeysService } from '../users/user-keys.service.js';
-import { emailSchema } from '../users/users.schemas.js';
-import type { UserRow } from '../users/users.repository.js';
+import { UserKeysService } from './user-keys.service.js';
+import { emailSchema } from './users.schemas.js';
+import type { UserRow } from './users.repository.js';
 import {
   apiKeyListSchema,
   apiKeyViewSchema,
@@ -18,7 +18,7 @@ import {
   createdApiKeySchema,
   keyNameSchema,
   rotateApiKeySchema,
-} from './api-keys.schemas.js';
+} from '../api-keys/api-keys.schemas.js';
 
 const emailParam = new ZodPipe(emailSchema, 'path');
 

@@ -13,8 +13,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { meOf } from '../me/me.schemas.js';
 import { apiKeySignInSchema, authMethodsSchema, sessionSchema, type ApiKeySignIn } from './console-auth.schemas.js';
 import { OIDC_LOGIN_TTL_S, OidcLoginService, safeReturnTo, SignInRefused } from './oidc-login.service.js';
-import { SessionLookup } from './session-lookup.service.js';
-import { clearSessionCookie, csrfTokenFor, oidcStateCookie, sessionCookie } from './session-token.js';
+import { SessionLookup } from '../sessions/session-lookup.service.js';
+import { clearSessionCookie, csrfTokenFor, oidcStateCookie, sessionCookie } from '../sessions/session-token.js';
 
 const LOGIN_PAGE = '/console/login';
 

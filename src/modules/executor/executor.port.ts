@@ -55,6 +55,9 @@ export interface RunOutcome {
 /**
  * Executes one claimed run to a terminal outcome. The dispatcher owns the
  * lease, the status transitions and the database; the executor owns the browser.
+ * Declared here, beside its implementation, with nothing from the runs module,
+ * so runs depends on the executor and never the other way round (tests
+ * provide their own executor in its place).
  */
 export abstract class RunExecutor {
   abstract execute(run: ClaimedRun, ctx: RunContext): Promise<RunOutcome>;
