@@ -97,7 +97,9 @@ describe('admission: concurrency caps and monthly budgets, exact under parallel 
       expect((await submit(op.key, { max_cost: 3 })).statusCode).toBe(429);
       await exec.started(ids[0]);
       exec.release(ids[0], { costUsd: 1 });
-      await expect.poll(async () => (await t.prisma.run.findUniqueOrThrow({ where: { id: ids[0] } })).status, { interval: 50, timeout: 5_000 }).toBe('succeeded');
+      await expect
+        .poll(async () => (await t.prisma.run.findUniqueOrThrow({ where: { id: ids[0] } })).status, { interval: 50, timeout: 5_000 })
+        .toBe('succeeded');
       // Spent 1 + reserved 6 + 3 = 10: fits exactly.
       expect((await submit(op.key, { max_cost: 3 })).statusCode).toBe(202);
       expect((await submit(op.key, { max_cost: 0.5 })).statusCode).toBe(429);

@@ -98,7 +98,10 @@ describe('leases: a killed worker loses its runs to the others', () => {
       const claimedUntil = (await find()).leaseExpiresAt!.getTime();
       // Time is what is under test: wait until the lease it was claimed with has run out (renewals come every third of it).
       await expect
-        .poll(async () => Date.now() > claimedUntil + 200 && (await find()).leaseExpiresAt!.getTime() > Date.now(), { interval: 100, timeout: LEASE_SECONDS * 1000 * 5 })
+        .poll(async () => Date.now() > claimedUntil + 200 && (await find()).leaseExpiresAt!.getTime() > Date.now(), {
+          interval: 100,
+          timeout: LEASE_SECONDS * 1000 * 5,
+        })
         .toBe(true);
       // A recovery pass would take back a lapsed lease; this one is held.
       expect(await dispatcher.tick()).toEqual([]);

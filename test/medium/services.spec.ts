@@ -47,7 +47,9 @@ describe('services on a real database (no HTTP)', () => {
   }
 
   const submit = (p: Principal, ctx: TeamContext, options: Record<string, unknown> = {}) =>
-    m.get(RunsService).submit(p, ctx, { source: 'predict', plan: parseWith(planSchema, { steps: [{ click: '#go' }] }), options: parseWith(runOptionsSchema, options) });
+    m
+      .get(RunsService)
+      .submit(p, ctx, { source: 'predict', plan: parseWith(planSchema, { steps: [{ click: '#go' }] }), options: parseWith(runOptionsSchema, options) });
 
   const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as ApiError).code : 'admitted');
 
@@ -146,7 +148,11 @@ describe('services on a real database (no HTTP)', () => {
 
       await m.prisma.webhookDelivery.update({ where: { id: queued.id }, data: { nextAttemptAt: new Date() } });
       expect(await sender.tick()).toBe(1);
-      expect(await m.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
+      expect(await m.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+        lastStatusCode: 200,
+      });
       const got = rx.to('/outbox');
       expect(got.map((r) => r.status)).toEqual([500, 200]);
       expect(got.map((r) => r.headers['webhook-id'])).toEqual([queued.id, queued.id]);

@@ -153,21 +153,20 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
   /** Claims and launches queued runs while slots are free; one pass at a time (a caller during a pass joins it). */
   private claimPass(): Promise<ClaimedRow[]> {
     if (this.stopping || !this.executor) return Promise.resolve([]);
-    this.claiming ??= (async () => {
-      const launched: ClaimedRow[] = [];
-      try {
-        while (!this.stopping && this.active.size < this.concurrency) {
-          const claimed = await this.dispatch.claim(this.workerId, this.leaseSeconds);
-          if (!claimed) break;
-          this.launch(claimed);
-          launched.push(claimed);
-        }
-      } finally {
-        this.claiming = undefined;
-      }
-      return launched;
-    })();
+    // Cleared in a callback, never synchronously: a pass with nothing to do must not leave itself behind as the current one.
+    this.claiming ??= this.claimWhileFree().finally(() => (this.claiming = undefined));
     return this.claiming;
+  }
+
+  private async claimWhileFree(): Promise<ClaimedRow[]> {
+    const launched: ClaimedRow[] = [];
+    while (!this.stopping && this.active.size < this.concurrency) {
+      const claimed = await this.dispatch.claim(this.workerId, this.leaseSeconds);
+      if (!claimed) break;
+      this.launch(claimed);
+      launched.push(claimed);
+    }
+    return launched;
   }
 
   private launch(claimed: ClaimedRow): void {
