@@ -124,7 +124,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     every(GAUGE_MS, () => this.refreshGauge());
     every(PURGE_MS, () => this.idempotency.purgeExpired());
     this.logger.info({ workerId: this.workerId, concurrency: this.concurrency, manual: this.manual }, 'run dispatcher started');
-    if (!this.manual) void this.claimPass();
+    if (!this.manual) void this.claimPass().catch((err) => this.logger.error({ err }, 'dispatcher task failed'));
   }
 
   /**
