@@ -83,7 +83,8 @@ describe('leases: a killed worker loses its runs to the others', () => {
     } finally {
       await reaper.stop();
     }
-  }, 60_000);
+    // Its time goes to starting two worker processes from the TypeScript sources (seconds each on a loaded machine), not to waiting.
+  }, 120_000);
 
   it('a live worker keeps its lease past the lease time by renewing it', async () => {
     const runId = await submit();
