@@ -219,7 +219,9 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
     expect(pending).toBeGreaterThan(0);
     await startWorkers(2);
     await eventually(() => paths.every((p) => receiver.to(p).some((r) => r.status === 200)), 60_000, 'redelivery');
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing further is sent once they have succeeded: a worker stopping waits for its attempts in flight, so after both stop the receiver has seen all there is.
+    await Promise.all(workers.map((w) => w.stop('SIGTERM')));
+    workers = [];
     for (const p of paths) {
       const got = receiver.to(p);
       expect(got.filter((r) => r.status === 200)).toHaveLength(1);

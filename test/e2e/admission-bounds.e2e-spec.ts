@@ -178,7 +178,8 @@ describe('live log streams', () => {
       const s = stream(runId);
       await expect.poll(() => s.text()).toContain('event: run.queued');
       const before = reads;
-      await new Promise((r) => setTimeout(r, 250)); // one old poll interval: polling would have read again
+      // Idle time is what is under test: over one interval of the polling this replaced (250 ms), a listening stream reads nothing.
+      await new Promise((r) => setTimeout(r, 250));
       expect(reads).toBe(before);
       await t.prisma.runEvent.create({ data: { runId, teamId: team.id, seq: 2, type: 'step.started' } });
       expect(await notified).toBe(runId);

@@ -27,12 +27,9 @@ describe('executor end to end: /v1/predict on a worker, results and recording', 
     const res = await t.app.inject({ method: 'POST', url: '/v1/predict', headers: headers(user), payload: { action: 'run', plan, detached: true } });
     expect(res.statusCode).toBe(202);
     const runId = res.json().run_id as string;
-    for (let i = 0; i < 300; i++) {
-      const r = await t.app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: headers(user) });
-      if (TERMINAL.includes(r.json().status)) return { runId, run: r.json() };
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
-    throw new Error(`run ${runId} did not finish`);
+    const read = async () => (await t.app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: headers(user) })).json();
+    await expect.poll(async () => TERMINAL.includes((await read()).status), { interval: 100, timeout: 30_000 }).toBe(true);
+    return { runId, run: await read() };
   }
 
   let team: TeamFixture;

@@ -5,7 +5,6 @@ import { createTeam, createUser } from '../support/factories.js';
 import { TestExecutor } from '../support/test-executor.js';
 
 const PLAN = { steps: [{ click: '#go' }] };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('admission: concurrency caps and monthly budgets, exact under parallel submits', () => {
   let t: TestApp;
@@ -93,16 +92,14 @@ describe('admission: concurrency caps and monthly budgets, exact under parallel 
     const dispatcher = t.app.get(RunDispatcher);
     dispatcher.start(exec, { pollMs: 50, leaseSeconds: 5 });
     try {
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await submit(op.key, { max_cost: 3 })).json().run_id);
       expect((await submit(op.key, { max_cost: 3 })).statusCode).toBe(429);
       await exec.started(ids[0]);
       exec.release(ids[0], { costUsd: 1 });
-      for (let i = 0; i < 100; i++) {
-        const row = await t.prisma.run.findUniqueOrThrow({ where: { id: ids[0] } });
-        if (row.status === 'succeeded') break;
-        await sleep(50);
-      }
+      await expect
+        .poll(async () => (await t.prisma.run.findUniqueOrThrow({ where: { id: ids[0] } })).status, { interval: 50, timeout: 5_000 })
+        .toBe('succeeded');
       // Spent 1 + reserved 6 + 3 = 10: fits exactly.
       expect((await submit(op.key, { max_cost: 3 })).statusCode).toBe(202);
       expect((await submit(op.key, { max_cost: 0.5 })).statusCode).toBe(429);

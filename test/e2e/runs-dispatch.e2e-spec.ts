@@ -6,17 +6,8 @@ import { createTeam, createUser, type TeamFixture, type UserFixture } from '../s
 import { TestExecutor } from '../support/test-executor.js';
 
 const PLAN = { steps: [{ navigate: 'https://example.com/' }, { extract: { name: 'title', selector: 'h1' } }] };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Bounds for waiting on what the dispatcher does next (its poll interval here is 50 ms). */
+const soon = { interval: 50, timeout: 10_000 };
 
 describe('dispatch and execution of runs', () => {
   let t: TestApp;
@@ -79,7 +70,7 @@ describe('dispatch and execution of runs', () => {
     await exec.started(runId);
     expect(await status(runId)).toBe('running');
     exec.release(runId, { status: 'failed', error: { code: 'assertion_failed', message: 'no' }, costUsd: 0.2 });
-    await until('failed', async () => (await status(runId)) === 'failed');
+    await expect.poll(() => status(runId), soon).toBe('failed');
     const got = (await t.app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { 'x-mantis-token': op.key } })).json();
     expect(got).toMatchObject({ status: 'failed', error: { code: 'assertion_failed', message: 'no' }, cost_usd: 0.2 });
     exec.hold(false);
@@ -93,7 +84,7 @@ describe('dispatch and execution of runs', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json().run_id).toBe(runId);
     expect(['running', 'cancelled']).toContain(res.json().status);
-    await until('cancelled', async () => (await status(runId)) === 'cancelled', 5000);
+    await expect.poll(() => status(runId), soon).toBe('cancelled');
     expect(exec.received.find((r) => r.run.id === runId)!.signalReason).toBe('cancelled');
     const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(row).toMatchObject({ reservedUsd: 0, error: { code: 'cancelled' } });
@@ -119,7 +110,7 @@ describe('dispatch and execution of runs', () => {
       },
     });
     await exec.started(retried);
-    await until('timed_out', async () => (await status(retried)) === 'timed_out', 8000);
+    await expect.poll(() => status(retried), soon).toBe('timed_out');
     exec.hold(false);
     const row = await t.prisma.run.findUniqueOrThrow({ where: { id: retried } });
     expect(row).toMatchObject({ attempts: 2, reservedUsd: 0, error: { code: 'timed_out', message: expect.stringContaining('max_time_minutes') } });
@@ -141,7 +132,7 @@ describe('dispatch and execution of runs', () => {
       req.on('error', reject);
       req.end();
     });
-    await until('stream opened', async () => chunks.join('').includes('event: step.started'));
+    await expect.poll(() => chunks.join(''), soon).toContain('event: step.started');
     exec.release(runId);
     const { status: code, type } = await ended;
     expect(code).toBe(200);

@@ -7,7 +7,8 @@ import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
 import { TestExecutor } from '../support/test-executor.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The lease the worker processes and the live worker take their runs with (test/support/worker-process.ts defaults to it too). */
+const LEASE_SECONDS = 2;
 
 /** Starts a real worker process on the test database; resolves with the first run it claims. */
 function startWorker(databaseUrl: string): { child: ChildProcess; claimed: Promise<{ claimed: string; attempt: number }> } {
@@ -26,16 +27,6 @@ function startWorker(databaseUrl: string): { child: ChildProcess; claimed: Promi
     child.on('exit', (code) => reject(new Error(`worker exited (${code}) before claiming: ${stderr.slice(-2000)}`)));
   });
   return { child, claimed };
-}
-
-async function untilStatus(t: TestApp, runId: string, statuses: string[], ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-    if (statuses.includes(row.status)) return row;
-    if (Date.now() > end) throw new Error(`run stayed ${row.status}`);
-    await sleep(100);
-  }
 }
 
 describe('leases: a killed worker loses its runs to the others', () => {
@@ -75,36 +66,52 @@ describe('leases: a killed worker loses its runs to the others', () => {
     const second = startWorker(t.databaseUrl);
     children.push(second.child);
     const reaper = t.app.get(RunDispatcher);
-    const idle = new TestExecutor().hold(true);
-    reaper.start(idle, { pollMs: 60_000, leaseSeconds: 2, concurrency: 0 });
+    reaper.start(new TestExecutor().hold(true), { manual: true, concurrency: 0 });
+    // Each poll is one recovery pass of this (claim-less) worker; the wait is for the lease to lapse.
+    const afterRecovery = async () => (await reaper.tick(), (await t.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status);
+    const lapse = { interval: 100, timeout: LEASE_SECONDS * 1000 * 10 };
     try {
       expect(await second.claimed).toMatchObject({ claimed: runId, attempt: 2 });
       const events = await t.prisma.runEvent.findMany({ where: { runId }, orderBy: { seq: 'asc' } });
       expect(events.map((e) => e.type)).toContain('run.retried');
       second.child.kill('SIGKILL');
 
-      const row = await untilStatus(t, runId, ['failed']);
+      await expect.poll(afterRecovery, lapse).toBe('failed');
+      const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
       expect(row).toMatchObject({ attempts: 2, reservedUsd: 0, leaseOwner: null, error: { code: 'worker_lost' } });
       expect(row.finishedAt).not.toBeNull();
     } finally {
       await reaper.stop();
     }
-  }, 240_000);
+    // Its time goes to starting two worker processes from the TypeScript sources (seconds each on a loaded machine), not to waiting.
+  }, 120_000);
 
   it('a live worker keeps its lease past the lease time by renewing it', async () => {
     const runId = await submit();
     const exec = new TestExecutor().hold(true);
     const dispatcher = t.app.get(RunDispatcher);
-    dispatcher.start(exec, { pollMs: 50, leaseSeconds: 2, concurrency: 1, workerId: `live-${randomBytes(2).toString('hex')}` });
+    const workerId = `live-${randomBytes(2).toString('hex')}`;
+    dispatcher.start(exec, { manual: true, leaseSeconds: LEASE_SECONDS, concurrency: 1, workerId });
+    const find = () => t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     try {
+      const pass = dispatcher.tick();
       await exec.started(runId);
-      await sleep(4500);
-      const row = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-      expect(row).toMatchObject({ status: 'running', attempts: 1 });
+      const claimedUntil = (await find()).leaseExpiresAt!.getTime();
+      // Time is what is under test: wait until the lease it was claimed with has run out (renewals come every third of it).
+      await expect
+        .poll(async () => Date.now() > claimedUntil + 200 && (await find()).leaseExpiresAt!.getTime() > Date.now(), {
+          interval: 100,
+          timeout: LEASE_SECONDS * 1000 * 5,
+        })
+        .toBe(true);
+      // A recovery pass would take back a lapsed lease; this one is held.
+      expect(await dispatcher.tick()).toEqual([]);
+      expect(await find()).toMatchObject({ status: 'running', attempts: 1, leaseOwner: workerId });
       exec.release(runId);
-      await untilStatus(t, runId, ['succeeded']);
+      expect(await pass).toEqual([runId]);
+      expect((await find()).status).toBe('succeeded');
     } finally {
       await dispatcher.stop();
     }
-  }, 30_000);
+  });
 });

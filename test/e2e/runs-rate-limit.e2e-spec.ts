@@ -62,6 +62,7 @@ describe('team rate limit shared through Redis by two app instances', () => {
     const retryAfter = Number(refused!.headers['retry-after']);
     // Whole seconds until the next token, rounded up: at most one 2 s period.
     expect([1, 2]).toContain(retryAfter);
+    // Time is what is under test: the refill. Wait exactly what the server said to wait.
     await sleep(retryAfter * 1000);
     expect((await get(b)).statusCode).toBe(200);
     expect((await get(a)).statusCode).toBe(429);

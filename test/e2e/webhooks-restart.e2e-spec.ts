@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { WebhookOutbox } from '../../src/modules/webhooks/webhook-outbox.js';
 import type { Tx } from '../../src/platform/database/prisma.service.js';
 import { createTestDatabase } from '../support/database.js';
 import { createTeam } from '../support/factories.js';
+import { bootMedium, type MediumApp } from '../support/medium.js';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver.js';
 import { TEST_MASTER_KEY } from '../support/master-key.js';
 
@@ -52,6 +52,7 @@ function startWorker(env: Record<string, string>): Promise<Worker> {
 
 describe('webhook deliveries survive a killed worker process', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let m: MediumApp;
   let prisma: PrismaClient;
   let rx: WebhookReceiver;
   let env: Record<string, string>;
@@ -59,7 +60,9 @@ describe('webhook deliveries survive a killed worker process', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('webhooks-restart');
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+    // The services (no worker loops) on the workers' database: the factories and the checks use its client.
+    m = await bootMedium({ databaseUrl: db.url });
+    prisma = m.prisma;
     rx = await WebhookReceiver.start();
     env = {
       DATABASE_URL: db.url,
@@ -80,7 +83,7 @@ describe('webhook deliveries survive a killed worker process', () => {
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    await prisma?.$disconnect();
+    await m?.close();
     await rx?.close();
     await db?.drop();
   });
@@ -135,8 +138,8 @@ describe('webhook deliveries survive a killed worker process', () => {
       60_000,
       'all deliveries to succeed',
     );
-    // Nothing further is sent once they have succeeded.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing further is sent once they have succeeded: stopping waits for attempts in flight, so the receiver has seen all there is.
+    await stop(second);
     for (const id of early) {
       expect(
         sentTo(id).map((r) => r.status),
@@ -151,7 +154,6 @@ describe('webhook deliveries survive a killed worker process', () => {
       ).toEqual([200]);
       expect((await row(id)).attempts).toBe(1);
     }
-    await stop(second);
   });
 
   it('a delivery whose worker was killed mid-attempt is sent again by the next worker once the lease lapses', { timeout: 120_000 }, async () => {

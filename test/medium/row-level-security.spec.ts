@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../../src/platform/database/prisma.service.js';
-import { createTestDatabase } from '../support/database.js';
 import { createTeam, createUser, type TeamFixture } from '../support/factories.js';
+import { bootMedium, type MediumApp } from '../support/medium.js';
 
 /** Row-level security on a real database, as the application role sees it (no HTTP). */
 describe('row-level security (mantis_app)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let m: MediumApp;
   let prisma: PrismaService;
   let client: pg.Client;
   let a: TeamFixture;
@@ -48,9 +48,9 @@ describe('row-level security (mantis_app)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('rls');
-    prisma = new PrismaService(db.url);
-    client = new pg.Client({ connectionString: db.url });
+    m = await bootMedium();
+    prisma = m.prisma;
+    client = new pg.Client({ connectionString: m.databaseUrl });
     await client.connect();
     a = await createTeam(prisma);
     b = await createTeam(prisma);
@@ -63,8 +63,7 @@ describe('row-level security (mantis_app)', () => {
 
   afterAll(async () => {
     await client?.end();
-    await prisma?.$disconnect();
-    await db?.drop();
+    await m?.close();
   });
 
   it('mantis_app cannot log in, cannot bypass RLS and owns nothing', async () => {

@@ -10,6 +10,7 @@ import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createLogger } from '../../src/platform/http/logger.js';
 import type { ProcessRole } from '../../src/platform/process-roles.js';
 import { createTestDatabase } from './database.js';
+import { bindFactories } from './factories.js';
 import { TEST_MASTER_KEY } from './master-key.js';
 
 /** Every log line the app wrote, for asserting that no secret ever reaches them. */
@@ -44,14 +45,9 @@ export interface TestAppOptions {
   listen?: boolean;
 }
 
-/**
- * A full Mantis HTTP app on its own fresh database (cloned from the migrated
- * template), with logs captured. Worker role is off unless asked for.
- */
-export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const db = opts.databaseUrl ? undefined : await createTestDatabase();
-  const databaseUrl = opts.databaseUrl ?? db!.url;
-  const dataDir = opts.env?.MANTIS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mantis-test-'));
+/** The configuration every test app runs with, `env` on top; its own data directory unless `env` names one. */
+export function testConfig(databaseUrl: string, env: Record<string, string | undefined> = {}): { config: AppConfig; dataDir: string } {
+  const dataDir = env.MANTIS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mantis-test-'));
   const config = loadConfig({
     MANTIS_LOG_LEVEL: 'info',
     MANTIS_CONFIG: undefined,
@@ -60,10 +56,21 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     MANTIS_PREAUTH_RATE_PER_MINUTE: '0',
     // Test websites live on 127.0.0.1: the browser egress policy lets only that address through (127.0.0.2 stays internal).
     MANTIS_BROWSER_PRIVATE_RANGES: '127.0.0.1/32',
-    ...opts.env,
+    ...env,
     MANTIS_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
   });
+  return { config, dataDir };
+}
+
+/**
+ * A full Mantis HTTP app on its own fresh database (cloned from the migrated
+ * template), with logs captured. Worker role is off unless asked for.
+ */
+export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const db = opts.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = opts.databaseUrl ?? db!.url;
+  const { config, dataDir } = testConfig(databaseUrl, opts.env);
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
   const app = await createHttpApp({ config, logger, databaseUrl, roles: opts.roles ?? ['api'] });
@@ -73,6 +80,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  bindFactories(prisma, app);
   return {
     app,
     config,

@@ -70,6 +70,7 @@ export async function executePlan(t: TestApp, team: TeamFixture, plan: ClaimedRu
     {
       signal: controller.signal,
       emit: async (e) => {
+        // A moment after the event, so the abort meets the step in flight rather than before it starts.
         if (opts.abortOn?.(e)) setTimeout(() => controller.abort(opts.abortReason ?? 'cancelled'), 200);
         await t.prisma.runEvent.create({ data: { runId, teamId: team.id, seq: ++seq, type: e.type, data: (e.data ?? {}) as object } });
       },

@@ -22,6 +22,13 @@ export interface DispatcherOptions {
   concurrency?: number;
   pollMs?: number;
   leaseSeconds?: number;
+  /**
+   * No claim or recovery timers: nothing is claimed until `tick()` is called,
+   * and a finished run does not pull the next one (tests step the dispatcher
+   * this way). Cancellation, lease renewal and housekeeping still run on their
+   * timers, since they serve the runs in hand.
+   */
+  manual?: boolean;
 }
 
 interface Active {
@@ -56,7 +63,8 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
   private pollMs: number;
   private leaseSeconds: number;
   private stopping = false;
-  private ticking = false;
+  private manual = false;
+  private claiming?: Promise<ClaimedRow[]>;
 
   constructor(
     private readonly dispatch: DispatchRepository,
@@ -101,19 +109,36 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     this.concurrency = opts.concurrency ?? this.concurrency;
     this.pollMs = opts.pollMs ?? this.pollMs;
     this.leaseSeconds = opts.leaseSeconds ?? this.leaseSeconds;
+    this.manual = opts.manual ?? false;
     const every = (ms: number, fn: () => Promise<unknown>) => {
       const t = setInterval(() => void fn().catch((err) => this.logger.error({ err }, 'dispatcher task failed')), ms);
       t.unref();
       this.timers.push(t);
     };
-    every(this.pollMs, () => this.tick());
+    if (!this.manual) {
+      every(this.pollMs, () => this.claimPass());
+      every(REAP_MS, () => this.reapLost());
+    }
     every(CANCEL_POLL_MS, () => this.pollCancels());
     every(Math.max(500, (this.leaseSeconds * 1000) / 3), () => this.renewLeases());
-    every(REAP_MS, () => this.reapLost());
     every(GAUGE_MS, () => this.refreshGauge());
     every(PURGE_MS, () => this.idempotency.purgeExpired());
-    this.logger.info({ workerId: this.workerId, concurrency: this.concurrency }, 'run dispatcher started');
-    void this.tick();
+    this.logger.info({ workerId: this.workerId, concurrency: this.concurrency, manual: this.manual }, 'run dispatcher started');
+    if (!this.manual) void this.claimPass().catch((err) => this.logger.error({ err }, 'dispatcher task failed'));
+  }
+
+  /**
+   * One pass of the dispatch loop, awaited: recovers the runs of lost workers,
+   * then claims queued runs up to the free concurrency and resolves, with the
+   * claimed run ids, once each of them has finished (its outcome committed, or
+   * handed back to the queue). A run the executor holds keeps the pass open.
+   */
+  async tick(): Promise<string[]> {
+    if (this.stopping || !this.executor) return [];
+    await this.reapLost();
+    const claimed = await this.claimPass();
+    await Promise.allSettled(claimed.map((c) => this.active.get(c.run.id)?.done));
+    return claimed.map((c) => c.run.id);
   }
 
   /** Stops claiming; runs in hand are aborted with `shutdown` and go back to the queue. */
@@ -125,18 +150,23 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     this.executor = undefined;
   }
 
-  private async tick(): Promise<void> {
-    if (this.ticking || this.stopping || !this.executor) return;
-    this.ticking = true;
-    try {
-      while (!this.stopping && this.active.size < this.concurrency) {
-        const claimed = await this.dispatch.claim(this.workerId, this.leaseSeconds);
-        if (!claimed) break;
-        this.launch(claimed);
-      }
-    } finally {
-      this.ticking = false;
+  /** Claims and launches queued runs while slots are free; one pass at a time (a caller during a pass joins it). */
+  private claimPass(): Promise<ClaimedRow[]> {
+    if (this.stopping || !this.executor) return Promise.resolve([]);
+    // Cleared in a callback, never synchronously: a pass with nothing to do must not leave itself behind as the current one.
+    this.claiming ??= this.claimWhileFree().finally(() => (this.claiming = undefined));
+    return this.claiming;
+  }
+
+  private async claimWhileFree(): Promise<ClaimedRow[]> {
+    const launched: ClaimedRow[] = [];
+    while (!this.stopping && this.active.size < this.concurrency) {
+      const claimed = await this.dispatch.claim(this.workerId, this.leaseSeconds);
+      if (!claimed) break;
+      this.launch(claimed);
+      launched.push(claimed);
     }
+    return launched;
   }
 
   private launch(claimed: ClaimedRow): void {
@@ -147,7 +177,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
       .catch((err) => this.logger.error({ err, runId: claimed.run.id }, 'run finish failed'))
       .finally(() => {
         this.active.delete(claimed.run.id);
-        void this.tick();
+        if (!this.manual) void this.claimPass().catch((err) => this.logger.error({ err }, 'dispatcher task failed'));
       });
   }
 

@@ -85,6 +85,15 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  /**
+   * One pass, awaited: claims what is due, sends it and records each outcome;
+   * resolves with how many were claimed. Processes without the worker role run
+   * no loop, so their tests step the sender with this alone.
+   */
+  tick(): Promise<number> {
+    return this.sendDue();
+  }
+
   /** One poll: claims and sends what is due. Returns how many were claimed. */
   async sendDue(): Promise<number> {
     // Long enough for one attempt (bounded by the timeout) and its bookkeeping;
