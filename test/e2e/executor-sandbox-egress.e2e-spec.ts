@@ -194,6 +194,20 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
     expect(blocks(r)).toEqual([expect.objectContaining({ url: 'file:///etc/passwd', reason: 'scheme_not_allowed', step: 0 })]);
   });
 
+  it('sees a file: window.open from a cross-site iframe, which renders in a process of its own', async () => {
+    const inner = `${site.otherHostUrl}/raw?html=${encodeURIComponent(`<button id="go" onclick="window.open('file:///etc/passwd')">go</button>`)}`;
+    const team = await createTeam(t.prisma);
+    const r = await executePlan(t, team, {
+      steps: [
+        { navigate: raw(`<iframe id="f" src="${inner}"></iframe>`) },
+        { click: '#f >> internal:control=enter-frame >> #go' },
+        { extract: { name: 'x', selector: 'body' } },
+      ],
+    });
+    expect(r.outcome.error?.code).toBe('destination_not_allowed');
+    expect(blocks(r)).toEqual([expect.objectContaining({ url: 'file:///etc/passwd', reason: 'scheme_not_allowed', step: 1 })]);
+  });
+
   it('never loads file: when the agent clicks a file: link', async () => {
     const team = await createTeam(t.prisma);
     await putSecret(t, team, 'anthropic_api_key', 'sk-ant-test');
