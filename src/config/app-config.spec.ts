@@ -28,9 +28,19 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://localhost'],
     ['MANTIS_AUTH_OIDC_ISSUER_URL', 'not a url'],
     ['MANTIS_WEBHOOK_RETRY_SCHEDULE', '1,x,3'],
+    ['MANTIS_BROWSER_UID', '0'],
+    ['MANTIS_BROWSER_UID', 'mantis-browser'],
+    ['MANTIS_BROWSER_UID', '10002:0'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ ...noYaml, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...noYaml, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('reads MANTIS_BROWSER_UID as uid[:gid], unset meaning the worker user', () => {
+    expect(loadConfig({ ...noYaml }).browser.user).toBeUndefined();
+    expect(loadConfig({ ...noYaml, MANTIS_BROWSER_UID: '' }).browser.user).toBeUndefined();
+    expect(loadConfig({ ...noYaml, MANTIS_BROWSER_UID: '10002' }).browser.user).toEqual({ uid: 10002, gid: 10002 });
+    expect(loadConfig({ ...noYaml, MANTIS_BROWSER_UID: '10002:10003' }).browser.user).toEqual({ uid: 10002, gid: 10003 });
   });
 
   it('needs an audience (or client id) when OIDC is configured', () => {

@@ -45,6 +45,8 @@ export interface AppConfig {
     playwrightBrowsersPath: string;
     /** The egress policy's address rule for every request a run's browser makes. */
     egress: { allowPrivate: boolean; privateRanges: string[] };
+    /** The user Chromium runs as, when it is not the worker's own (MANTIS_BROWSER_UID). */
+    user?: { uid: number; gid: number };
   };
   artifactRetentionDays: number;
   /** Abuse bounds: the per-address pre-auth limit (0: off), believed proxies, SSE streams per team. */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ffmpegPath: e.MANTIS_FFMPEG_PATH,
       playwrightBrowsersPath: resolve(e.PLAYWRIGHT_BROWSERS_PATH ?? `${dataDir}/playwright`),
       egress: { allowPrivate: e.MANTIS_BROWSER_ALLOW_PRIVATE, privateRanges: e.MANTIS_BROWSER_PRIVATE_RANGES },
+      user: e.MANTIS_BROWSER_UID,
     },
     artifactRetentionDays: e.MANTIS_ARTIFACT_RETENTION_DAYS,
     admission: {

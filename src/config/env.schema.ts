@@ -97,6 +97,21 @@ export const envSchema = z.object({
       }
     }),
   MANTIS_BROWSER_ALLOW_PRIVATE: bool(false),
+  /** `uid[:gid]` Chromium runs as (through scripts/chromium-as-user.sh); unset: the worker's own user. */
+  MANTIS_BROWSER_UID: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return undefined;
+      const m = /^\s*(\d{1,10})(?::(\d{1,10}))?\s*$/.exec(s);
+      const uid = m ? Number(m[1]) : NaN;
+      const gid = m ? Number(m[2] ?? m[1]) : NaN;
+      if (!m || uid < 1 || gid < 1 || uid > 4294967294 || gid > 4294967294) {
+        ctx.addIssue({ code: 'custom', message: 'must be uid or uid:gid, numbers other than 0 (e.g. 10002:10002)' });
+        return z.NEVER;
+      }
+      return { uid, gid };
+    }),
   /** Where Playwright looks for its ffmpeg; default `$MANTIS_DATA_DIR/playwright`. */
   PLAYWRIGHT_BROWSERS_PATH: optionalString,
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),

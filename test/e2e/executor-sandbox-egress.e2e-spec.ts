@@ -156,22 +156,72 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
     );
   });
 
-  for (const [how, html, action] of [
-    ['a link click', '<a id="go" href="file:///etc/passwd">go</a>', { click: '#go' }],
-    ['window.open', `<button id="go" onclick="window.open('file:///etc/passwd')">go</button>`, { click: '#go' }],
-    ['a meta refresh', '<meta http-equiv="refresh" content="0;url=file:///etc/passwd"><p>moving</p>', { wait_for: { timeout_ms: 1500 } }],
+  // A web page's file: request is refused inside Chromium's renderer before any request exists: the policy still sees it.
+  for (const [how, html, action, steps] of [
+    ['a link click', '<a id="go" href="file:///etc/passwd">go</a>', { click: '#go' }, [1]],
+    ['a target=_blank link', '<a id="go" target="_blank" href="file:///etc/passwd">go</a>', { click: '#go' }, [1]],
+    ['window.open', `<button id="go" onclick="window.open('file:///etc/passwd')">go</button>`, { click: '#go' }, [1]],
+    ['a form', '<form action="file:///etc/passwd"><button id="go">go</button></form>', { click: '#go' }, [1]],
+    // The refresh fires after the page's load event: during the navigate or the wait after it.
+    ['a meta refresh', '<meta http-equiv="refresh" content="0;url=file:///etc/passwd"><p>moving</p>', { wait_for: { timeout_ms: 5_000 } }, [0, 1]],
   ] as const) {
-    it(`never loads file: by ${how}`, async () => {
+    it(`never loads file: by ${how}, and fails the run by policy`, async () => {
       const team = await createTeam(t.prisma);
       const r = await executePlan(t, team, {
-        steps: [{ navigate: raw(html) }, action, { wait_for: { timeout_ms: 500 } }, { extract: { name: 'x', selector: 'body' } }],
+        steps: [{ navigate: raw(html) }, action, { extract: { name: 'x', selector: 'body' } }],
       });
-      // Either the page never left (the browser refuses a web page's file: navigation) or the policy failed the run: never the file.
       expect(JSON.stringify(r.outcome)).not.toContain('root:');
-      if (r.outcome.error) expect(r.outcome.error.code).toBe('destination_not_allowed');
-      for (const p of await t.prisma.run.findMany({ where: { id: r.runId } })) expect(JSON.stringify(p.result ?? {})).not.toContain('root:');
+      expect(r.outcome.status).toBe('failed');
+      expect(r.outcome.error?.code).toBe('destination_not_allowed');
+      const block = blocks(r).find((b) => b.url?.toString().startsWith('file:'));
+      expect(block).toMatchObject({ url: expect.stringMatching(/^file:\/\/\/etc\/passwd\??$/), code: 'destination_not_allowed', reason: 'scheme_not_allowed' });
+      expect(steps).toContain(block?.step);
+      // Reported once, and the step that caused it is the step that failed.
+      expect(blocks(r).filter((b) => b.url?.toString().startsWith('file:'))).toHaveLength(1);
+      const failed = r.events.find((e) => e.type === 'step.finished' && e.data.outcome === 'failed');
+      expect(failed?.data.index).toBe(block?.step);
+      expect(r.outcome.stepsCompleted).toBe(block?.step);
     });
   }
+
+  it('refuses a file: iframe inside an allowed page as a sub-resource: an event, and the run goes on', async () => {
+    const team = await createTeam(t.prisma);
+    const r = await executePlan(t, team, {
+      steps: [{ navigate: raw('<p id="p">page</p><iframe src="file:///etc/passwd"></iframe>') }, { extract: { name: 'x', selector: '#p' } }],
+    });
+    expect(r.outcome.error).toBeNull();
+    expect(r.outcome.result?.extracted.x).toBe('page');
+    expect(blocks(r)).toEqual([expect.objectContaining({ url: 'file:///etc/passwd', reason: 'scheme_not_allowed', step: 0 })]);
+  });
+
+  it('sees a file: window.open from a cross-site iframe, which renders in a process of its own', async () => {
+    const inner = `${site.otherHostUrl}/raw?html=${encodeURIComponent(`<button id="go" onclick="window.open('file:///etc/passwd')">go</button>`)}`;
+    const team = await createTeam(t.prisma);
+    const r = await executePlan(t, team, {
+      steps: [
+        { navigate: raw(`<iframe id="f" src="${inner}"></iframe>`) },
+        { click: '#f >> internal:control=enter-frame >> #go' },
+        { extract: { name: 'x', selector: 'body' } },
+      ],
+    });
+    expect(r.outcome.error?.code).toBe('destination_not_allowed');
+    expect(blocks(r)).toEqual([expect.objectContaining({ url: 'file:///etc/passwd', reason: 'scheme_not_allowed', step: 1 })]);
+  });
+
+  it('never loads file: when the agent clicks a file: link', async () => {
+    const team = await createTeam(t.prisma);
+    await putSecret(t, team, 'anthropic_api_key', 'sk-ant-test');
+    anthropic.script([toolUse('click', { selector: '#go' }), toolUse('extract', { name: 'x', selector: 'body' }), toolUse('done', { result: 'x' })]);
+    const before = anthropic.requests.length;
+    const r = await executePlan(t, team, {
+      steps: [{ navigate: raw('<a id="go" href="file:///etc/passwd">go</a>') }, { agent: { goal: 'open the link' } }],
+    });
+    expect(r.outcome.error?.code).toBe('destination_not_allowed');
+    expect(blocks(r)).toEqual([expect.objectContaining({ url: 'file:///etc/passwd', reason: 'scheme_not_allowed', step: 1 })]);
+    // The click ends the run: the model is not asked again.
+    expect(anthropic.requests.length - before).toBe(1);
+    expect(JSON.stringify(r.outcome)).not.toContain('root:');
+  });
 
   it('never loads file: for the agent', async () => {
     const team = await createTeam(t.prisma);

@@ -1,5 +1,7 @@
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from 'playwright';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../platform/http/logger.js';
@@ -19,6 +21,32 @@ export const CHROMIUM_ARGS = [
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
   '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
+
+/** Starts Chromium as `MANTIS_BROWSER_UID` (the same path from `src/` and from `dist/`). */
+export const BROWSER_USER_LAUNCHER = fileURLToPath(new URL('../../../scripts/chromium-as-user.sh', import.meta.url));
+
+/** The worker's variables Chromium gets: none of its credentials (database URL, master key, tokens) ever reach the browser. */
+const BROWSER_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TZ', 'FONTCONFIG_PATH', 'FONTCONFIG_FILE'];
+
+/**
+ * How the executor (and `mantis doctor`) starts Chromium. With
+ * `browser.user` it is started through the launcher script, which drops to
+ * that user with no capabilities and gives it a fresh profile directory of
+ * its own, so the browser cannot open the data directory, the secrets
+ * directory or anything else only the worker's user may read.
+ */
+export function chromiumLaunchOptions(browser: AppConfig['browser']): LaunchOptions {
+  const env: Record<string, string> = {};
+  for (const name of BROWSER_ENV) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  const options: LaunchOptions = { executablePath: browser.chromiumPath, args: CHROMIUM_ARGS, env };
+  if (browser.user) {
+    options.executablePath = BROWSER_USER_LAUNCHER;
+    env.MANTIS_BROWSER_UID = String(browser.user.uid);
+    env.MANTIS_BROWSER_GID = String(browser.user.gid);
+    env.MANTIS_BROWSER_EXECUTABLE = browser.chromiumPath;
+  }
+  return options;
+}
 
 /** A counting semaphore: at most `size` holders at once, FIFO. */
 class Slots {
@@ -143,10 +171,10 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     this.launched = true;
+    if (this.config.browser.user) await this.closeDirectories();
     // Shutdown is ours (drain, release runs, then close): Playwright must not kill Chromium on a signal first.
     const browser = await pw.chromium.launch({
-      executablePath: this.config.browser.chromiumPath,
-      args: CHROMIUM_ARGS,
+      ...chromiumLaunchOptions(this.config.browser),
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
@@ -158,7 +186,31 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn({ component: 'browser-pool' }, 'chromium disconnected; relaunching on next run');
       this.browser = null;
     });
-    this.logger.info({ component: 'browser-pool', version: browser.version(), video: this.videoAvailable }, 'chromium started');
+    this.logger.info(
+      { component: 'browser-pool', version: browser.version(), video: this.videoAvailable, uid: this.config.browser.user?.uid ?? process.getuid?.() },
+      'chromium started',
+    );
     return browser;
+  }
+
+  /**
+   * With Chromium under its own user, the data and secrets directories are
+   * the worker's alone (mode 0700): what lies below them (profiles, run
+   * artifacts, secret files) is then out of the browser's reach whatever
+   * the files' own modes.
+   */
+  private async closeDirectories(): Promise<void> {
+    for (const dir of new Set([this.config.dataDir, this.config.secretsDir])) {
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const st = await stat(dir);
+        if ((st.mode & 0o077) === 0) continue;
+        await chmod(dir, st.mode & 0o700);
+        this.logger.info({ component: 'browser-pool', dir }, 'directory closed to other users (Chromium runs as MANTIS_BROWSER_UID)');
+      } catch (e) {
+        // A read-only mount (e.g. a secrets volume) keeps its mode: the operator's to set.
+        this.logger.warn({ component: 'browser-pool', dir, err: (e as Error).message }, 'directory not closed to other users; Chromium may be able to read it');
+      }
+    }
   }
 }

@@ -90,6 +90,7 @@ export class BrowserRunExecutor extends RunExecutor {
       failure ??= this.toFailure(e, session);
     } finally {
       session.dispose();
+      guard.dispose();
       await proxy?.close();
     }
     const ex = x as Execution | null;

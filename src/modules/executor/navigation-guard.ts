@@ -2,6 +2,7 @@ import type { BrowserContext, Frame, Page, Request, Route } from 'playwright';
 import { checkLiteralHost, withoutCredentials, type AddressPolicy } from '../../platform/net/egress-policy.js';
 import { checkUrl } from '../../platform/net/url-allowlist.js';
 import type { BlockCode, BlockReason, EgressBlock, EgressProxy } from './egress-proxy.js';
+import { RendererWatch } from './renderer-watch.js';
 import { RunFailure } from './run-failure.js';
 
 export interface GuardEvents {
@@ -34,8 +35,9 @@ function isTopLevelNavigation(req: Request): boolean {
 /**
  * The egress policy inside the browser. The run's `EgressProxy` refuses
  * every disallowed network request whatever issued it; this guard adds what
- * a proxy cannot see (non-network schemes such as `file:`, refused by a
- * context route at every hop and by a commit backstop), turns a refused
+ * a proxy cannot see (non-network schemes such as `file:`: refused by a
+ * context route at every hop, by the `RendererWatch` when a page asks for
+ * one before any request exists, and by a commit backstop), turns a refused
  * top-level navigation into the run's failure (`violation`, which the
  * executor races every step against), and records each block as a
  * `request.blocked` event with the step that caused it.
@@ -49,6 +51,9 @@ export class NavigationGuard {
   /** The plan step running now (-1: `start_url`), reported with every block. */
   step: number | null = null;
   private proxy: EgressProxy | null = null;
+  private watch: RendererWatch | null = null;
+  /** Scheme refusals already reported in this step: one attempt can be seen by more than one observer. */
+  private readonly schemeBlocks = new Set<string>();
 
   constructor(
     private readonly allowedDomains: readonly string[],
@@ -95,6 +100,15 @@ export class NavigationGuard {
     this.events.blocked({ ...block, step: this.step });
   }
 
+  /** Waits until every renderer has delivered what the page asked for so far (see `RendererWatch.barrier`). */
+  async settle(): Promise<void> {
+    await this.watch?.barrier();
+  }
+
+  dispose(): void {
+    this.watch?.close();
+  }
+
   async install(context: BrowserContext, proxy: EgressProxy): Promise<void> {
     this.proxy = proxy;
     const watch = (page: Page) => {
@@ -111,6 +125,8 @@ export class NavigationGuard {
       if (isTopLevelNavigation(req)) this.navigationRefused(req.url());
     });
     await context.route(NON_NETWORK, (route) => this.refuseScheme(route));
+    this.watch = new RendererWatch((url, topLevel) => this.schemeAttempt(url, topLevel));
+    await this.watch.install(context);
   }
 
   private committed(frame: Frame, page: number): void {
@@ -137,10 +153,19 @@ export class NavigationGuard {
 
   private async refuseScheme(route: Route): Promise<void> {
     const req = route.request();
-    const block = { url: withoutCredentials(req.url()), code: 'destination_not_allowed' as const, reason: 'scheme_not_allowed' as const };
-    this.onBlock(block);
-    if (isTopLevelNavigation(req)) this.fail(block);
+    this.schemeAttempt(req.url(), isTopLevelNavigation(req));
     await route.abort('blockedbyclient').catch(() => undefined);
+  }
+
+  /** A request for a refused scheme: a `request.blocked` event, and the run's failure when it was a top-level navigation. */
+  private schemeAttempt(url: string, topLevel: boolean): void {
+    const block = { url: withoutCredentials(url), code: 'destination_not_allowed' as const, reason: 'scheme_not_allowed' as const };
+    const key = `${this.step}|${topLevel}|${block.url}`;
+    if (this.schemeBlocks.has(key)) return;
+    if (this.schemeBlocks.size > 1000) this.schemeBlocks.clear();
+    this.schemeBlocks.add(key);
+    this.onBlock(block);
+    if (topLevel) this.fail(block);
   }
 
   private fail(block: EgressBlock): RunFailure {

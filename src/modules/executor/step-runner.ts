@@ -148,8 +148,19 @@ export async function typeInto(env: StepEnv, selector: string, text: string, sec
   }
 }
 
-/** Runs one §11 step (other than `agent`) on the run's page. Returns the step's output. */
+/**
+ * Runs one §11 step (other than `agent`) on the run's page and returns its
+ * output; a refused top-level navigation the step caused (a renderer may
+ * report it just as the action returns) fails it.
+ */
 export async function runStep(env: StepEnv, kind: string, value: unknown): Promise<unknown> {
+  const output = await stepOutput(env, kind, value);
+  await env.guard.settle();
+  if (env.guard.blocked) throw env.guard.blocked;
+  return output;
+}
+
+async function stepOutput(env: StepEnv, kind: string, value: unknown): Promise<unknown> {
   const t = env.templating;
   const page = env.page;
   switch (kind) {

@@ -66,17 +66,21 @@ export async function checkChromiumLaunch(config: AppConfig): Promise<CheckResul
   if (found.status !== 'ok') return found;
   try {
     const { loadPlaywright } = await import('../executor/playwright-runtime.js');
-    const { CHROMIUM_ARGS } = await import('../executor/browser-pool.js');
+    const { chromiumLaunchOptions } = await import('../executor/browser-pool.js');
     const pw = await loadPlaywright(config.browser.playwrightBrowsersPath, config.browser.ffmpegPath);
-    const browser = await pw.chromium.launch({ executablePath: config.browser.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
+    const browser = await pw.chromium.launch({ ...chromiumLaunchOptions(config.browser), timeout: 30_000 });
     const version = browser.version();
     await browser.close();
-    return ok('chromium', `${config.browser.chromiumPath} launches (${version})`);
+    const as = config.browser.user ? ` as uid ${config.browser.user.uid}` : '';
+    return ok('chromium', `${config.browser.chromiumPath} launches${as} (${version})`);
   } catch (e) {
+    const user = config.browser.user;
     return fail(
       'chromium',
-      `${config.browser.chromiumPath} does not launch: ${message(e)}`,
-      'run it by hand with --headless to see why, or point MANTIS_CHROMIUM_PATH at a working Chromium',
+      `${config.browser.chromiumPath} does not launch${user ? ` as uid ${user.uid}` : ''}: ${message(e)}`,
+      user
+        ? 'MANTIS_BROWSER_UID needs a worker that may change user (root, or CAP_SETUID and CAP_SETGID: see docker/README.md) and setpriv; unset it to run Chromium as the worker'
+        : 'run it by hand with --headless to see why, or point MANTIS_CHROMIUM_PATH at a working Chromium',
     );
   }
 }
