@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyLookup, principalOfKey } from '../../src/modules/api-keys/api-key-lookup.service.js';
 import { ApiKeysService } from '../../src/modules/api-keys/api-keys.service.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
-import { planSchema } from '../../src/modules/runs/plan.schema.js';
+import { planSchema } from '../../src/modules/workflows/plan.schema.js';
 import { RunDispatcher } from '../../src/modules/runs/run-dispatcher.js';
 import { runOptionsSchema } from '../../src/modules/runs/runs.schemas.js';
 import { RunsService } from '../../src/modules/runs/runs.service.js';
