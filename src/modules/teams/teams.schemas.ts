@@ -81,6 +81,7 @@ export const teamSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+export type TeamView = z.infer<typeof teamSchema>;
 export const teamListSchema = z.object({ data: z.array(teamSchema) });
 
 /** A slug from a display name: "Acme Corp." → "acme-corp". */
