@@ -1,9 +1,8 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
-import { PrismaClient } from '../../generated/prisma/client.js';
 import { generateApiKey } from '../../platform/auth/api-key-format.js';
 import { prepareDatabase } from '../../platform/database/prepare-database.js';
+import { PrismaService } from '../../platform/database/prisma.service.js';
 import { appendAuditEvent, systemEvent } from '../../modules/audit/audit.repository.js';
 
 export interface InitResult {
@@ -18,7 +17,7 @@ export interface InitResult {
  */
 export async function runInit(config: AppConfig, logger: Logger, adminEmail = 'admin@mantis.local'): Promise<InitResult> {
   const { databaseUrl, embedded } = await prepareDatabase(config, logger, { migrate: true, command: 'init' });
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const prisma = new PrismaService(databaseUrl);
   try {
     return await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(7270001)');
