@@ -78,7 +78,7 @@ export type RunObject = z.infer<typeof runObjectSchema>;
 export const runListSchema = z.object({ data: z.array(runObjectSchema), next_cursor: z.string().nullable() });
 export const runResultSchema = z.object({
   run_id: z.string(),
-  status: z.string(),
+  status: z.enum(RUN_STATUSES),
   result: z.unknown(),
   cost_usd: z.number(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
