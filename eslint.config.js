@@ -7,6 +7,14 @@ import tseslint from 'typescript-eslint';
 
 const layer = (message, group) => ({ group, message });
 
+// The Prisma client and its types stay behind the repositories: services and
+// controllers work with the module's domain types and repository errors.
+const prismaOnlyInRepositories = layer(
+  "only *.repository.ts and src/platform/database use the Prisma client or its types: map rows to the module's domain types, and Prisma errors to repository errors (platform/database/repository-errors.ts).",
+  ['**/generated/prisma', '**/generated/prisma/**', '@prisma/*', '@prisma/*/**'],
+);
+const noCli = layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**']);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '.mantis/**'] },
   js.configs.recommended,
@@ -46,6 +54,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/console/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [prismaOnlyInRepositories] }],
+    },
+  },
+  {
     files: ['src/platform/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -53,8 +68,21 @@ export default tseslint.config(
         {
           patterns: [
             layer('platform is plumbing: it declares ports that modules implement, and never imports a feature module.', ['**/modules/**']),
-            layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**']),
+            noCli,
+            prismaOnlyInRepositories,
           ],
+        },
+      ],
+    },
+  },
+  {
+    // A later block replaces the rule's options rather than adding to them: this one drops only the Prisma pattern.
+    files: ['src/platform/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [layer('platform is plumbing: it declares ports that modules implement, and never imports a feature module.', ['**/modules/**']), noCli],
         },
       ],
     },
@@ -64,14 +92,22 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [layer('config is the bottom layer: it imports nothing of the app.', ['**/platform/**', '**/modules/**', '**/cli/**'])] },
+        {
+          patterns: [layer('config is the bottom layer: it imports nothing of the app.', ['**/platform/**', '**/modules/**', '**/cli/**', '**/generated/**'])],
+        },
       ],
     },
   },
   {
     files: ['src/modules/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [layer('nothing imports the CLI: it sits on top and calls services.', ['**/cli/**'])] }],
+      'no-restricted-imports': ['error', { patterns: [noCli, prismaOnlyInRepositories] }],
+    },
+  },
+  {
+    files: ['src/modules/**/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noCli] }],
     },
   },
   {

@@ -74,7 +74,9 @@ describe('API keys over REST, and usage', () => {
     expect((await call(mate.key, 'GET', `/api/v1/users/${sa.json().email}/api-keys`)).statusCode).toBe(403);
     // Service accounts a team_owner creates stay below team_owner.
     expect((await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'boss', role: 'team_owner' })).statusCode).toBe(403);
-    expect((await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'ci', role: 'viewer' })).statusCode).toBe(409);
+    const dup = await call(owner.key, 'POST', `/api/v1/teams/${team.slug}/service-accounts`, { name: 'ci', role: 'viewer' });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.message).toBe(`A service account named ci already exists in ${team.slug}`);
   });
 
   it('team paths: the team’s service-account keys, and a user’s keys only within a team it belongs to', async () => {

@@ -37,7 +37,7 @@ describe('admin API: teams, users, roles', () => {
       expect(team.allowed_domains).toEqual(['example.com', '*.xn--bcher-kva.de']);
       const again = await call(admin.key, 'POST', '/api/v1/teams', { name: 'x', slug: 'acme-corp-robots' });
       expect(again.statusCode).toBe(409);
-      expect(again.json().error.code).toBe('conflict');
+      expect(again.json().error).toMatchObject({ code: 'conflict', message: 'A team with the slug "acme-corp-robots" already exists' });
     });
 
     it('rejects bad input with the fields named and creates nothing', async () => {
@@ -133,6 +133,7 @@ describe('admin API: teams, users, roles', () => {
       expect(res.json()).toMatchObject({ email: 'ada@example.com', name: 'Ada', kind: 'human', admin: false, teams: [{ team: team.slug, role: 'operator' }] });
       const dup = await call(admin.key, 'POST', '/api/v1/users', { email: 'ada@example.com', name: 'Ada', team: team.slug, role: 'viewer' });
       expect(dup.statusCode).toBe(409);
+      expect(dup.json().error.message).toBe('A user with the email ada@example.com already exists');
       const got = await call(admin.key, 'GET', '/api/v1/users/ada@example.com');
       expect(got.json().teams).toEqual([{ team: team.slug, role: 'operator' }]);
     });

@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { client, remote, run, type RemoteOptions } from './cli-client.js';
+import type { TeamView } from '../../modules/teams/teams.schemas.js';
 import { printTable } from './cli-output.js';
-
-interface TeamRow {
-  slug: string;
-  name: string;
-  role?: string | null;
-  max_concurrent_runs: number;
-  rate_limit_per_minute: number;
-  monthly_budget_usd: number | null;
-  allowed_domains: string[];
-}
 
 const num = (v: string) => Number(v);
 
@@ -50,7 +41,7 @@ export function registerTeamsCommands(program: Command): void {
               .map((d) => d.trim())
               .filter(Boolean),
           };
-          const team = await (await client(o)).request<TeamRow>('POST', '/api/v1/teams', body);
+          const team = await (await client(o)).request<TeamView>('POST', '/api/v1/teams', body);
           process.stdout.write(`Created team ${team.slug} (${team.name}).\n`);
         },
       ),
@@ -58,7 +49,7 @@ export function registerTeamsCommands(program: Command): void {
 
   remote(teams.command('list').description('list teams (admins: all; others: their own)')).action(
     run(async (o: RemoteOptions) => {
-      const { data } = await (await client(o)).request<{ data: TeamRow[] }>('GET', '/api/v1/teams');
+      const { data } = await (await client(o)).request<{ data: TeamView[] }>('GET', '/api/v1/teams');
       printTable(
         ['team', 'name', 'role', 'max runs', 'rate/min', 'budget usd', 'domains'],
         data.map((t) => [t.slug, t.name, t.role, t.max_concurrent_runs, t.rate_limit_per_minute, t.monthly_budget_usd, t.allowed_domains.join(',')]),

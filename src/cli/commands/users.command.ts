@@ -1,26 +1,8 @@
 import type { Command } from 'commander';
 import { client, enc, remote, run, type RemoteOptions } from './cli-client.js';
+import type { ApiKeyView as KeyView } from '../../modules/api-keys/api-keys.schemas.js';
+import type { UserView } from '../../modules/users/users.schemas.js';
 import { printFields, printTable, shortDate } from './cli-output.js';
-
-interface UserView {
-  email: string;
-  name: string;
-  kind: string;
-  admin: boolean;
-  teams: { team: string; role: string }[];
-  created_at: string;
-}
-
-interface KeyView {
-  name: string;
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-  scopes: string[];
-  source: string;
-}
 
 function keyStatus(k: KeyView): string {
   if (k.revoked_at) return 'revoked';

@@ -1,8 +1,9 @@
 import type { AuditRow } from './audit.repository.js';
 import type { AuditCursor } from './audit.repository.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import type { AuditEventView } from './audit.schemas.js';
 
-export function toEvent(r: AuditRow) {
+export function toEvent(r: AuditRow): AuditEventView {
   return {
     id: r.id,
     seq: Number(r.seq),

@@ -42,6 +42,7 @@ export const auditEventSchema = z.object({
   prev_hash: z.string(),
   hash: z.string(),
 });
+export type AuditEventView = z.infer<typeof auditEventSchema>;
 export const auditPageSchema = z.object({ data: z.array(auditEventSchema), next_cursor: z.string().nullable() });
 
 export const verifySchema = z.object({

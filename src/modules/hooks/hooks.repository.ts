@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { Hook } from '../../generated/prisma/client.js';
+import type { Hook as HookRecord } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
+import type { Hook, HookAuth } from './hook.js';
 
-export type HookRow = Hook & { team: { slug: string } };
+export type HookRow = Hook;
+
+const withTeamSlug = { team: { select: { slug: true } } } as const;
+
+/** `hooks.auth` holds one of HOOK_AUTH (a CHECK constraint refuses anything else). */
+const toHook = (r: HookRecord & { team: { slug: string } }): Hook => ({ ...r, auth: r.auth as HookAuth });
 
 /** Inbound hooks. Paths are unique across all teams; team-owned reads take the team id first. */
 @Injectable()
@@ -11,26 +17,27 @@ export class HooksRepository {
 
   /** The one lookup without a team: resolving the path of an incoming POST /hooks/{path}. */
   async byPath(path: string): Promise<HookRow | null> {
-    return this.prisma.hook.findUnique({ where: { path }, include: { team: { select: { slug: true } } } });
+    const row = await this.prisma.hook.findUnique({ where: { path }, include: withTeamSlug });
+    return row ? toHook(row) : null;
   }
 
   async list(teamId: string): Promise<HookRow[]> {
-    return this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: { team: { select: { slug: true } } } });
+    const rows = await this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: withTeamSlug });
+    return rows.map(toHook);
   }
 
   /** Creates or replaces; `null` when the path belongs to another team. */
   async apply(
     teamId: string,
     path: string,
-    data: { workflowName: string; auth: string; rateLimitPerMinute: number },
+    data: { workflowName: string; auth: HookAuth; rateLimitPerMinute: number },
   ): Promise<{ row: HookRow; created: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
       const existing = await tx.hook.findUnique({ where: { path } });
       if (existing && existing.teamId !== teamId) return null;
-      const include = { team: { select: { slug: true } } } as const;
-      if (existing) return { row: await tx.hook.update({ where: { id: existing.id }, data, include }), created: false };
-      return { row: await tx.hook.create({ data: { teamId, path, ...data }, include }), created: true };
+      if (existing) return { row: toHook(await tx.hook.update({ where: { id: existing.id }, data, include: withTeamSlug })), created: false };
+      return { row: toHook(await tx.hook.create({ data: { teamId, path, ...data }, include: withTeamSlug })), created: true };
     });
   }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { workflowNameSchema } from '../workflows/workflows.schemas.js';
+import { HOOK_AUTH } from './hook.js';
 
 export const hookPathSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, underscore, dot and dash; at most 128 characters');
 
 export const applyHookSchema = z.strictObject({
   workflow: workflowNameSchema,
-  auth: z.enum(['token', 'none']).default('token'),
+  auth: z.enum(HOOK_AUTH).default('token'),
   rate_limit_per_minute: z
     .number()
     .int()
@@ -21,11 +22,12 @@ export const hookSchema = z.object({
   url: z.string(),
   tenant_id: z.string(),
   workflow: z.string(),
-  auth: z.enum(['token', 'none']),
+  auth: z.enum(HOOK_AUTH),
   rate_limit_per_minute: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
 });
+export type HookObject = z.infer<typeof hookSchema>;
 export const hookListSchema = z.object({ data: z.array(hookSchema) });
 
 /** What an anonymous caller of an `auth: none` hook may send: inputs, nothing that picks profiles, models, callbacks or limits. */

@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
-import type { ApplyHook } from './hooks.schemas.js';
-import { HooksRepository, type HookRow } from './hooks.repository.js';
+import type { Hook } from './hook.js';
+import type { ApplyHook, HookObject } from './hooks.schemas.js';
+import { HooksRepository } from './hooks.repository.js';
 
-function toObject(row: HookRow) {
+function toObject(row: Hook): HookObject {
   return {
     path: row.path,
     url: `/hooks/${row.path}`,
     tenant_id: row.team.slug,
     workflow: row.workflowName,
-    auth: row.auth as 'token' | 'none',
+    auth: row.auth,
     rate_limit_per_minute: row.rateLimitPerMinute,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

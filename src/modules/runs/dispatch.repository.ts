@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
-import type { RunRow } from './runs.repository.js';
+import type { Run } from './run.js';
+import { toRun } from './runs.repository.js';
 
 export interface ClaimedRow {
-  run: RunRow;
+  run: Run;
   teamSlug: string;
   allowedDomains: string[];
   anthropicSecretName: string;
@@ -66,7 +67,7 @@ export class DispatchRepository {
     if (rows.length === 0) return null;
     const run = await this.prisma.run.findUnique({ where: { id: rows[0].id } });
     if (!run) return null;
-    return { run, teamSlug: rows[0].slug, allowedDomains: rows[0].allowed_domains, anthropicSecretName: rows[0].anthropic_secret_name };
+    return { run: toRun(run), teamSlug: rows[0].slug, allowedDomains: rows[0].allowed_domains, anthropicSecretName: rows[0].anthropic_secret_name };
   }
 
   /** Extends the leases this worker holds; returns the ids it still holds. */

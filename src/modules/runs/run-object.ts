@@ -1,25 +1,12 @@
-import type { RunRow } from './runs.repository.js';
+import type { Run } from './run.js';
+import type { RunObject, RunResult } from './runs.schemas.js';
 
-export interface RunObject {
-  run_id: string;
-  tenant_id: string;
-  status: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  state_key: string | null;
-  limits: { max_cost: number; max_time_minutes: number; max_steps: number; max_loop_iterations: number };
-  cost_usd: number;
-  steps_completed: number;
-  workflow: string | null;
-  source: string;
-  error: { code: string; message: string } | null;
-}
+export type { RunObject, RunResult } from './runs.schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The public run object of the OpenAPI description (runs); the team slug is the tenant id. */
-export function toRunObject(row: RunRow, teamSlug: string): RunObject {
+export function toRunObject(row: Run, teamSlug: string): RunObject {
   return {
     run_id: row.id,
     tenant_id: teamSlug,
@@ -38,24 +25,24 @@ export function toRunObject(row: RunRow, teamSlug: string): RunObject {
     steps_completed: row.stepsCompleted,
     workflow: row.workflowName,
     source: row.source,
-    error: (row.error as RunObject['error']) ?? null,
+    error: row.error ?? null,
   };
 }
 
 /** The object of a run just admitted, before any worker touched it (same shape as a queued row). */
 export function queuedRunObject(
-  run: Pick<RunRow, 'id' | 'createdAt' | 'stateKey' | 'maxCost' | 'maxTimeMinutes' | 'maxSteps' | 'maxLoopIterations' | 'workflowName' | 'source'>,
+  run: Pick<Run, 'id' | 'createdAt' | 'stateKey' | 'maxCost' | 'maxTimeMinutes' | 'maxSteps' | 'maxLoopIterations' | 'workflowName' | 'source'>,
   teamSlug: string,
 ): RunObject {
-  return toRunObject({ ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as RunRow, teamSlug);
+  return toRunObject({ ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as Run, teamSlug);
 }
 
-export function toRunResult(row: RunRow) {
+export function toRunResult(row: Run): RunResult {
   return {
     run_id: row.id,
     status: row.status,
     result: row.result ?? null,
     cost_usd: row.costUsd,
-    error: (row.error as RunObject['error']) ?? null,
+    error: row.error ?? null,
   };
 }

@@ -1,17 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type Run } from '../../generated/prisma/client.js';
+import { Prisma, type Run as RunRecord } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
-import { ApiError } from '../../platform/http/api-error.js';
 import type { RunEventInput, TerminalStatus } from '../executor/executor.port.js';
+import type { AdmissionRefusal, Run, RunError, RunEvent, RunSource, RunStatus } from './run.js';
 
 export type RunRow = Run;
 
 export const ACTIVE_STATUSES = ['queued', 'running'] as const;
 export const TERMINAL_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
+/**
+ * The domain run of a row. `status` and `source` hold one of RUN_STATUSES and
+ * RUN_SOURCES (CHECK constraints refuse anything else); the JSON columns hold
+ * what this repository wrote into them.
+ */
+export function toRun(r: RunRecord): Run {
+  return {
+    ...r,
+    status: r.status as RunStatus,
+    source: r.source as RunSource,
+    inputs: (r.inputs ?? {}) as Record<string, unknown>,
+    stepOutputs: (r.stepOutputs ?? []) as unknown[],
+    result: r.result,
+    error: (r.error as RunError | null) ?? null,
+  };
+}
+
+const toRunOrNull = (r: RunRecord | null): Run | null => (r ? toRun(r) : null);
+
 export interface NewRun {
   id: string;
-  source: 'predict' | 'workflow' | 'hook';
+  source: RunSource;
   workflowName: string | null;
   workflowVersion: number | null;
   plan: unknown;
@@ -55,7 +74,7 @@ export interface TerminalUpdate {
 }
 
 export interface ListFilter {
-  status?: string;
+  status?: RunStatus;
   workflow?: string;
   limit: number;
   cursor?: { createdAt: Date; id: string };
@@ -128,19 +147,12 @@ export class RunsRepository {
   }
 
   /** Why an admission was refused (read after the fact; only the message depends on it). */
-  async refusal(teamId: string, run: NewRun, rules: AdmissionRules): Promise<ApiError> {
+  async refusal(teamId: string, run: NewRun, rules: AdmissionRules): Promise<AdmissionRefusal> {
     const usage = await this.prisma.$transaction((tx) => this.usage(tx, teamId, rules.monthlyBudgetUsd !== null));
     if (usage.active >= rules.maxConcurrentRuns || rules.monthlyBudgetUsd === null) {
-      return new ApiError('concurrency_limit', `The team already has ${usage.active} runs queued or running (max_concurrent_runs ${rules.maxConcurrentRuns})`, {
-        max_concurrent_runs: rules.maxConcurrentRuns,
-      });
+      return { reason: 'concurrency', active: usage.active, maxConcurrentRuns: rules.maxConcurrentRuns };
     }
-    return new ApiError('budget_exceeded', 'This run would take the team past its monthly budget', {
-      budget_usd: rules.monthlyBudgetUsd,
-      spent_usd: usage.spent,
-      reserved_usd: usage.reserved,
-      max_cost: run.maxCost,
-    });
+    return { reason: 'budget', budgetUsd: rules.monthlyBudgetUsd, spentUsd: usage.spent, reservedUsd: usage.reserved, maxCost: run.maxCost };
   }
 
   /** Active runs, and (only when a budget applies) this UTC month's spent and reserved amounts, chat calls included. */
@@ -159,7 +171,7 @@ export class RunsRepository {
   /** A run of the team by id: the hottest read (status polling), so it bypasses the query engine (see `teamRead`). */
   async find(teamId: string, runId: string): Promise<RunRow | null> {
     const [row] = await this.prisma.teamRead<RunColumns>(teamId, FIND_RUN_SQL, [runId, teamId]);
-    return row ? fromColumns(row) : null;
+    return row ? toRun(fromColumns(row)) : null;
   }
 
   async list(teamId: string, f: ListFilter): Promise<RunRow[]> {
@@ -169,16 +181,18 @@ export class RunsRepository {
     if (f.cursor) {
       where.OR = [{ createdAt: { lt: f.cursor.createdAt } }, { createdAt: f.cursor.createdAt, id: { lt: f.cursor.id } }];
     }
-    return this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit });
+    const rows = await this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit });
+    return rows.map(toRun);
   }
 
-  async events(teamId: string, runId: string, afterSeq: number, limit: number) {
-    return this.prisma.runEvent.findMany({
+  async events(teamId: string, runId: string, afterSeq: number, limit: number): Promise<RunEvent[]> {
+    const rows = await this.prisma.runEvent.findMany({
       where: { teamId, runId, seq: { gt: afterSeq } },
       orderBy: { seq: 'asc' },
       take: limit,
       select: { seq: true, type: true, data: true, ts: true },
     });
+    return rows.map((e) => ({ ...e, data: e.data as Record<string, unknown> }));
   }
 
   /** Appends an event with the next sequence number; a concurrent writer makes us retry. */
@@ -202,7 +216,7 @@ export class RunsRepository {
   async lockForUpdate(tx: Tx, teamId: string, runId: string): Promise<RunRow | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM runs WHERE id = ${runId} AND team_id = ${teamId}::uuid FOR UPDATE`;
     if (rows.length === 0) return null;
-    return tx.run.findUnique({ where: { id: runId } });
+    return toRunOrNull(await tx.run.findUnique({ where: { id: runId } }));
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -211,7 +225,7 @@ export class RunsRepository {
 
   async requestCancel(tx: Tx, teamId: string, runId: string): Promise<RunRow> {
     // The worker holding the run polls for this flag every 250 ms and aborts the run's signal.
-    return tx.run.update({ where: { id: runId, teamId }, data: { cancelRequested: true } });
+    return toRun(await tx.run.update({ where: { id: runId, teamId }, data: { cancelRequested: true } }));
   }
 
   /**
@@ -237,7 +251,7 @@ export class RunsRepository {
     const { count } = await tx.run.updateMany({ where, data });
     if (count === 0) return null;
     await this.appendEvent(teamId, runId, { type: `run.${u.status}`, data: u.error ? { error: u.error } : {} }, tx);
-    return tx.run.findUnique({ where: { id: runId } });
+    return toRunOrNull(await tx.run.findUnique({ where: { id: runId } }));
   }
 }
 
@@ -245,11 +259,11 @@ const FIND_RUN_SQL = 'SELECT * FROM runs WHERE id = $1 AND team_id = $2::uuid';
 
 /** A `runs` row as the database names its columns. */
 type RunColumns = {
-  [K in keyof RunRow as K extends string ? SnakeCase<K> : never]: RunRow[K];
+  [K in keyof RunRecord as K extends string ? SnakeCase<K> : never]: RunRecord[K];
 };
 type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
 
-function fromColumns(c: RunColumns): RunRow {
+function fromColumns(c: RunColumns): RunRecord {
   return {
     id: c.id,
     teamId: c.team_id,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageLimit } from '../../platform/http/pagination.js';
 import { planSchema, refineInputs, stateKeySchema } from '../workflows/plan.schema.js';
 import { workflowNameSchema } from '../workflows/workflows.schemas.js';
+import { RUN_SOURCES, RUN_STATUSES } from './run.js';
 
 /** The run options shared by `POST /v1/predict` (action run), workflow runs and hooks. */
 export const runOptionsShape = {
@@ -43,7 +44,7 @@ export const predictRunIdSchema = z.object({
 export const predictActionSchema = z.object({ action: z.enum(['run', 'status', 'result', 'logs', 'cancel']).default('run') });
 
 export const listRunsQuerySchema = z.object({
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out']).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
   workflow: workflowNameSchema.optional(),
   limit: pageLimit(100, 20),
   cursor: z.string().max(200).optional(),
@@ -59,7 +60,7 @@ export const runIdParamSchema = z.object({ run_id: runIdSchema });
 export const runObjectSchema = z.object({
   run_id: z.string(),
   tenant_id: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out']),
+  status: z.enum(RUN_STATUSES),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
@@ -68,17 +69,20 @@ export const runObjectSchema = z.object({
   cost_usd: z.number(),
   steps_completed: z.number(),
   workflow: z.string().nullable(),
-  source: z.enum(['predict', 'workflow', 'hook']),
+  source: z.enum(RUN_SOURCES),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
+
+export type RunObject = z.infer<typeof runObjectSchema>;
 
 export const runListSchema = z.object({ data: z.array(runObjectSchema), next_cursor: z.string().nullable() });
 export const runResultSchema = z.object({
   run_id: z.string(),
-  status: z.string(),
+  status: z.enum(RUN_STATUSES),
   result: z.unknown(),
   cost_usd: z.number(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
+export type RunResult = z.infer<typeof runResultSchema>;
 export const runEventSchema = z.object({ seq: z.number(), type: z.string(), ts: z.string(), data: z.record(z.string(), z.unknown()) });
 export const runEventsSchema = z.object({ data: z.array(runEventSchema), next_cursor: z.string().nullable() });

@@ -10,12 +10,13 @@ import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { clampLimits } from './limits.js';
 import { assertPlanDestinations } from './plan-destinations.js';
 import { type Plan } from '../workflows/plan.schema.js';
+import type { AdmissionRefusal, RunSource, RunStatus } from './run.js';
 import { queuedRunObject, toRunObject, toRunResult, type RunObject } from './run-object.js';
 import type { RunOptions } from './runs.schemas.js';
 import { RunsRepository, TERMINAL_STATUSES, type RunRow } from './runs.repository.js';
 
 export interface SubmitRequest {
-  source: 'predict' | 'workflow' | 'hook';
+  source: RunSource;
   plan: Plan;
   workflow?: { name: string; version: number };
   options: RunOptions;
@@ -95,8 +96,8 @@ export class RunsService {
     const completion = idempotency?.completion(202, object);
     if (!(await this.repo.admit(team.id, run, rules, completion ? [completion.statement] : []))) {
       const refusal = await this.repo.refusal(team.id, run, rules);
-      if (refusal.code === 'concurrency_limit') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
-      throw refusal;
+      if (refusal.reason === 'concurrency') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
+      throw refusalError(refusal);
     }
     completion?.committed();
     this.metrics.runsInFlight.inc({ tenant_id: team.slug });
@@ -113,7 +114,7 @@ export class RunsService {
     return row;
   }
 
-  async list(team: TeamContext, q: { status?: string; workflow?: string; limit: number; cursor?: string }): Promise<Page<RunObject>> {
+  async list(team: TeamContext, q: { status?: RunStatus; workflow?: string; limit: number; cursor?: string }): Promise<Page<RunObject>> {
     const rows = await this.repo.list(team.id, { status: q.status, workflow: q.workflow, limit: q.limit + 1, cursor: decodeCursor(q.cursor) });
     const page = rows.slice(0, q.limit);
     const next = rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null;
@@ -131,7 +132,7 @@ export class RunsService {
   async events(team: TeamContext, runId: string, after: number, limit: number) {
     await this.row(team, runId);
     const rows = await this.repo.events(team.id, runId, after, limit);
-    const data = rows.map((e) => ({ seq: e.seq, type: e.type, ts: e.ts.toISOString(), data: e.data as Record<string, unknown> }));
+    const data = rows.map((e) => ({ seq: e.seq, type: e.type, ts: e.ts.toISOString(), data: e.data }));
     return { data, next_cursor: data.length > 0 ? String(data[data.length - 1].seq) : null };
   }
 
@@ -190,6 +191,21 @@ export class RunsService {
       this.metrics.runDuration.observe({ tenant_id: teamSlug, status: row.status }, (row.finishedAt.getTime() - row.startedAt.getTime()) / 1000);
     }
   }
+}
+
+/** The 429 of a refused admission (the OpenAPI description: runs, admission). */
+function refusalError(r: AdmissionRefusal): ApiError {
+  if (r.reason === 'concurrency') {
+    return new ApiError('concurrency_limit', `The team already has ${r.active} runs queued or running (max_concurrent_runs ${r.maxConcurrentRuns})`, {
+      max_concurrent_runs: r.maxConcurrentRuns,
+    });
+  }
+  return new ApiError('budget_exceeded', 'This run would take the team past its monthly budget', {
+    budget_usd: r.budgetUsd,
+    spent_usd: r.spentUsd,
+    reserved_usd: r.reservedUsd,
+    max_cost: r.maxCost,
+  });
 }
 
 export function cancelledError(): { code: string; message: string } {

@@ -38,4 +38,5 @@ export const secretSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+export type SecretView = z.infer<typeof secretSchema>;
 export const secretListSchema = z.object({ data: z.array(secretSchema) });

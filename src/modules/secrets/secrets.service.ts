@@ -2,14 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { SecretsRepository, type SecretRow } from './secrets.repository.js';
+import type { SecretView } from './secrets.schemas.js';
 import { VaultService } from './vault.service.js';
-
-export interface SecretView {
-  name: string;
-  origins: string[];
-  created_at: string;
-  updated_at: string;
-}
 
 function view(r: SecretRow): SecretView {
   return { name: r.name, origins: r.origins, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };

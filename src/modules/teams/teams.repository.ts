@@ -1,27 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, Team } from '../../generated/prisma/client.js';
+import type { Team as TeamRecord } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
+import { mapWriteErrors } from '../../platform/database/repository-errors.js';
+import type { Team, TeamChanges, TeamSource } from './team.js';
 
-export type TeamRow = Team;
+/** `teams.source` holds one of TEAM_SOURCES (a CHECK constraint refuses anything else). */
+const toTeam = (r: TeamRecord): Team => ({ ...r, source: r.source as TeamSource });
 
 @Injectable()
 export class TeamsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  create(data: Prisma.TeamCreateInput): Promise<TeamRow> {
-    return this.prisma.team.create({ data });
+  /** Throws `UniqueViolation` when the slug is taken. */
+  async create(slug: string, name: string, changes: TeamChanges): Promise<Team> {
+    return toTeam(await mapWriteErrors(this.prisma.team.create({ data: { ...changes, name, slug } })));
   }
 
-  list(teamIds?: string[]): Promise<TeamRow[]> {
-    return this.prisma.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { slug: 'asc' } });
+  async list(teamIds?: string[]): Promise<Team[]> {
+    const rows = await this.prisma.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { slug: 'asc' } });
+    return rows.map(toTeam);
   }
 
-  get(teamId: string): Promise<TeamRow | null> {
-    return this.prisma.team.findUnique({ where: { id: teamId } });
+  async get(teamId: string): Promise<Team | null> {
+    const row = await this.prisma.team.findUnique({ where: { id: teamId } });
+    return row ? toTeam(row) : null;
   }
 
-  update(teamId: string, data: Prisma.TeamUpdateInput): Promise<TeamRow> {
-    return this.prisma.team.update({ where: { id: teamId }, data });
+  /** Throws `RecordNotFound` when the team is gone. */
+  async update(teamId: string, changes: TeamChanges): Promise<Team> {
+    return toTeam(await mapWriteErrors(this.prisma.team.update({ where: { id: teamId }, data: changes })));
   }
 
   /** Service accounts living only in this team (they go with it). */
@@ -33,11 +40,13 @@ export class TeamsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Deletes the team (its rows cascade) and its own service accounts. */
+  /** Deletes the team (its rows cascade) and its own service accounts; `RecordNotFound` when it is gone. */
   async delete(teamId: string, serviceAccountIds: string[]): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.user.deleteMany({ where: { id: { in: serviceAccountIds }, kind: 'service' } }),
-      this.prisma.team.delete({ where: { id: teamId } }),
-    ]);
+    await mapWriteErrors(
+      this.prisma.$transaction([
+        this.prisma.user.deleteMany({ where: { id: { in: serviceAccountIds }, kind: 'service' } }),
+        this.prisma.team.delete({ where: { id: teamId } }),
+      ]),
+    );
   }
 }

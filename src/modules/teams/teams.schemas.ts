@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { TEAM_ROLES } from '../../platform/auth/principal.js';
 import { SECRET_NAME } from '../secrets/secrets.schemas.js';
+import { TEAM_SOURCES } from './team.js';
 
 export const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -64,7 +66,7 @@ export const teamSchema = z.object({
   id: z.string(),
   slug: z.string(),
   name: z.string(),
-  source: z.string(),
+  source: z.enum(TEAM_SOURCES).describe('api: created over the API; keys_file: from the tenant keys file; env: the single-tenant default'),
   max_concurrent_runs: z.number(),
   max_cost_per_run: z.number(),
   max_time_minutes_per_run: z.number(),
@@ -77,10 +79,11 @@ export const teamSchema = z.object({
   webhook_secret_name: z.string(),
   monthly_budget_usd: z.number().nullable(),
   weight: z.number(),
-  role: z.string().nullable().optional().describe("the caller's role in the team (lists)"),
+  role: z.enum(TEAM_ROLES).nullable().optional().describe("the caller's role in the team (lists)"),
   created_at: z.string(),
   updated_at: z.string(),
 });
+export type TeamView = z.infer<typeof teamSchema>;
 export const teamListSchema = z.object({ data: z.array(teamSchema) });
 
 /** A slug from a display name: "Acme Corp." → "acme-corp". */

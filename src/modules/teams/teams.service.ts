@@ -1,14 +1,15 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Prisma } from '../../generated/prisma/client.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
+import { UniqueViolation } from '../../platform/database/repository-errors.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ArtifactStore } from '../executor/artifact-store.js';
-import { slugFromName, TEAM_SLUG, type CreateTeamBody, type PatchTeamBody, type TeamSettings } from './teams.schemas.js';
-import { TeamsRepository, type TeamRow } from './teams.repository.js';
+import type { Team, TeamChanges } from './team.js';
+import { slugFromName, TEAM_SLUG, type CreateTeamBody, type PatchTeamBody, type TeamSettings, type TeamView } from './teams.schemas.js';
+import { TeamsRepository } from './teams.repository.js';
 
-export function teamView(t: TeamRow, role?: string | null) {
+export function teamView(t: Team, role?: TeamView['role']): TeamView {
   return {
     id: t.id,
     slug: t.slug,
@@ -31,10 +32,9 @@ export function teamView(t: TeamRow, role?: string | null) {
     updated_at: t.updatedAt.toISOString(),
   };
 }
-export type TeamView = ReturnType<typeof teamView>;
 
-function settingsData(s: TeamSettings): Prisma.TeamUpdateInput {
-  const data: Prisma.TeamUpdateInput = {};
+function settingsData(s: TeamSettings): TeamChanges {
+  const data: TeamChanges = {};
   if (s.max_concurrent_runs !== undefined) data.maxConcurrentRuns = s.max_concurrent_runs;
   if (s.max_cost_per_run !== undefined) data.maxCostPerRun = s.max_cost_per_run;
   if (s.max_time_minutes_per_run !== undefined) data.maxTimeMinutesPerRun = s.max_time_minutes_per_run;
@@ -69,8 +69,8 @@ export class TeamsService {
         fields: [{ field: 'slug', message: 'required for this name', in: 'body' }],
       });
     }
-    const row = await this.repo.create({ ...(settingsData(settings) as Prisma.TeamCreateInput), name, slug }).catch((e: { code?: string }) => {
-      if (e.code === 'P2002') throw new ApiError('conflict', `A team with the slug "${slug}" already exists`);
+    const row = await this.repo.create(slug, name, settingsData(settings)).catch((e: unknown) => {
+      if (e instanceof UniqueViolation) throw new ApiError('conflict', `A team with the slug "${slug}" already exists`);
       throw e;
     });
     return teamView(row);

@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
+import { UniqueViolation } from '../../platform/database/repository-errors.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { assertOwnerMayAssign, assertOwnerMayTakeIn } from './user-access.js';
 import { UsersRepository, type UserRow } from './users.repository.js';
-import { SERVICE_DOMAIN, type AddMemberBody, type CreateServiceAccountBody } from './users.schemas.js';
+import { SERVICE_DOMAIN, type AddMemberBody, type CreateServiceAccountBody, type MemberView, type ServiceAccountView } from './users.schemas.js';
 
-function memberView(u: UserRow, teamId: string) {
+function memberView(u: UserRow, teamId: string): MemberView {
   const m = u.memberships.find((x) => x.teamId === teamId)!;
   return { email: u.email, name: u.name, kind: u.kind, role: m.role, admin: u.isAdmin, since: m.createdAt.toISOString() };
 }
 
-function serviceAccountView(u: UserRow, team: TeamContext) {
+function serviceAccountView(u: UserRow, team: TeamContext): ServiceAccountView {
   const m = u.memberships.find((x) => x.teamId === team.id)!;
   return { name: u.name, email: u.email, team: team.slug, role: m.role, created_at: u.createdAt.toISOString() };
 }
@@ -72,8 +73,8 @@ export class TeamMembersService {
     if (!p.admin && body.role === 'team_owner')
       throw new ApiError('insufficient_role', 'A team_owner may create service accounts with viewer, operator or auditor only');
     const email = serviceAccountEmail(body.name, team.slug);
-    const user = await this.repo.create({ email, name: body.name, kind: 'service', isAdmin: false }, team.id, body.role).catch((e: { code?: string }) => {
-      if (e.code === 'P2002') throw new ApiError('conflict', `A service account named ${body.name} already exists in ${team.slug}`);
+    const user = await this.repo.create({ email, name: body.name, kind: 'service', isAdmin: false }, team.id, body.role).catch((e: unknown) => {
+      if (e instanceof UniqueViolation) throw new ApiError('conflict', `A service account named ${body.name} already exists in ${team.slug}`);
       throw e;
     });
     return serviceAccountView(user, team);

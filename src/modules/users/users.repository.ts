@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../../platform/database/prisma.service.js';
+import { mapWriteErrors } from '../../platform/database/repository-errors.js';
 import type { TeamRole } from '../../platform/auth/principal.js';
 
 export interface MembershipRow {
@@ -53,11 +54,14 @@ export class UsersRepository {
     return u ? toRow(u) : null;
   }
 
+  /** Throws `UniqueViolation` when the email is taken. */
   async create(data: { email: string; name: string; kind: 'human' | 'service'; isAdmin: boolean }, teamId: string, role: TeamRole): Promise<UserRow> {
-    const u = await this.prisma.user.create({
-      data: { ...data, memberships: { create: { teamId, role } } },
-      include: withMemberships,
-    });
+    const u = await mapWriteErrors(
+      this.prisma.user.create({
+        data: { ...data, memberships: { create: { teamId, role } } },
+        include: withMemberships,
+      }),
+    );
     return toRow(u);
   }
 
@@ -75,12 +79,14 @@ export class UsersRepository {
     return rows.map(toRow);
   }
 
+  /** Throws `RecordNotFound` when the user is gone. */
   async delete(userId: string): Promise<void> {
-    await this.prisma.user.delete({ where: { id: userId } });
+    await mapWriteErrors(this.prisma.user.delete({ where: { id: userId } }));
   }
 
+  /** Throws `RecordNotFound` when the user is gone. */
   async setAdmin(userId: string, isAdmin: boolean): Promise<void> {
-    await this.prisma.user.update({ where: { id: userId }, data: { isAdmin } });
+    await mapWriteErrors(this.prisma.user.update({ where: { id: userId }, data: { isAdmin } }));
   }
 
   async upsertMembership(teamId: string, userId: string, role: TeamRole): Promise<void> {
@@ -91,8 +97,9 @@ export class UsersRepository {
     });
   }
 
+  /** Throws `UniqueViolation` when the user is already a member. */
   async addMembership(teamId: string, userId: string, role: TeamRole): Promise<void> {
-    await this.prisma.membership.create({ data: { teamId, userId, role } });
+    await mapWriteErrors(this.prisma.membership.create({ data: { teamId, userId, role } }));
   }
 
   async removeMembership(teamId: string, userId: string): Promise<boolean> {

@@ -70,6 +70,7 @@ export const userSchema = z.object({
   teams: z.array(z.object({ team: z.string(), role: z.enum(TEAM_ROLES) })),
   created_at: z.string(),
 });
+export type UserView = z.infer<typeof userSchema>;
 export const userListSchema = z.object({ data: z.array(userSchema), next_cursor: z.string().nullable() });
 
 export const memberSchema = z.object({
@@ -80,7 +81,9 @@ export const memberSchema = z.object({
   admin: z.boolean(),
   since: z.string(),
 });
+export type MemberView = z.infer<typeof memberSchema>;
 export const memberListSchema = z.object({ data: z.array(memberSchema) });
 
 export const serviceAccountSchema = z.object({ name: z.string(), email: z.string(), team: z.string(), role: z.enum(TEAM_ROLES), created_at: z.string() });
+export type ServiceAccountView = z.infer<typeof serviceAccountSchema>;
 export const serviceAccountListSchema = z.object({ data: z.array(serviceAccountSchema) });

@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { visibleTeam } from '../../platform/auth/access.js';
 import type { Principal, TeamContext, TeamRole } from '../../platform/auth/principal.js';
 import { TeamDirectory } from '../../platform/auth/team-directory.js';
+import { UniqueViolation } from '../../platform/database/repository-errors.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { assertCanSee, assertOwnerMayAssign, assertOwnerMayTakeIn, ownedTeamIds, roleIn } from './user-access.js';
 import { UsersRepository, type UserRow } from './users.repository.js';
-import type { AssignRoleBody, CreateUserBody, ListUsersQuery } from './users.schemas.js';
+import type { AssignRoleBody, CreateUserBody, ListUsersQuery, UserView } from './users.schemas.js';
 
 /** A user as the API shows it; memberships limited to the teams the caller may see. */
-export function userView(u: UserRow, p?: Principal) {
+export function userView(u: UserRow, p?: Principal): UserView {
   const visible = !p || p.admin || p.userId === u.id ? u.memberships : u.memberships.filter((m) => ownedTeamIds(p).includes(m.teamId));
   return {
     id: u.id,
@@ -21,11 +22,10 @@ export function userView(u: UserRow, p?: Principal) {
     created_at: u.createdAt.toISOString(),
   };
 }
-export type UserView = ReturnType<typeof userView>;
 
 function conflictOnDuplicate(what: string) {
-  return (e: { code?: string }) => {
-    if (e.code === 'P2002') throw new ApiError('conflict', `${what} already exists`);
+  return (e: unknown) => {
+    if (e instanceof UniqueViolation) throw new ApiError('conflict', `${what} already exists`);
     throw e;
   };
 }

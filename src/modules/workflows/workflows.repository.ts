@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma, Workflow } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
-
-export type WorkflowRow = Workflow;
+import type { Workflow } from './workflow.js';
 
 /** Workflow definitions; every method takes the team id first. */
 @Injectable()
 export class WorkflowsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async find(teamId: string, name: string): Promise<WorkflowRow | null> {
+  async find(teamId: string, name: string): Promise<Workflow | null> {
     return this.prisma.workflow.findUnique({ where: { teamId_name: { teamId, name } } });
   }
 
-  async list(teamId: string): Promise<WorkflowRow[]> {
+  async list(teamId: string): Promise<Workflow[]> {
     return this.prisma.workflow.findMany({ where: { teamId }, orderBy: { name: 'asc' } });
   }
 
@@ -21,7 +20,7 @@ export class WorkflowsRepository {
    * Creates or replaces under a row lock so two concurrent applies cannot both
    * think they created version 1. An identical definition keeps its version.
    */
-  async apply(teamId: string, name: string, def: { plan: unknown; description: string; digest: string }): Promise<{ row: WorkflowRow; created: boolean }> {
+  async apply(teamId: string, name: string, def: { plan: unknown; description: string; digest: string }): Promise<{ row: Workflow; created: boolean }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${teamId}/${name}`}, 11))`;
       const existing = await tx.workflow.findUnique({ where: { teamId_name: { teamId, name } } });

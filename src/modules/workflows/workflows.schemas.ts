@@ -20,4 +20,5 @@ export const workflowSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+export type WorkflowObject = z.infer<typeof workflowSchema>;
 export const workflowListSchema = z.object({ data: z.array(workflowSchema) });

@@ -4,20 +4,11 @@ import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { requestHash } from '../../platform/http/idempotency.interceptor.js';
 import type { Plan } from './plan.schema.js';
-import type { ApplyWorkflow } from './workflows.schemas.js';
-import { WorkflowsRepository, type WorkflowRow } from './workflows.repository.js';
+import type { Workflow } from './workflow.js';
+import type { ApplyWorkflow, WorkflowObject } from './workflows.schemas.js';
+import { WorkflowsRepository } from './workflows.repository.js';
 
-export interface WorkflowObject {
-  name: string;
-  tenant_id: string;
-  description: string;
-  version: number;
-  plan: unknown;
-  created_at: string;
-  updated_at: string;
-}
-
-function toObject(row: WorkflowRow, teamSlug: string): WorkflowObject {
+function toObject(row: Workflow, teamSlug: string): WorkflowObject {
   return {
     name: row.name,
     tenant_id: teamSlug,
@@ -63,7 +54,7 @@ export class WorkflowsService {
     return { name: row.name, version: row.version, plan: row.plan as Plan };
   }
 
-  private async row(team: TeamContext, name: string): Promise<WorkflowRow> {
+  private async row(team: TeamContext, name: string): Promise<Workflow> {
     const row = name.length <= 128 ? await this.repo.find(team.id, name) : null;
     if (!row) throw ApiError.notFound('workflow');
     return row;

@@ -1,29 +1,38 @@
-/** The closed set of error codes of the OpenAPI description (errors). */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'team_required'
-  | 'missing_token'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'insufficient_role'
-  | 'user_not_provisioned'
-  | 'domain_not_allowed'
-  | 'destination_not_allowed'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'idempotency_in_flight'
-  | 'conflict'
-  | 'idempotency_key_reused'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'concurrency_limit'
-  | 'budget_exceeded'
-  | 'internal_error'
-  | 'upstream_error'
-  | 'auth_not_configured'
-  | 'service_unavailable';
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes of the OpenAPI description (errors). This
+ * enum is the one source: the `ErrorCode` type, the `code` of the document's
+ * `Error` schema, and (through `STATUS`, which must name each code once)
+ * the HTTP status `ApiError` answers with.
+ */
+export const errorCodeSchema = z.enum([
+  'validation_failed',
+  'team_required',
+  'missing_token',
+  'invalid_token',
+  'insufficient_scope',
+  'insufficient_role',
+  'user_not_provisioned',
+  'domain_not_allowed',
+  'destination_not_allowed',
+  'csrf_failed',
+  'not_found',
+  'method_not_allowed',
+  'idempotency_in_flight',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'idempotency_key_reused',
+  'rate_limited',
+  'concurrency_limit',
+  'budget_exceeded',
+  'internal_error',
+  'upstream_error',
+  'auth_not_configured',
+  'service_unavailable',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -81,6 +90,3 @@ export class ApiError extends Error {
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
-
-/** Every error code, for the OpenAPI document's `Error` schema. */
-export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { RecordNotFound, UniqueViolation } from '../database/repository-errors.js';
 import { ApiError, statusOf, type ErrorBody, type ErrorCode } from './api-error.js';
 import { LOGGER } from './logger.js';
 import type { MantisReply, MantisRequest } from './request-context.js';
@@ -49,6 +50,8 @@ export function shapeError(exception: unknown): Shaped {
   if (exception instanceof ZodError) {
     return { code: 'validation_failed', message: 'Invalid request', details: zodDetails(exception), status: 400 };
   }
+  if (exception instanceof UniqueViolation) return { code: 'conflict', message: 'A resource with that name already exists', status: 409 };
+  if (exception instanceof RecordNotFound) return { code: 'not_found', message: 'resource not found', status: 404 };
   const e = exception as { code?: string; name?: string; statusCode?: number; meta?: { target?: unknown } };
   if (typeof e?.code === 'string' && e.name === 'PrismaClientKnownRequestError') {
     if (e.code === 'P2002') return { code: 'conflict', message: 'A resource with that name already exists', status: 409 };

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiBody, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { z, type ZodType } from 'zod';
-import { ERROR_CODES } from './api-error.js';
+import { errorCodeSchema } from './api-error.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'message', 'request_id'],
       properties: {
-        code: { type: 'string', enum: ERROR_CODES, example: 'not_found' },
+        code: { ...jsonSchema(errorCodeSchema), example: 'not_found' },
         message: { type: 'string' },
         request_id: { type: 'string' },
         details: { type: 'object', additionalProperties: true },

@@ -2113,7 +2113,11 @@ export interface operations {
                             id: string;
                             slug: string;
                             name: string;
-                            source: string;
+                            /**
+                             * @description api: created over the API; keys_file: from the tenant keys file; env: the single-tenant default
+                             * @enum {string}
+                             */
+                            source: "api" | "keys_file" | "env";
                             max_concurrent_runs: number;
                             max_cost_per_run: number;
                             max_time_minutes_per_run: number;
@@ -2127,7 +2131,7 @@ export interface operations {
                             monthly_budget_usd: number | null;
                             weight: number;
                             /** @description the caller's role in the team (lists) */
-                            role?: string | null;
+                            role?: ("viewer" | "operator" | "auditor" | "team_owner") | null;
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -2177,7 +2181,11 @@ export interface operations {
                         id: string;
                         slug: string;
                         name: string;
-                        source: string;
+                        /**
+                         * @description api: created over the API; keys_file: from the tenant keys file; env: the single-tenant default
+                         * @enum {string}
+                         */
+                        source: "api" | "keys_file" | "env";
                         max_concurrent_runs: number;
                         max_cost_per_run: number;
                         max_time_minutes_per_run: number;
@@ -2191,7 +2199,7 @@ export interface operations {
                         monthly_budget_usd: number | null;
                         weight: number;
                         /** @description the caller's role in the team (lists) */
-                        role?: string | null;
+                        role?: ("viewer" | "operator" | "auditor" | "team_owner") | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -2220,7 +2228,11 @@ export interface operations {
                         id: string;
                         slug: string;
                         name: string;
-                        source: string;
+                        /**
+                         * @description api: created over the API; keys_file: from the tenant keys file; env: the single-tenant default
+                         * @enum {string}
+                         */
+                        source: "api" | "keys_file" | "env";
                         max_concurrent_runs: number;
                         max_cost_per_run: number;
                         max_time_minutes_per_run: number;
@@ -2234,7 +2246,7 @@ export interface operations {
                         monthly_budget_usd: number | null;
                         weight: number;
                         /** @description the caller's role in the team (lists) */
-                        role?: string | null;
+                        role?: ("viewer" | "operator" | "auditor" | "team_owner") | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -2305,7 +2317,11 @@ export interface operations {
                         id: string;
                         slug: string;
                         name: string;
-                        source: string;
+                        /**
+                         * @description api: created over the API; keys_file: from the tenant keys file; env: the single-tenant default
+                         * @enum {string}
+                         */
+                        source: "api" | "keys_file" | "env";
                         max_concurrent_runs: number;
                         max_cost_per_run: number;
                         max_time_minutes_per_run: number;
@@ -2319,7 +2335,7 @@ export interface operations {
                         monthly_budget_usd: number | null;
                         weight: number;
                         /** @description the caller's role in the team (lists) */
-                        role?: string | null;
+                        role?: ("viewer" | "operator" | "auditor" | "team_owner") | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -4285,7 +4301,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         run_id: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out";
                         result: unknown;
                         cost_usd: number;
                         error: {
@@ -4317,7 +4334,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         run_id: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out";
                         result: unknown;
                         cost_usd: number;
                         error: {
