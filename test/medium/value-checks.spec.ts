@@ -5,12 +5,12 @@ import { PrismaService } from '../../src/platform/database/prisma.service.js';
 import { HOOK_AUTH } from '../../src/modules/hooks/hook.js';
 import { RUN_SOURCES, RUN_STATUSES } from '../../src/modules/runs/run.js';
 import { TEAM_SOURCES } from '../../src/modules/teams/team.js';
-import { createTestDatabase } from '../support/database.js';
 import { createTeam, createUser } from '../support/factories.js';
+import { bootMedium, type MediumApp } from '../support/medium.js';
 
 /** The CHECK constraints on status, role, source and kind columns, on a real database (no HTTP). */
 describe('value checks', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let m: MediumApp;
   let prisma: PrismaService;
   let sql: pg.Client;
   const ids: Record<string, string> = {};
@@ -65,9 +65,9 @@ describe('value checks', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('checks');
-    prisma = new PrismaService(db.url);
-    sql = new pg.Client({ connectionString: db.url });
+    m = await bootMedium();
+    prisma = m.prisma;
+    sql = new pg.Client({ connectionString: m.databaseUrl });
     await sql.connect();
     const team = await createTeam(prisma);
     const user = await createUser(prisma, { team, role: 'operator' });
@@ -93,8 +93,7 @@ describe('value checks', () => {
 
   afterAll(async () => {
     await sql?.end();
-    await prisma?.$disconnect();
-    await db?.drop();
+    await m?.close();
   });
 
   for (const c of columns) {
