@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type TextRow, type Tx } from '../../platform/database/prisma.service.js';
-import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.js';
+import { CANONICAL_COLUMNS, CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, canonicalOfColumns, chainHash, type ChainedFields } from './audit-chain.js';
 
 /** Advisory lock namespace for the per-team audit chains. */
 const CHAIN_LOCK = 7270200;
 
 export type AuditRow = ChainedFields & { seq: bigint; prevHash: string; hash: string };
+
+/** A link of a chain as verification reads it: its canonical JSON built from the stored columns. */
+export interface ChainLink {
+  id: string;
+  seq: bigint;
+  ts: string;
+  prevHash: string;
+  hash: string;
+  canonical: string;
+}
 
 export interface AuditFilter {
   /** Omitted: every team (admin view). `null`: the global chain. */
@@ -135,14 +145,21 @@ export class AuditRepository {
    * A chain in link order, in batches (for verification): a bulk read in the
    * chain's own scope (its team, or the system path for the global chain).
    */
-  async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<AuditRow[]> {
+  async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<ChainLink[]> {
     const team = teamId === null ? 'team_id IS NULL' : 'team_id = $3::uuid';
     const rows = await this.prisma.readRows(
       teamId,
-      `SELECT ${BULK_COLUMNS} FROM audit_events WHERE ${team} AND seq > $1::int8 ORDER BY seq LIMIT $2`,
+      `SELECT seq, prev_hash, hash, ${CANONICAL_COLUMNS.join(', ')} FROM audit_events WHERE ${team} AND seq > $1::int8 ORDER BY seq LIMIT $2`,
       teamId === null ? [String(afterSeq), limit] : [String(afterSeq), limit, teamId],
     );
-    return rows.map(rowOf);
+    return rows.map((c) => ({
+      seq: BigInt(c[0]!),
+      prevHash: c[1]!,
+      hash: c[2]!,
+      id: c[3 + CANONICAL_ID]!,
+      ts: c[3 + CANONICAL_TS]!,
+      canonical: canonicalOfColumns(c, 3),
+    }));
   }
 
   /**

@@ -4,10 +4,10 @@ import { PrismaService, type Tx } from '../../platform/database/prisma.service.j
 import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
-import { GENESIS_HASH, chainHash } from './audit-chain.js';
+import { GENESIS_HASH, linkHash } from './audit-chain.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
-import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
+import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow, type ChainLink } from './audit.repository.js';
 import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 
 /** Detail keys whose values are never written, whatever they hold. */
@@ -42,10 +42,10 @@ const VERIFY_BATCH = 5000;
  * most one read is ahead; a caller that stops early leaves it to finish and
  * release its connection on its own.
  */
-async function* prefetched<K>(read: (key: K) => Promise<AuditRow[]>, batch: number, keyOf: (last: AuditRow) => K, first?: K): AsyncGenerator<AuditRow[]> {
-  let next: Promise<AuditRow[]> | null = read(first as K);
+async function* prefetched<R, K>(read: (key: K) => Promise<R[]>, batch: number, keyOf: (last: R) => K, first?: K): AsyncGenerator<R[]> {
+  let next: Promise<R[]> | null = read(first as K);
   while (next) {
-    const rows: AuditRow[] = await next;
+    const rows: R[] = await next;
     next = rows.length === batch ? read(keyOf(rows[rows.length - 1])) : null;
     next?.catch(() => undefined); // awaited on the next turn; a caller gone by then does not leave it unhandled
     if (rows.length) yield rows;
@@ -231,20 +231,20 @@ export class AuditService {
     return { ...result, ok: reason === null, reason, checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash, found: seen.found } };
   }
 
-  private async walk(teamId: string | null, visit?: (r: AuditRow) => void): Promise<VerifyResult> {
+  private async walk(teamId: string | null, visit?: (r: ChainLink) => void): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let checked = 0;
     const batches = prefetched(
       (after: bigint) => this.repo.chainBatch(teamId, after, VERIFY_BATCH),
       VERIFY_BATCH,
-      (last) => last.seq,
+      (last: ChainLink) => last.seq,
       -1n,
     );
     for await (const rows of batches) {
       for (const r of rows) {
-        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : chainHash(r.prevHash, r) !== r.hash ? 'hash_mismatch' : null;
+        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : linkHash(r.prevHash, r.canonical) !== r.hash ? 'hash_mismatch' : null;
         if (reason) {
-          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts.toISOString(), reason } };
+          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts, reason } };
         }
         visit?.(r);
         prev = r.hash;
