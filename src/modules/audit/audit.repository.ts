@@ -9,14 +9,31 @@ const CHAIN_LOCK = 7270200;
 
 export type AuditRow = ChainedFields & { seq: bigint; prevHash: string; hash: string };
 
-/** A link of a chain as verification reads it: its canonical JSON built from the stored columns. */
-export interface ChainLink {
-  id: string;
-  seq: bigint;
-  ts: string;
-  prevHash: string;
-  hash: string;
-  canonical: string;
+/**
+ * A link of a chain as verification reads it: the stored columns' texts,
+ * its canonical JSON built from them only when asked (a walk hashes each
+ * link once and drops it, so nothing per link outlives its turn).
+ */
+export class ChainLink {
+  constructor(private readonly c: TextRow) {}
+  get seq(): bigint {
+    return BigInt(this.c[0]!);
+  }
+  get prevHash(): string {
+    return this.c[1]!;
+  }
+  get hash(): string {
+    return this.c[2]!;
+  }
+  get id(): string {
+    return this.c[3 + CANONICAL_ID]!;
+  }
+  get ts(): string {
+    return this.c[3 + CANONICAL_TS]!;
+  }
+  canonical(): string {
+    return canonicalOfColumns(this.c, 3);
+  }
 }
 
 export interface AuditFilter {
@@ -152,14 +169,7 @@ export class AuditRepository {
       `SELECT seq, prev_hash, hash, ${CANONICAL_COLUMNS.join(', ')} FROM audit_events WHERE ${team} AND seq > $1::int8 ORDER BY seq LIMIT $2`,
       teamId === null ? [String(afterSeq), limit] : [String(afterSeq), limit, teamId],
     );
-    return rows.map((c) => ({
-      seq: BigInt(c[0]!),
-      prevHash: c[1]!,
-      hash: c[2]!,
-      id: c[3 + CANONICAL_ID]!,
-      ts: c[3 + CANONICAL_TS]!,
-      canonical: canonicalOfColumns(c, 3),
-    }));
+    return rows.map((c) => new ChainLink(c));
   }
 
   /**

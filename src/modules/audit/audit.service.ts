@@ -34,7 +34,7 @@ function cleanDetails(details: Record<string, unknown> | undefined): Record<stri
 
 /** Rows per bulk read of an export and of a chain walk. */
 const EXPORT_BATCH = 5000;
-const VERIFY_BATCH = 5000;
+const VERIFY_BATCH = 1000;
 
 /**
  * Keyset batches, each requested as soon as the one before it arrives, so
@@ -242,7 +242,7 @@ export class AuditService {
     );
     for await (const rows of batches) {
       for (const r of rows) {
-        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : linkHash(r.prevHash, r.canonical) !== r.hash ? 'hash_mismatch' : null;
+        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : linkHash(r.prevHash, r.canonical()) !== r.hash ? 'hash_mismatch' : null;
         if (reason) {
           return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts, reason } };
         }
