@@ -196,6 +196,8 @@ try {
     });
   for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools); also leaves runs to list
 
+  // Completed requests over the run's own duration in seconds (autocannon's per-second average reads 0 for short runs).
+  const duration = (r) => r.duration;
   const results = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   const failures = {};
   for (let i = 0; i < ROUNDS; i++) {
@@ -205,7 +207,7 @@ try {
         failures[name] = (failures[name] ?? 0) + r.non2xx + r.errors;
         console.error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests.total}`);
       }
-      results[name].push({ rps: r.requests.average, p99: r.latency.p99 });
+      results[name].push({ rps: r.requests.total / duration(r), p99: r.latency.p99 });
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
