@@ -190,6 +190,18 @@ describe('audit log', () => {
     expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd);
   });
 
+  it('bulk reads (export, verify) see only their scope’s team, whatever the SQL asks for', async () => {
+    const [a, b] = [await createTeam(t.prisma), await createTeam(t.prisma)];
+    const audit = t.app.get(AuditService);
+    for (const team of [a, b])
+      await audit.record({ team: { id: team.id, slug: team.slug }, actor: { type: 'system' }, action: 'test.scope', outcome: 'success' });
+    const prisma = t.app.get(PrismaService);
+    const count = 'SELECT count(*) FROM audit_events WHERE team_id = $1::uuid';
+    expect(await prisma.readRows(a.id, count, [b.id])).toEqual([['0']]);
+    expect(await prisma.readRows(a.id, count, [a.id])).toEqual([['1']]);
+    expect(await prisma.readRows(null, count, [b.id])).toEqual([['1']]);
+  });
+
   describe('reading', () => {
     it('filters by action, actor, outcome and time, pages by cursor; auditors and owners only', async () => {
       const team = await createTeam(t.prisma);
