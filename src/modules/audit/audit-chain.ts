@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -34,30 +34,95 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+type FieldKind = 'text' | 'number' | 'ts' | 'json';
+
+/**
+ * The hashed fields of an event in canonical key order. Each key is also the
+ * column's name in `audit_events`; `kind` says how the column's text is
+ * written in the canonical JSON (`canonicalOfColumns`).
+ */
+const EVENT_FIELDS = (
+  [
+    ['id', 'text', (e) => e.id],
+    ['ts', 'ts', (e) => e.ts.toISOString()],
+    ['team_id', 'text', (e) => e.teamId],
+    ['team_slug', 'text', (e) => e.teamSlug],
+    ['actor_type', 'text', (e) => e.actorType],
+    ['actor_id', 'text', (e) => e.actorId],
+    ['actor_email', 'text', (e) => e.actorEmail],
+    ['actor_prefix', 'text', (e) => e.actorPrefix],
+    ['auth_method', 'text', (e) => e.authMethod],
+    ['action', 'text', (e) => e.action],
+    ['target_type', 'text', (e) => e.targetType],
+    ['target_id', 'text', (e) => e.targetId],
+    ['outcome', 'text', (e) => e.outcome],
+    ['status', 'number', (e) => e.status],
+    ['ip', 'text', (e) => e.ip],
+    ['user_agent', 'text', (e) => e.userAgent],
+    ['request_id', 'text', (e) => e.requestId],
+    ['details', 'json', (e) => e.details ?? {}],
+  ] as [string, FieldKind, (e: ChainedFields) => unknown][]
+)
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  .map(([name, kind, get]) => ({ name, kind, key: `${JSON.stringify(name)}:`, get }));
+
+/**
+ * `canonicalJson` of the event's fields (see `EVENT_FIELDS`), written without
+ * sorting the top-level keys on every call: verification hashes each event.
+ */
 export function canonicalEvent(e: ChainedFields): string {
-  return canonicalJson({
-    id: e.id,
-    ts: e.ts.toISOString(),
-    team_id: e.teamId,
-    team_slug: e.teamSlug,
-    actor_type: e.actorType,
-    actor_id: e.actorId,
-    actor_email: e.actorEmail,
-    actor_prefix: e.actorPrefix,
-    auth_method: e.authMethod,
-    action: e.action,
-    target_type: e.targetType,
-    target_id: e.targetId,
-    outcome: e.outcome,
-    status: e.status,
-    ip: e.ip,
-    user_agent: e.userAgent,
-    request_id: e.requestId,
-    details: e.details ?? {},
-  });
+  let out = '';
+  for (const f of EVENT_FIELDS) {
+    const v = f.get(e);
+    if (v !== undefined) out += `${out ? ',' : ''}${f.key}${canonicalJson(v)}`;
+  }
+  return `{${out}}`;
+}
+
+/**
+ * The columns `canonicalOfColumns` expects, in its order, as SQL over
+ * `audit_events`: `ts` as the text `Date.prototype.toISOString` writes for
+ * a millisecond timestamp (the column's precision), the others as stored.
+ */
+export const CANONICAL_COLUMNS: readonly string[] = EVENT_FIELDS.map((f) =>
+  f.kind === 'ts' ? `to_char(${f.name} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : f.name,
+);
+
+/** Where `id` and `ts` are among `CANONICAL_COLUMNS`. */
+export const CANONICAL_ID = EVENT_FIELDS.findIndex((f) => f.name === 'id');
+export const CANONICAL_TS = EVENT_FIELDS.findIndex((f) => f.name === 'ts');
+
+/**
+ * `canonicalEvent` of a stored event read as the texts of
+ * `CANONICAL_COLUMNS` (from `offset` in `row`), without building the event
+ * first: text as a JSON string, an integer's text as is, the details parsed
+ * and written canonically.
+ */
+export function canonicalOfColumns(row: readonly (string | null)[], offset = 0): string {
+  let out = '{';
+  for (let i = 0; i < EVENT_FIELDS.length; i++) {
+    const f = EVENT_FIELDS[i];
+    const t = row[offset + i];
+    const json = f.kind === 'json' ? (t === null ? '{}' : canonicalJson(JSON.parse(t))) : t === null ? 'null' : f.kind === 'number' ? t : JSON.stringify(t);
+    out += i ? `,${f.key}${json}` : `${f.key}${json}`;
+  }
+  return `${out}}`;
+}
+
+/** One-shot SHA-256 (Node 20.12+), else a Hash object. */
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+
+/** sha256(prev_hash ‖ canonical), hex. */
+export function linkHash(prevHash: string, canonical: string): string {
+  return oneShot
+    ? oneShot('sha256', prevHash + canonical, 'hex')
+    : crypto
+        .createHash('sha256')
+        .update(prevHash + canonical, 'utf8')
+        .digest('hex');
 }
 
 /** hash = sha256(prev_hash ‖ canonical event), hex. */
 export function chainHash(prevHash: string, e: ChainedFields): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalEvent(e), 'utf8').digest('hex');
+  return linkHash(prevHash, canonicalEvent(e));
 }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentTeam, Public, RequireRole } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { OwnTransaction } from '../../platform/database/own-transaction.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { AuditSigner } from './audit-signing.js';
 import { Audit } from './audit.decorator.js';
@@ -36,6 +37,7 @@ export class AuditHeadsController {
   @HttpCode(200)
   @RequireRole('auditor')
   @Audit({ action: 'audit.verify', target: { type: 'audit_chain' } })
+  @OwnTransaction() // the walk reads in short transactions of its own; the event is recorded after it
   @ApiOperation({
     summary: 'Verifies the chain against a head saved earlier',
     description:

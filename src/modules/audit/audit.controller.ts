@@ -55,6 +55,7 @@ export class AuditController {
 
   @Get('api/v1/teams/:team/audit-events/verify')
   @RequireRole('auditor')
+  @OwnTransaction() // the walk reads in short transactions of its own, batch by batch
   @ApiOperation({ summary: "Walks the team's hash chain and names the first broken link, if any" })
   @ZodResponse(200, verifySchema)
   async verify(@CurrentTeam() team: TeamContext) {
@@ -110,16 +111,21 @@ export class AuditController {
   }
 
   private send(reply: MantisReply, filter: AuditFilter, format: 'ndjson' | 'csv', label: string) {
-    const rows = this.audit.stream(filter);
-    async function* lines() {
+    const batches = this.audit.stream(filter);
+    // One chunk per batch of rows; the byte stream pulls the next batch only once the response has taken this one.
+    async function* chunks() {
       if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
-      for await (const r of rows) yield format === 'csv' ? csvLine(r) : `${JSON.stringify(toEvent(r))}\n`;
+      for await (const rows of batches) {
+        let out = '';
+        for (const r of rows) out += format === 'csv' ? csvLine(r) : `${JSON.stringify(toEvent(r))}\n`;
+        yield out;
+      }
     }
     const name = `audit-${label.replace(/[^a-z0-9_-]/gi, '')}.${format}`;
     reply
       .header('content-disposition', `attachment; filename="${name}"`)
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
-      .send(Readable.from(lines()));
+      .send(Readable.from(chunks(), { objectMode: false }));
     return reply;
   }
 }

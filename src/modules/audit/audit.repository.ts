@@ -1,13 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
-import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.js';
+import { PrismaService, type TextRow, type Tx } from '../../platform/database/prisma.service.js';
+import { CANONICAL_COLUMNS, CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, canonicalOfColumns, chainHash, type ChainedFields } from './audit-chain.js';
 
 /** Advisory lock namespace for the per-team audit chains. */
 const CHAIN_LOCK = 7270200;
 
 export type AuditRow = ChainedFields & { seq: bigint; prevHash: string; hash: string };
+
+/**
+ * A link of a chain as verification reads it: the stored columns' texts,
+ * its canonical JSON built from them only when asked (a walk hashes each
+ * link once and drops it, so nothing per link outlives its turn).
+ */
+export class ChainLink {
+  constructor(private readonly c: TextRow) {}
+  get seq(): bigint {
+    return BigInt(this.c[0]!);
+  }
+  get prevHash(): string {
+    return this.c[1]!;
+  }
+  get hash(): string {
+    return this.c[2]!;
+  }
+  get id(): string {
+    return this.c[3 + CANONICAL_ID]!;
+  }
+  get ts(): string {
+    return this.c[3 + CANONICAL_TS]!;
+  }
+  canonical(): string {
+    return canonicalOfColumns(this.c, 3);
+  }
+}
 
 export interface AuditFilter {
   /** Omitted: every team (admin view). `null`: the global chain. */
@@ -72,6 +99,38 @@ export function systemEvent(e: {
   };
 }
 
+/** The columns of a bulk read, in the order `rowOf` reads them (`ts` as epoch milliseconds). */
+const BULK_COLUMNS =
+  'id, seq, (extract(epoch from ts) * 1000)::int8, team_id, team_slug, actor_type, actor_id, actor_email, actor_prefix, auth_method, ' +
+  'action, target_type, target_id, outcome, status, ip, user_agent, request_id, details, prev_hash, hash';
+
+/** A bulk-read row as the same `AuditRow` Prisma returns (Int as number, BigInt seq, Date ts, parsed details). */
+function rowOf(c: TextRow): AuditRow {
+  return {
+    id: c[0]!,
+    seq: BigInt(c[1]!),
+    ts: new Date(Number(c[2])),
+    teamId: c[3],
+    teamSlug: c[4],
+    actorType: c[5]!,
+    actorId: c[6],
+    actorEmail: c[7],
+    actorPrefix: c[8],
+    authMethod: c[9],
+    action: c[10]!,
+    targetType: c[11],
+    targetId: c[12],
+    outcome: c[13]!,
+    status: c[14] === null ? null : Number(c[14]),
+    ip: c[15],
+    userAgent: c[16],
+    requestId: c[17],
+    details: JSON.parse(c[18]!) as unknown,
+    prevHash: c[19]!,
+    hash: c[20]!,
+  };
+}
+
 /** The only Prisma user of audit_events (append and read; the table refuses the rest). */
 @Injectable()
 export class AuditRepository {
@@ -99,10 +158,44 @@ export class AuditRepository {
     return rows as AuditRow[];
   }
 
-  /** A chain in link order, in batches (for verification). */
-  async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<AuditRow[]> {
-    const rows = await this.prisma.auditEvent.findMany({ where: { teamId, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
-    return rows as AuditRow[];
+  /**
+   * A chain in link order, in batches (for verification): a bulk read in the
+   * chain's own scope (its team, or the system path for the global chain).
+   */
+  async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<ChainLink[]> {
+    const team = teamId === null ? 'team_id IS NULL' : 'team_id = $3::uuid';
+    const rows = await this.prisma.readRows(
+      teamId,
+      `SELECT seq, prev_hash, hash, ${CANONICAL_COLUMNS.join(', ')} FROM audit_events WHERE ${team} AND seq > $1::int8 ORDER BY seq LIMIT $2`,
+      teamId === null ? [String(afterSeq), limit] : [String(afterSeq), limit, teamId],
+    );
+    return rows.map((c) => new ChainLink(c));
+  }
+
+  /**
+   * The next batch of an export, oldest first, keyset on (ts, seq) after
+   * `cursor`: the filters of `page`, as one bulk read in the filter's team
+   * scope (the system path for the global chain and the admin's views).
+   */
+  async exportBatch(filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<AuditRow[]> {
+    const values: unknown[] = [];
+    const param = (v: unknown, type: string) => `$${values.push(v)}::${type}`;
+    const where: string[] = [];
+    if (filter.teamId === null) where.push('team_id IS NULL');
+    else if (filter.teamId !== undefined) where.push(`team_id = ${param(filter.teamId, 'uuid')}`);
+    if (filter.teamSlug) where.push(`team_slug = ${param(filter.teamSlug, 'text')}`);
+    if (filter.action) where.push(`action = ${param(filter.action, 'text')}`);
+    if (filter.outcome) where.push(`outcome = ${param(filter.outcome, 'text')}`);
+    if (filter.actorId) where.push(`actor_id = ${param(filter.actorId, 'text')}`);
+    if (filter.actorEmail) where.push(`actor_email = ${param(filter.actorEmail, 'text')}`);
+    if (filter.actorPrefix) where.push(`actor_prefix = ${param(filter.actorPrefix, 'text')}`);
+    if (filter.since) where.push(`ts >= ${param(filter.since.toISOString(), 'timestamptz')}`);
+    if (filter.until) where.push(`ts < ${param(filter.until.toISOString(), 'timestamptz')}`);
+    if (cursor) where.push(`(ts, seq) > (${param(cursor.ts.toISOString(), 'timestamptz')}, ${param(String(cursor.seq), 'int8')})`);
+    const sql =
+      `SELECT ${BULK_COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` + `ORDER BY ts, seq LIMIT ${param(limit, 'int4')}`;
+    const rows = await this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
+    return rows.map(rowOf);
   }
 
   /** The newest link of a chain, if any. */

@@ -4,10 +4,10 @@ import { PrismaService, type Tx } from '../../platform/database/prisma.service.j
 import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
-import { GENESIS_HASH, chainHash } from './audit-chain.js';
+import { GENESIS_HASH, linkHash } from './audit-chain.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
-import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
+import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow, type ChainLink } from './audit.repository.js';
 import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 
 /** Detail keys whose values are never written, whatever they hold. */
@@ -30,6 +30,26 @@ function redact(value: unknown, depth = 0): unknown {
 
 function cleanDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   return JSON.parse(JSON.stringify(redact(details ?? {}))) as Record<string, unknown>;
+}
+
+/** Rows per bulk read of an export and of a chain walk. */
+const EXPORT_BATCH = 5000;
+const VERIFY_BATCH = 1000;
+
+/**
+ * Keyset batches, each requested as soon as the one before it arrives, so
+ * the database reads the next batch while the caller works on this one. At
+ * most one read is ahead; a caller that stops early leaves it to finish and
+ * release its connection on its own.
+ */
+async function* prefetched<R, K>(read: (key: K) => Promise<R[]>, batch: number, keyOf: (last: R) => K, first?: K): AsyncGenerator<R[]> {
+  let next: Promise<R[]> | null = read(first as K);
+  while (next) {
+    const rows: R[] = await next;
+    next = rows.length === batch ? read(keyOf(rows[rows.length - 1])) : null;
+    next?.catch(() => undefined); // awaited on the next turn; a caller gone by then does not leave it unhandled
+    if (rows.length) yield rows;
+  }
 }
 
 export interface VerifyResult {
@@ -165,17 +185,19 @@ export class AuditService {
     return this.repo.page(filter, limit, cursor);
   }
 
-  /** Every matching event, oldest first, fetched in batches so an export never sits in memory. */
-  async *stream(filter: AuditFilter, batch = 1000): AsyncGenerator<AuditRow> {
-    let cursor: AuditCursor | undefined;
-    for (;;) {
-      const read = () => this.repo.page(filter, batch, cursor, 'asc');
-      const rows = await (typeof filter.teamId === 'string' ? this.prisma.withTeam(filter.teamId, read) : this.prisma.system(read));
-      for (const r of rows) yield r;
-      if (rows.length < batch) return;
-      const last = rows[rows.length - 1];
-      cursor = { ts: last.ts, seq: last.seq };
-    }
+  /**
+   * Every matching event, oldest first, in batches so an export never sits in
+   * memory: each batch is one short bulk read keyset on (ts, seq), and the
+   * next one is read while the caller writes this one. The caller pulls, so a
+   * slow reader holds the database back (no transaction stays open meanwhile);
+   * events appended meanwhile are included if they sort after the cursor.
+   */
+  async *stream(filter: AuditFilter, batch = EXPORT_BATCH): AsyncGenerator<AuditRow[]> {
+    yield* prefetched(
+      (cursor: AuditCursor | undefined) => this.repo.exportBatch(filter, batch, cursor),
+      batch,
+      (last) => ({ ts: last.ts, seq: last.seq }),
+    );
   }
 
   /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
@@ -209,24 +231,27 @@ export class AuditService {
     return { ...result, ok: reason === null, reason, checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash, found: seen.found } };
   }
 
-  private async walk(teamId: string | null, visit?: (r: AuditRow) => void): Promise<VerifyResult> {
+  private async walk(teamId: string | null, visit?: (r: ChainLink) => void): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let checked = 0;
-    let after = -1n;
-    for (;;) {
-      const rows = await this.repo.chainBatch(teamId, after, 2000);
+    const batches = prefetched(
+      (after: bigint) => this.repo.chainBatch(teamId, after, VERIFY_BATCH),
+      VERIFY_BATCH,
+      (last: ChainLink) => last.seq,
+      -1n,
+    );
+    for await (const rows of batches) {
       for (const r of rows) {
-        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : chainHash(r.prevHash, r) !== r.hash ? 'hash_mismatch' : null;
+        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : linkHash(r.prevHash, r.canonical()) !== r.hash ? 'hash_mismatch' : null;
         if (reason) {
-          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts.toISOString(), reason } };
+          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts, reason } };
         }
         visit?.(r);
         prev = r.hash;
         checked++;
       }
-      if (rows.length < 2000) return { ok: true, checked, last_hash: prev, first_broken: null };
-      after = rows[rows.length - 1].seq;
     }
+    return { ok: true, checked, last_hash: prev, first_broken: null };
   }
 
   userIdByEmail(email: string): Promise<string | null> {

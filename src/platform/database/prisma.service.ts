@@ -13,6 +13,12 @@ interface Scope {
   open: boolean;
 }
 
+/** Every column as the text PostgreSQL sent: bulk readers convert only what they use. */
+const TEXT_COLUMNS = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/** A row of a bulk read: each column's text, or `null`. */
+export type TextRow = (string | null)[];
+
 /** Client members that, inside a scope, must go to its transaction rather than to a fresh connection. */
 const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
@@ -31,14 +37,14 @@ const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRaw
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly scopes = new AsyncLocalStorage<Scope>();
-  /** The pool under Prisma's driver adapter, shared with `teamRead`. */
+  /** The pool under Prisma's driver adapter; `teamRead` and `readRows` borrow from it too. */
   private readonly pool: pg.Pool;
 
   constructor(@Inject(DATABASE_URL) url: string) {
     const pool = new pg.Pool({ connectionString: url, max: 20 });
     // An idle connection ended by the server (a restart, a terminated backend) leaves the pool; the next query opens another.
     pool.on('error', () => undefined);
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
     // Route model delegates, raw queries and $transaction to the current scope's transaction.
     return new Proxy(this, {
@@ -112,6 +118,34 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     return this.scopes.exit(fn);
   }
 
+  /**
+   * One read-only statement for bulk reads (the audit export and the chain
+   * walk read up to millions of rows, where Prisma's row mapping is the
+   * cost): a connection of the same pool, in a short transaction of its own
+   * scoped exactly as `withTeam(teamId)` (or `system` for `null`), rows as
+   * arrays of column texts. It never joins the caller's scope, so a long
+   * stream made of many such reads holds no transaction between them.
+   */
+  async readRows(teamId: string | null, text: string, values: unknown[]): Promise<TextRow[]> {
+    if (teamId !== null && !UUID.test(teamId)) throw new Error('readRows: team id must be a uuid');
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      if (teamId) await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
+      const res = await client.query<TextRow>({ text, values, rowMode: 'array', types: TEXT_COLUMNS });
+      await client.query('COMMIT');
+      return res.rows;
+    } catch (e) {
+      failed = e as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      // A connection whose statement failed midway is not put back.
+      client.release(failed);
+    }
+  }
+
   /** The team of the current scope: a uuid, `null` for the system path, `undefined` outside any scope. */
   currentTeam(): string | null | undefined {
     const s = this.scopes.getStore();
@@ -162,7 +196,6 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
-    await this.pool.end().catch(() => undefined);
   }
 }
 
