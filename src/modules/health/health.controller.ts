@@ -56,7 +56,8 @@ export class HealthController {
   private async database() {
     const probe = this.indicator.check('database');
     try {
-      await this.prisma.$queryRawUnsafe('SELECT 1');
+      // Readiness of the database itself, no team's data.
+      await this.prisma.system(() => this.prisma.$queryRawUnsafe('SELECT 1'), { transaction: false });
       return probe.up();
     } catch (e) {
       return probe.down({ message: 'database unreachable' });
@@ -66,7 +67,8 @@ export class HealthController {
   private async migrations() {
     const probe = this.indicator.check('migrations');
     try {
-      const pending = await pendingMigrations((sql) => this.prisma.$queryRawUnsafe(sql));
+      // The migrations table: no team's data.
+      const pending = await pendingMigrations((sql) => this.prisma.system(() => this.prisma.$queryRawUnsafe(sql), { transaction: false }));
       return pending.length === 0 ? probe.up() : probe.down({ pending });
     } catch {
       return probe.down({ message: 'migration state unknown' });

@@ -11,11 +11,14 @@ export class HooksRepository {
 
   /** The one lookup without a team: resolving the path of an incoming POST /hooks/{path}. */
   async byPath(path: string): Promise<HookRow | null> {
-    return this.prisma.hook.findUnique({ where: { path }, include: { team: { select: { slug: true } } } });
+    // Hook paths are global; the team is what this lookup finds out.
+    return this.prisma.system(() => this.prisma.hook.findUnique({ where: { path }, include: { team: { select: { slug: true } } } }), { transaction: false });
   }
 
   async list(teamId: string): Promise<HookRow[]> {
-    return this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: { team: { select: { slug: true } } } });
+    return this.prisma.withTeam(teamId, () =>
+      this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: { team: { select: { slug: true } } } }),
+    );
   }
 
   /** Creates or replaces; `null` when the path belongs to another team. */
@@ -24,18 +27,20 @@ export class HooksRepository {
     path: string,
     data: { workflowName: string; auth: string; rateLimitPerMinute: number },
   ): Promise<{ row: HookRow; created: boolean } | null> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
-      const existing = await tx.hook.findUnique({ where: { path } });
-      if (existing && existing.teamId !== teamId) return null;
-      const include = { team: { select: { slug: true } } } as const;
-      if (existing) return { row: await tx.hook.update({ where: { id: existing.id }, data, include }), created: false };
-      return { row: await tx.hook.create({ data: { teamId, path, ...data }, include }), created: true };
-    });
+    return this.prisma.withTeam(teamId, () =>
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
+        const existing = await tx.hook.findUnique({ where: { path } });
+        if (existing && existing.teamId !== teamId) return null;
+        const include = { team: { select: { slug: true } } } as const;
+        if (existing) return { row: await tx.hook.update({ where: { id: existing.id }, data, include }), created: false };
+        return { row: await tx.hook.create({ data: { teamId, path, ...data }, include }), created: true };
+      }),
+    );
   }
 
   async delete(teamId: string, path: string): Promise<boolean> {
-    const { count } = await this.prisma.hook.deleteMany({ where: { teamId, path } });
+    const { count } = await this.prisma.withTeam(teamId, () => this.prisma.hook.deleteMany({ where: { teamId, path } }));
     return count > 0;
   }
 }

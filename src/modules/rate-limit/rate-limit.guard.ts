@@ -67,7 +67,10 @@ export class RateLimitGuard implements CanActivate {
     const now = Date.now();
     const cached = this.limits.get(teamId);
     if (cached && cached.until > now) return cached;
-    const team = await this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } });
+    // A guard runs before the team's transaction opens; the teams table is the partition itself (no team_id).
+    const team = await this.prisma.system(() => this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } }), {
+      transaction: false,
+    });
     if (!team) return undefined;
     const entry = { limit: team.rateLimitPerMinute, slug: team.slug, until: now + SETTINGS_TTL_MS };
     this.limits.set(teamId, entry);

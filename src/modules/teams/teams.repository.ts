@@ -6,38 +6,47 @@ export type TeamRow = Team;
 
 @Injectable()
 export class TeamsRepository {
+  // System path throughout: a team row is the partition itself (no team_id), and admins list and delete across teams.
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   create(data: Prisma.TeamCreateInput): Promise<TeamRow> {
-    return this.prisma.team.create({ data });
+    return this.prisma.system(() => this.prisma.team.create({ data }), { transaction: false });
   }
 
   list(teamIds?: string[]): Promise<TeamRow[]> {
-    return this.prisma.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { slug: 'asc' } });
+    return this.prisma.system(() => this.prisma.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { slug: 'asc' } }), {
+      transaction: false,
+    });
   }
 
   get(teamId: string): Promise<TeamRow | null> {
-    return this.prisma.team.findUnique({ where: { id: teamId } });
+    return this.prisma.system(() => this.prisma.team.findUnique({ where: { id: teamId } }), { transaction: false });
   }
 
   update(teamId: string, data: Prisma.TeamUpdateInput): Promise<TeamRow> {
-    return this.prisma.team.update({ where: { id: teamId }, data });
+    return this.prisma.system(() => this.prisma.team.update({ where: { id: teamId }, data }), { transaction: false });
   }
 
   /** Service accounts living only in this team (they go with it). */
   async serviceAccountIds(teamId: string): Promise<string[]> {
-    const rows = await this.prisma.user.findMany({
-      where: { kind: 'service', memberships: { some: { teamId }, every: { teamId } } },
-      select: { id: true },
-    });
+    const rows = await this.prisma.system(
+      () =>
+        this.prisma.user.findMany({
+          where: { kind: 'service', memberships: { some: { teamId }, every: { teamId } } },
+          select: { id: true },
+        }),
+      { transaction: false },
+    );
     return rows.map((r) => r.id);
   }
 
   /** Deletes the team (its rows cascade) and its own service accounts. */
   async delete(teamId: string, serviceAccountIds: string[]): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.user.deleteMany({ where: { id: { in: serviceAccountIds }, kind: 'service' } }),
-      this.prisma.team.delete({ where: { id: teamId } }),
-    ]);
+    await this.prisma.system(() =>
+      this.prisma.$transaction([
+        this.prisma.user.deleteMany({ where: { id: { in: serviceAccountIds }, kind: 'service' } }),
+        this.prisma.team.delete({ where: { id: teamId } }),
+      ]),
+    );
   }
 }
