@@ -13,10 +13,10 @@ export class TeamsRepository {
     return this.prisma.system(() => this.prisma.team.create({ data }), { transaction: false });
   }
 
-  list(teamIds?: string[]): Promise<TeamRow[]> {
-    return this.prisma.system(() => this.prisma.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { slug: 'asc' } }), {
-      transaction: false,
-    });
+  /** Teams by slug, after `afterSlug`, at most `take`. */
+  list(teamIds: string[] | undefined, take: number, afterSlug?: string): Promise<TeamRow[]> {
+    const where: Prisma.TeamWhereInput = { ...(teamIds ? { id: { in: teamIds } } : {}), ...(afterSlug !== undefined ? { slug: { gt: afterSlug } } : {}) };
+    return this.prisma.system(() => this.prisma.team.findMany({ where, orderBy: { slug: 'asc' }, take }), { transaction: false });
   }
 
   get(teamId: string): Promise<TeamRow | null> {

@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { SECRET_NAME } from '../secrets/secrets.schemas.js';
 
@@ -81,7 +82,7 @@ export const teamSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export const teamListSchema = z.object({ data: z.array(teamSchema) });
+export const teamListSchema = z.object({ data: z.array(teamSchema), next_cursor: nextCursorSchema });
 
 /** A slug from a display name: "Acme Corp." → "acme-corp". */
 export function slugFromName(name: string): string {
