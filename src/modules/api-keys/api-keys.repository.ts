@@ -96,12 +96,14 @@ export class ApiKeysRepository {
     return this.prisma.system((db) => db.apiKey.findFirst({ select: { id: true } }), ONE_STATEMENT).then((r) => r !== null);
   }
 
-  listForUser(userId: string): Promise<KeyRow[]> {
+  /** Newest first, after `after` (the last key of the previous page), at most `take`. */
+  listForUser(userId: string, take?: number, after?: { createdAt: Date; id: string }): Promise<KeyRow[]> {
+    const where = {
+      userId,
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+    };
     // A user's keys, whichever team they act in.
-    return this.prisma.system(
-      (db) => db.apiKey.findMany({ where: { userId }, select: KEY_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
-      ONE_STATEMENT,
-    );
+    return this.prisma.system((db) => db.apiKey.findMany({ where, select: KEY_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take }), ONE_STATEMENT);
   }
 
   /** The key that currently holds `name` (not revoked, not rotated out). */

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTeam, Public, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { setResponseStatus } from '../../platform/http/idempotency-response.js';
 import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.interceptor.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { parseWith, ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
@@ -50,9 +51,10 @@ export class HooksController {
   @Get(['api/v1/hooks', 'api/v1/teams/:team/hooks'])
   @TeamScoped()
   @RequireRole('viewer')
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, hookListSchema)
-  list(@CurrentTeam() team: TeamContext) {
-    return this.hooks.list(team);
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.hooks.list(team, q);
   }
 
   @Get(['api/v1/hooks/:path', 'api/v1/teams/:team/hooks/:path'])

@@ -15,9 +15,11 @@ export class HooksRepository {
     return this.prisma.system(() => this.prisma.hook.findUnique({ where: { path }, include: { team: { select: { slug: true } } } }), { transaction: false });
   }
 
-  async list(teamId: string): Promise<HookRow[]> {
+  /** By path, after `afterPath`, at most `take`. */
+  async list(teamId: string, take: number, afterPath?: string): Promise<HookRow[]> {
+    const where = { teamId, ...(afterPath !== undefined ? { path: { gt: afterPath } } : {}) };
     return this.prisma.withTeam(teamId, () =>
-      this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: { team: { select: { slug: true } } } }),
+      this.prisma.hook.findMany({ where, orderBy: { path: 'asc' }, take, include: { team: { select: { slug: true } } } }),
     );
   }
 

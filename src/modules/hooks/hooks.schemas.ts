@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { workflowNameSchema } from '../runs/runs.schemas.js';
 
@@ -26,7 +27,7 @@ export const hookSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export const hookListSchema = z.object({ data: z.array(hookSchema) });
+export const hookListSchema = z.object({ data: z.array(hookSchema), next_cursor: nextCursorSchema });
 
 /** What an anonymous caller of an `auth: none` hook may send: inputs, nothing that picks profiles, models, callbacks or limits. */
 export const anonymousHookBodySchema = z.preprocess((v) => v ?? {}, z.strictObject({ inputs: z.record(z.string(), z.unknown()).optional() }));

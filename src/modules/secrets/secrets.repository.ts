@@ -64,8 +64,10 @@ export class SecretsRepository {
     return { created: !existing, row: toRow(row) };
   }
 
-  async list(teamId: string): Promise<SecretRow[]> {
-    const rows = await this.prisma.withTeam(teamId, () => this.prisma.secret.findMany({ where: { teamId }, orderBy: { name: 'asc' } }));
+  /** By name, after `afterName`, at most `take`. */
+  async list(teamId: string, take: number, afterName?: string): Promise<SecretRow[]> {
+    const where = { teamId, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) };
+    const rows = await this.prisma.withTeam(teamId, () => this.prisma.secret.findMany({ where, orderBy: { name: 'asc' }, take }));
     return rows.map(toRow);
   }
 

@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { normalizeEntry } from '../runs/url-allowlist.js';
 
@@ -38,4 +39,4 @@ export const secretSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export const secretListSchema = z.object({ data: z.array(secretSchema) });
+export const secretListSchema = z.object({ data: z.array(secretSchema), next_cursor: nextCursorSchema });

@@ -117,13 +117,15 @@ export class UsersRepository {
     return count > 0;
   }
 
-  async members(teamId: string, kind?: 'human' | 'service'): Promise<UserRow[]> {
+  /** A team's members by email, after `afterEmail`, at most `take`. */
+  async members(teamId: string, kind: 'human' | 'service' | undefined, take: number | undefined, afterEmail?: string): Promise<UserRow[]> {
     const rows = await this.prisma.system(
       () =>
         this.prisma.user.findMany({
-          where: { memberships: { some: { teamId } }, ...(kind ? { kind } : {}) },
+          where: { memberships: { some: { teamId } }, ...(kind ? { kind } : {}), ...(afterEmail !== undefined ? { email: { gt: afterEmail } } : {}) },
           include: withMemberships,
           orderBy: { email: 'asc' },
+          take,
         }),
       { transaction: false },
     );

@@ -13,8 +13,10 @@ export class WorkflowsRepository {
     return this.prisma.withTeam(teamId, () => this.prisma.workflow.findUnique({ where: { teamId_name: { teamId, name } } }));
   }
 
-  async list(teamId: string): Promise<WorkflowRow[]> {
-    return this.prisma.withTeam(teamId, () => this.prisma.workflow.findMany({ where: { teamId }, orderBy: { name: 'asc' } }));
+  /** By name, after `afterName`, at most `take`. */
+  async list(teamId: string, take: number, afterName?: string): Promise<WorkflowRow[]> {
+    const where = { teamId, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) };
+    return this.prisma.withTeam(teamId, () => this.prisma.workflow.findMany({ where, orderBy: { name: 'asc' }, take }));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { planSchema } from '../runs/plan.schema.js';
 import { workflowNameSchema } from '../runs/runs.schemas.js';
@@ -19,4 +20,4 @@ export const workflowSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export const workflowListSchema = z.object({ data: z.array(workflowSchema) });
+export const workflowListSchema = z.object({ data: z.array(workflowSchema), next_cursor: nextCursorSchema });
