@@ -280,7 +280,10 @@ describe('a change notice still on its way to a replica', () => {
   async function cachedOn(app: TestApp, key: string) {
     const cache = app.app.get(ApiKeyCache);
     await expect
-      .poll(async () => (await call(app, key, 'GET', '/api/v1/me')).statusCode === 200 && cache.get(hashToken(key)) !== undefined, { timeout: 10_000, interval: 20 })
+      .poll(async () => (await call(app, key, 'GET', '/api/v1/me')).statusCode === 200 && cache.get(hashToken(key)) !== undefined, {
+        timeout: 10_000,
+        interval: 20,
+      })
       .toBe(true);
   }
 
