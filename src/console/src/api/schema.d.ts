@@ -1927,7 +1927,10 @@ export interface operations {
     };
     "SecretsController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -1950,6 +1953,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -1957,7 +1962,10 @@ export interface operations {
     };
     "SecretsController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1977,6 +1985,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2096,7 +2106,10 @@ export interface operations {
     };
     TeamsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2131,6 +2144,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2511,7 +2526,10 @@ export interface operations {
     };
     MembersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2537,6 +2555,8 @@ export interface operations {
                             admin: boolean;
                             since: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2607,7 +2627,10 @@ export interface operations {
     };
     ServiceAccountsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2631,6 +2654,8 @@ export interface operations {
                             role: "viewer" | "operator" | "auditor" | "team_owner";
                             created_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2699,7 +2724,10 @@ export interface operations {
     };
     ServiceAccountsController_listKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2727,6 +2755,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2843,7 +2873,10 @@ export interface operations {
     };
     "ApiKeysController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 email: string;
@@ -2869,6 +2902,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2912,7 +2947,10 @@ export interface operations {
     };
     "ApiKeysController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2940,6 +2978,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3965,7 +4005,10 @@ export interface operations {
     };
     "WorkflowsController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3987,6 +4030,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3994,7 +4039,10 @@ export interface operations {
     };
     "WorkflowsController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -4019,6 +4067,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5138,7 +5188,10 @@ export interface operations {
     };
     "HooksController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5162,6 +5215,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5169,7 +5224,10 @@ export interface operations {
     };
     "HooksController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -5196,6 +5254,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
