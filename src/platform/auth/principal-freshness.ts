@@ -48,7 +48,6 @@ export class PrincipalFreshness {
 }
 
 function sameGrant(a: Principal, b: Principal): boolean {
-  const grants = (p: Principal) =>
-    JSON.stringify([p.userId, p.admin, [...p.scopes].sort(), p.memberships.map((m) => [m.teamId, m.teamSlug, m.role]).sort()]);
+  const grants = (p: Principal) => JSON.stringify([p.userId, p.admin, [...p.scopes].sort(), p.memberships.map((m) => [m.teamId, m.teamSlug, m.role]).sort()]);
   return grants(a) === grants(b);
 }
