@@ -149,12 +149,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private async switched<T>(outer: Scope & { tx: Tx }, teamId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     await setScope(outer.tx, teamId);
     const inner: Scope = { tx: outer.tx, teamId, open: true };
+    let value: T;
     try {
-      return await this.scopes.run(inner, () => fn(outer.tx));
+      value = await this.scopes.run(inner, () => fn(outer.tx));
     } finally {
       inner.open = false;
-      await setScope(outer.tx, outer.teamId);
     }
+    // Only after success: a failed statement aborted the whole transaction, and its error is the one to report.
+    await setScope(outer.tx, outer.teamId);
+    return value;
   }
 
   /** `$transaction` inside a scope: an interactive callback runs on the scope's transaction; a batch runs in order on it. */
