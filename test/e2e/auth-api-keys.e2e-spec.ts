@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKeyCache } from '../../src/modules/api-keys/api-key-cache.js';
 import { ApiKeyLookup } from '../../src/modules/api-keys/api-key-lookup.service.js';
 import { ApiKeysService } from '../../src/modules/api-keys/api-keys.service.js';
+import { AuthChangeListener } from '../../src/modules/api-keys/auth-change.listener.js';
 import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
 import { hashToken } from '../../src/platform/auth/api-key-format.js';
 import { ApiError } from '../../src/platform/http/api-error.js';
@@ -256,5 +258,96 @@ describe('key cache when the change listener loses its connection', () => {
     expect((await me()).statusCode).toBe(401);
     await expect.poll(() => cache.isLive, { timeout: 5_000, interval: 50 }).toBe(true);
     expect((await me()).statusCode).toBe(401);
+  });
+});
+
+describe('a change notice still on its way to a replica', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await buildTestApp();
+    b = await buildTestApp({ databaseUrl: a.databaseUrl });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const call = (app: TestApp, key: string, method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+    app.app.inject({ method, url, headers: { 'x-mantis-token': key }, ...(payload ? { payload: payload as object } : {}) });
+
+  /** Served from `app`'s key cache from now on. */
+  async function cachedOn(app: TestApp, key: string) {
+    const cache = app.app.get(ApiKeyCache);
+    await expect
+      .poll(async () => (await call(app, key, 'GET', '/api/v1/me')).statusCode === 200 && cache.get(hashToken(key)) !== undefined, {
+        timeout: 10_000,
+        interval: 20,
+      })
+      .toBe(true);
+  }
+
+  /**
+   * Holds back the replica's change notices, as a network or a busy event loop
+   * may: the replica's cache goes on holding what the notices would drop.
+   * Returns the release, which delivers them.
+   */
+  function holdNotices(app: TestApp): () => void {
+    const client = (app.app.get(AuthChangeListener) as unknown as { client: pg.Client }).client;
+    const handlers = client.listeners('notification') as ((m: pg.Notification) => void)[];
+    const held: pg.Notification[] = [];
+    client.removeAllListeners('notification');
+    client.on('notification', (m) => held.push(m));
+    return () => {
+      client.removeAllListeners('notification');
+      for (const h of handlers) client.on('notification', h);
+      for (const m of held) for (const h of handlers) h(m);
+    };
+  }
+
+  it('refuses a revoked key on the first request after the revoking response, before the notice arrives', async () => {
+    const team = await createTeam(a.prisma);
+    const admin = await createUser(a.prisma, { admin: true });
+    const victim = await createUser(a.prisma, { team, role: 'team_owner', keyName: 'doomed' });
+    await cachedOn(b, victim.key);
+    const release = holdNotices(b);
+    try {
+      const revoke = await call(a, admin.key, 'DELETE', `/api/v1/users/${encodeURIComponent(victim.email)}/api-keys/doomed`);
+      expect(revoke.statusCode).toBeLessThan(300);
+      // The replica's cache still holds the key: only the epoch check stands between it and the caller.
+      expect(b.app.get(ApiKeyCache).get(hashToken(victim.key))).toBeDefined();
+      for (const [method, url] of [
+        ['GET', '/api/v1/me'],
+        ['GET', `/api/v1/teams/${team.slug}/workflows`],
+        ['PUT', `/api/v1/teams/${team.slug}/secrets/after-revocation`],
+      ] as const) {
+        const res = await call(b, victim.key, method, url, method === 'PUT' ? { value: 'x' } : undefined);
+        expect(res.statusCode, `${method} ${url}`).toBe(401);
+        expect(res.json().error).toMatchObject(INVALID);
+      }
+      expect(await a.prisma.secret.count({ where: { teamId: team.id } })).toBe(0);
+    } finally {
+      release();
+    }
+    expect(b.app.get(ApiKeyCache).get(hashToken(victim.key))).toBeUndefined();
+  });
+
+  it('acts on a role change at once: a demoted team_owner is refused an owner action', async () => {
+    const team = await createTeam(a.prisma);
+    const admin = await createUser(a.prisma, { admin: true });
+    const owner = await createUser(a.prisma, { team, role: 'team_owner' });
+    await cachedOn(b, owner.key);
+    const release = holdNotices(b);
+    try {
+      const demote = await call(a, admin.key, 'PUT', `/api/v1/users/${encodeURIComponent(owner.email)}/role`, { team: team.slug, role: 'viewer' });
+      expect(demote.statusCode).toBe(200);
+      const put = await call(b, owner.key, 'PUT', `/api/v1/teams/${team.slug}/secrets/demoted`, { value: 'x' });
+      expect(put.statusCode).toBe(403);
+      expect(put.json().error.code).toBe('insufficient_role');
+      expect(await a.prisma.secret.count({ where: { teamId: team.id } })).toBe(0);
+      expect((await call(b, owner.key, 'GET', '/api/v1/me')).json().teams).toEqual([{ team: team.slug, role: 'viewer' }]);
+    } finally {
+      release();
+    }
   });
 });

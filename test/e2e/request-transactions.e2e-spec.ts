@@ -6,7 +6,7 @@ import { AuditInterceptor } from '../../src/modules/audit/audit.interceptor.js';
 import { needsRequestTransaction } from '../../src/modules/audit/request-transactions.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 
-/** The request interceptor is on every route that changes something or acts in a team, and only there. */
+/** The request interceptor is on every route that changes something, acts in a team or has a caller, and only there. */
 describe('request transactions', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('request transactions', () => {
     return out;
   }
 
-  it('every state-changing or team-scoped route runs in the request transaction, as its outermost interceptor', () => {
+  it('every state-changing, team-scoped or authenticated route has the request interceptor, as its outermost interceptor', () => {
     const interceptor = t.app.get(AuditInterceptor);
     const all = routes();
     const needing = all.filter((r) => needsRequestTransaction(r.controller, r.handler));
@@ -36,11 +36,12 @@ describe('request transactions', () => {
     for (const r of all.filter((x) => !needing.includes(x))) expect(r.interceptors, r.name).not.toContain(interceptor);
   });
 
-  it('covers the routes a reader would expect, and leaves out the public and own-row reads', () => {
+  it('covers the routes a reader would expect, and leaves out the public ones', () => {
     const by = new Map(routes().map((r) => [r.name, needsRequestTransaction(r.controller, r.handler)]));
     expect(by.get('RunsController.cancel')).toBe(true);
     expect(by.get('RunsController.list')).toBe(true);
     expect(by.get('HealthController.live')).toBe(false);
-    expect(by.get('RunsController.get')).toBe(false);
+    expect(by.get('RunsController.get')).toBe(true);
+    expect(by.get('MeController.me')).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ describe('services on a real database (no HTTP)', () => {
   async function caller(team: TeamFixture, role: 'operator' | 'auditor' = 'operator'): Promise<{ p: Principal; ctx: TeamContext; key: string }> {
     const u = await createUser(m.prisma, { team, role });
     const found = await m.get(ApiKeyLookup).find(u.key);
-    return { p: principalOfKey(found!), ctx: { ...team, role }, key: u.key };
+    return { p: principalOfKey(found!.key), ctx: { ...team, role }, key: u.key };
   }
 
   const submit = (p: Principal, ctx: TeamContext, options: Record<string, unknown> = {}) =>
@@ -87,7 +87,7 @@ describe('services on a real database (no HTTP)', () => {
       const keys = m.get(ApiKeysService);
       const created = await keys.create({ userId: p.userId }, { name: 'ci', scopes: ['status'] });
       expect(created.key.startsWith(created.prefix)).toBe(true);
-      expect(principalOfKey((await m.get(ApiKeyLookup).find(created.key))!)).toMatchObject({ userId: p.userId, scopes: ['status'] });
+      expect(principalOfKey((await m.get(ApiKeyLookup).find(created.key))!.key)).toMatchObject({ userId: p.userId, scopes: ['status'] });
       const stored = await m.prisma.apiKey.findFirstOrThrow({ where: { userId: p.userId, name: 'ci' } });
       expect(JSON.stringify(stored)).not.toContain(created.key);
       await expect(keys.create({ userId: p.userId }, { name: 'ci' })).rejects.toMatchObject({ code: 'conflict' });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PrismaService } from '../../src/platform/database/prisma.service.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createHttpApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   /** Reuse a database (e.g. two app instances on one database). */
   databaseUrl?: string;
   listen?: boolean;
+  /** A query outside withTeam/system throws (PrismaService.requireScopes). */
+  requireScopes?: boolean;
 }
 
 /** The configuration every test app runs with, `env` on top; its own data directory unless `env` names one. */
@@ -74,6 +77,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
   const app = await createHttpApp({ config, logger, databaseUrl, roles: opts.roles ?? ['api'] });
+  if (opts.requireScopes) app.get(PrismaService).requireScopes();
   let url: string | undefined;
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');

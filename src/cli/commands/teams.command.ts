@@ -49,7 +49,17 @@ export function registerTeamsCommands(program: Command): void {
 
   remote(teams.command('list').description('list teams (admins: all; others: their own)')).action(
     run(async (o: RemoteOptions) => {
-      const { data } = await (await client(o)).request<{ data: TeamView[] }>('GET', '/api/v1/teams');
+      const c = await client(o);
+      const data: TeamView[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: TeamView[]; next_cursor: string | null } = await c.request(
+          'GET',
+          `/api/v1/teams?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        data.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
       printTable(
         ['team', 'name', 'role', 'max runs', 'rate/min', 'budget usd', 'domains'],
         data.map((t) => [t.slug, t.name, t.role, t.max_concurrent_runs, t.rate_limit_per_minute, t.monthly_budget_usd, t.allowed_domains.join(',')]),

@@ -93,7 +93,17 @@ export function registerUsersCommands(program: Command): void {
     .requiredOption('--email <email>')
     .action(
       run(async (o: RemoteOptions & { email: string }) => {
-        const { data } = await (await client(o)).request<{ data: KeyView[] }>('GET', `/api/v1/users/${enc(o.email)}/api-keys`);
+        const c = await client(o);
+        const data: KeyView[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { data: KeyView[]; next_cursor: string | null } = await c.request(
+            'GET',
+            `/api/v1/users/${enc(o.email)}/api-keys?limit=200${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+          );
+          data.push(...page.data);
+          cursor = page.next_cursor;
+        } while (cursor);
         printTable(
           ['name', 'prefix', 'scopes', 'status', 'created', 'last used', 'expires', 'source'],
           data.map((k) => [

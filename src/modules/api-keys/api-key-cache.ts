@@ -22,6 +22,11 @@ const MAX_ENTRIES = 10_000;
  * of `mantis_auth` (AuthChangeListener), never by TTL; while the listener is
  * not connected the cache is bypassed, so a missed notice cannot keep a
  * revoked key alive. Only valid keys are cached.
+ *
+ * Each notice carries the auth epoch its change advanced the database to;
+ * `appliedEpoch` is the highest one applied. A notice still in flight when a
+ * request arrives is caught by the request comparing that with the epoch its
+ * first statement reads (PrincipalFreshness).
  */
 @Injectable()
 export class ApiKeyCache {
@@ -29,11 +34,21 @@ export class ApiKeyCache {
   private readonly byUser = new Map<string, Set<string>>();
   private generation = 0;
   private live = false;
+  private applied = 0n;
 
-  /** Called by the listener: true once LISTEN is in place, false when the connection drops. */
-  setLive(live: boolean): void {
+  /**
+   * Called by the listener: true once LISTEN is in place (with the epoch read
+   * after it, which every later notice exceeds), false when the connection drops.
+   */
+  setLive(live: boolean, epoch?: bigint): void {
     this.live = live;
+    if (epoch !== undefined) this.applied = epoch;
     this.clear();
+  }
+
+  /** Every change up to this auth epoch is reflected in the cache. */
+  get appliedEpoch(): bigint {
+    return this.applied;
   }
 
   get isLive(): boolean {
@@ -78,8 +93,16 @@ export class ApiKeyCache {
     this.byUser.clear();
   }
 
-  /** Applies one `mantis_auth` notice: `k:<hash>`, `u:<user id>` or `*`. */
-  apply(notice: string): void {
+  /** Applies one `mantis_auth` notice: `<epoch> ` then `k:<hash>`, `u:<user id>` or `*`. */
+  apply(payload: string): void {
+    const space = payload.indexOf(' ');
+    const epoch = space > 0 && /^\d+$/.test(payload.slice(0, space)) ? BigInt(payload.slice(0, space)) : undefined;
+    const notice = epoch === undefined ? payload : payload.slice(space + 1);
+    this.invalidate(notice);
+    if (epoch !== undefined && epoch > this.applied) this.applied = epoch;
+  }
+
+  private invalidate(notice: string): void {
     if (notice.startsWith('k:')) this.invalidateKey(notice.slice(2));
     else if (notice.startsWith('u:')) this.invalidateUser(notice.slice(2));
     else this.clear();

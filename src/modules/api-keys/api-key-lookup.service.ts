@@ -47,6 +47,12 @@ function toCached(row: KeyRow & { user: IdentityRow }): CachedKey {
   };
 }
 
+/** A valid key; `asOf` is set when it came from the cache (see PrincipalFreshness). */
+export interface FoundKey {
+  key: CachedKey;
+  asOf?: bigint;
+}
+
 /**
  * Resolves a raw key or tenant token to its (cached) identity, or null when it
  * is unknown, revoked or expired. `last_used_at` is written in batches.
@@ -72,27 +78,35 @@ export class ApiKeyLookup implements OnModuleInit, OnApplicationShutdown {
     await this.flushUsage();
   }
 
-  async find(raw: string): Promise<CachedKey | null> {
+  /**
+   * The key's identity, from the cache (then `asOf` is the auth epoch the
+   * cache reflects, which the request must confirm) or, when not cached or
+   * `fresh`, from the database.
+   */
+  async find(raw: string, fresh = false): Promise<FoundKey | null> {
     const hash = hashToken(raw);
-    let entry = this.cache.get(hash);
-    if (!entry) {
-      const snapshot = this.cache.snapshot();
-      const row = await this.repo.findByHash(hash);
-      if (!row || row.revokedAt) return null;
-      entry = toCached(row);
-      this.cache.set(hash, entry, snapshot);
-    }
-    if (entry.expiresAt && entry.expiresAt.getTime() <= Date.now()) return null;
-    this.usage.set(entry.keyId, new Date());
-    return entry;
+    const asOf = this.cache.appliedEpoch;
+    let entry = fresh ? undefined : this.cache.get(hash);
+    if (entry) return this.valid(entry, asOf);
+    const snapshot = this.cache.snapshot();
+    const row = await this.repo.findByHash(hash);
+    if (!row || row.revokedAt) return null;
+    entry = toCached(row);
+    this.cache.set(hash, entry, snapshot);
+    return this.valid(entry);
   }
 
   /** Like find, from the cache alone (no database); null when not cached. */
-  findCached(raw: string): CachedKey | null {
+  findCached(raw: string): FoundKey | null {
+    const asOf = this.cache.appliedEpoch;
     const entry = this.cache.get(hashToken(raw));
-    if (!entry || (entry.expiresAt && entry.expiresAt.getTime() <= Date.now())) return null;
-    this.usage.set(entry.keyId, new Date());
-    return entry;
+    return entry ? this.valid(entry, asOf) : null;
+  }
+
+  private valid(key: CachedKey, asOf?: bigint): FoundKey | null {
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
+    this.usage.set(key.keyId, new Date());
+    return { key, asOf };
   }
 
   async flushUsage(): Promise<void> {

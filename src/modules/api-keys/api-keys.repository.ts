@@ -60,6 +60,8 @@ export interface NewKeyRow {
   expiresAt: Date | null;
 }
 
+const ONE_STATEMENT = { transaction: false } as const;
+
 /**
  * The only Prisma user for API keys. Keys belong to a user, so every method
  * takes the user id first (or the key hash, for authentication).
@@ -68,29 +70,40 @@ export interface NewKeyRow {
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  // Keys belong to users, and users to any number of teams: key work is cross-team, on the system path.
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.system(fn);
   }
 
   /** A key by hash with its user's identity, for authentication. */
   findByHash(hash: string): Promise<(KeyRow & { user: IdentityRow }) | null> {
-    return this.prisma.apiKey.findUnique({ where: { keyHash: hash }, select: { ...KEY_FIELDS, user: { select: IDENTITY } } });
+    // Before any team is known (authentication): system, one statement without a transaction.
+    return this.prisma.system((db) => db.apiKey.findUnique({ where: { keyHash: hash }, select: { ...KEY_FIELDS, user: { select: IDENTITY } } }), ONE_STATEMENT);
   }
 
   findIdentityByEmail(email: string): Promise<IdentityRow | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: IDENTITY });
+    // Authentication (OIDC): before any team is known.
+    return this.prisma.system((db) => db.user.findUnique({ where: { email }, select: IDENTITY }), ONE_STATEMENT);
   }
 
   findIdentity(userId: string): Promise<IdentityRow | null> {
-    return this.prisma.user.findUnique({ where: { id: userId }, select: IDENTITY });
+    // A user's memberships span teams.
+    return this.prisma.system((db) => db.user.findUnique({ where: { id: userId }, select: IDENTITY }), ONE_STATEMENT);
   }
 
   anyKeyExists(): Promise<boolean> {
-    return this.prisma.apiKey.findFirst({ select: { id: true } }).then((r) => r !== null);
+    // Whether any credential exists anywhere (the auth_not_configured answer).
+    return this.prisma.system((db) => db.apiKey.findFirst({ select: { id: true } }), ONE_STATEMENT).then((r) => r !== null);
   }
 
-  listForUser(userId: string): Promise<KeyRow[]> {
-    return this.prisma.apiKey.findMany({ where: { userId }, select: KEY_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+  /** Newest first, after `after` (the last key of the previous page), at most `take`. */
+  listForUser(userId: string, take?: number, after?: { createdAt: Date; id: string }): Promise<KeyRow[]> {
+    const where = {
+      userId,
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+    };
+    // A user's keys, whichever team they act in.
+    return this.prisma.system((db) => db.apiKey.findMany({ where, select: KEY_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take }), ONE_STATEMENT);
   }
 
   /** The key that currently holds `name` (not revoked, not rotated out). */
@@ -129,9 +142,13 @@ export class ApiKeysRepository {
     if (usage.size === 0) return;
     const ids = [...usage.keys()];
     const times = ids.map((id) => usage.get(id)!.toISOString());
-    await this.prisma.$executeRaw`
+    // Usage of keys of every team, flushed in one batch.
+    await this.prisma.system(
+      (db) => db.$executeRaw`
       UPDATE api_keys AS k SET last_used_at = u.ts
       FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${times}::timestamptz[]) AS ts) AS u
-      WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.ts)`;
+      WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.ts)`,
+      ONE_STATEMENT,
+    );
   }
 }

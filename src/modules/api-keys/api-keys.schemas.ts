@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { SCOPES } from '../../platform/auth/principal.js';
 
@@ -63,7 +64,7 @@ export const apiKeyViewSchema = z.object({
 });
 export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
 
-export const apiKeyListSchema = z.object({ data: z.array(apiKeyViewSchema) });
+export const apiKeyListSchema = z.object({ data: z.array(apiKeyViewSchema), next_cursor: nextCursorSchema });
 
 /** The credential rules every key-changing route shares (also on the service-account key routes). */
 export const KEY_MANAGEMENT_RULES =

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateApiKey } from '../../platform/auth/api-key-format.js';
@@ -16,6 +17,8 @@ import {
   type RotateApiKeyInput,
 } from './api-keys.schemas.js';
 import { parseWith } from '../../platform/http/zod-pipe.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const DEFAULT_ROTATION_OVERLAP = '24h';
 
@@ -94,6 +97,17 @@ export class ApiKeysService {
   /** Every key of the user, newest first: never a hash or a raw key. */
   async list(userId: string): Promise<ApiKeyView[]> {
     return (await this.repo.listForUser(userId)).map(view);
+  }
+
+  /** One page of the user's keys, newest first. */
+  async page(userId: string, q: ListPageQuery): Promise<{ data: ApiKeyView[]; next_cursor: string | null }> {
+    const key = cursorKey(q.cursor);
+    const bar = key?.indexOf('|') ?? -1;
+    const after = key && bar > 0 ? { createdAt: new Date(key.slice(0, bar)), id: key.slice(bar + 1) } : undefined;
+    if (after && (Number.isNaN(after.createdAt.getTime()) || !UUID_RE.test(after.id)))
+      throw new ApiError('validation_failed', 'cursor is not one this list gave');
+    const page = pageOf(await this.repo.listForUser(userId, q.limit + 1, after), q.limit, (k) => `${k.createdAt.toISOString()}|${k.id}`);
+    return { data: page.rows.map(view), next_cursor: page.next_cursor };
   }
 
   /** Revokes the key named `name` (and its rotated-out predecessors). 404 when there is none. */

@@ -52,9 +52,12 @@ export class AuthChangeListener implements OnModuleInit, OnApplicationShutdown {
     client.on('error', onLost);
     client.on('end', () => onLost());
     await client.connect();
-    await client.query(`LISTEN ${AUTH_CHANNEL}`);
+    // The epoch is read after LISTEN (one round trip): every change past it arrives as a notice.
+    const results = (await client.query(`LISTEN ${AUTH_CHANNEL}; SELECT n::text AS n FROM mantis_auth_epoch WHERE id = 1`)) as unknown as pg.QueryResult<{
+      n: string;
+    }>[];
     this.client = client;
-    this.cache.setLive(true);
+    this.cache.setLive(true, BigInt(results[1]?.rows[0]?.n ?? '0'));
   }
 
   private scheduleReconnect(): void {

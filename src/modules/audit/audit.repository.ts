@@ -136,6 +136,11 @@ function rowOf(c: TextRow): AuditRow {
 export class AuditRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
+  /** A team's chain in its scope; the global chain (null) and cross-team listings on the system path. */
+  private scoped<T>(teamId: string | null, fn: () => Promise<T>): Promise<T> {
+    return teamId ? this.prisma.withTeam(teamId, fn) : this.prisma.system(fn, { transaction: false });
+  }
+
   /**
    * Appends to the team's chain inside `tx`. The per-team advisory lock holds
    * until `tx` ends, so concurrent writers link one after another.
@@ -154,7 +159,9 @@ export class AuditRepository {
         { OR: [{ ts: before ? { lt: cursor.ts } : { gt: cursor.ts } }, { ts: cursor.ts, seq: before ? { lt: cursor.seq } : { gt: cursor.seq } }] },
       ];
     }
-    const rows = await this.prisma.auditEvent.findMany({ where, orderBy: [{ ts: direction }, { seq: direction }], take: limit });
+    const rows = await this.scoped(filter.teamId ?? null, () =>
+      this.prisma.auditEvent.findMany({ where, orderBy: [{ ts: direction }, { seq: direction }], take: limit }),
+    );
     return rows as AuditRow[];
   }
 
@@ -200,7 +207,7 @@ export class AuditRepository {
 
   /** The newest link of a chain, if any. */
   async head(teamId: string | null): Promise<AuditRow | null> {
-    const row = await this.prisma.auditEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' } });
+    const row = await this.scoped(teamId, () => this.prisma.auditEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' } }));
     return row as AuditRow | null;
   }
 
@@ -218,7 +225,8 @@ export class AuditRepository {
   }
 
   async userIdByEmail(email: string): Promise<string | null> {
-    const u = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
+    // Users span teams (an actor filter by email).
+    const u = await this.prisma.system(() => this.prisma.user.findUnique({ where: { email }, select: { id: true } }), { transaction: false });
     return u?.id ?? null;
   }
 }

@@ -2,16 +2,22 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
+import { IS_PUBLIC_KEY, TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
 import { OWN_TRANSACTION_KEY } from '../../platform/database/own-transaction.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 
 const READ_METHODS = new Set([RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS]);
 
-/** Whether a route needs the request transaction and its success event: it changes something, or acts inside a team. */
+/**
+ * Whether a route needs the interceptor: it changes something, acts inside a
+ * team, or has a caller whose cached principal must be confirmed against the
+ * auth epoch (every route that is not public; see PrincipalFreshness).
+ */
 export function needsRequestTransaction(controller: Type, handler: (...args: unknown[]) => unknown): boolean {
   const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
   if (!READ_METHODS.has(method)) return true;
+  const isPublic = Reflect.getMetadata(IS_PUBLIC_KEY, handler) ?? Reflect.getMetadata(IS_PUBLIC_KEY, controller);
+  if (!isPublic) return true;
   if (Reflect.getMetadata(OWN_TRANSACTION_KEY, handler) === 'reads') return false;
   if (Reflect.getMetadata(TEAM_SCOPED_KEY, handler) ?? Reflect.getMetadata(TEAM_SCOPED_KEY, controller)) return true;
   const paths = [Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler)].flat();
@@ -19,13 +25,13 @@ export function needsRequestTransaction(controller: Type, handler: (...args: unk
 }
 
 /**
- * Puts the AuditInterceptor (the request's transaction and its success
- * event) on every route that needs it, as the outermost of the route's own
- * interceptors, and on no other. A global interceptor would cost every
- * request Nest's interceptor chain (rxjs), which was a tenth of a public
- * route's CPU time in the profile (bench/README.md), for routes such as
- * `/healthz` or `/api/v1/me` where it does nothing. Runs before
- * `app.init()`, which builds the routes' execution contexts.
+ * Puts the AuditInterceptor (the request's transaction, its success event,
+ * the confirmation of a cached principal) on every route that needs it, as
+ * the outermost of the route's own interceptors, and on no other. A global
+ * interceptor would cost every request Nest's interceptor chain (rxjs), a
+ * tenth of a public route's CPU time in the profile (bench/README.md), on
+ * routes such as `/healthz` where it does nothing. Runs before `app.init()`,
+ * which builds the routes' execution contexts.
  */
 export function attachRequestTransactions(app: INestApplication): void {
   const interceptor = app.get(AuditInterceptor);

@@ -113,9 +113,10 @@ export class ConsoleAuthController {
   @ZodBody(apiKeySignInSchema)
   @ZodResponse(201, sessionSchema)
   async apiKeySignIn(@Req() req: MantisRequest, @Res({ passthrough: true }) reply: MantisReply, @Body(new ZodPipe(apiKeySignInSchema)) body: ApiKeySignIn) {
-    const key = await this.keys.find(body.api_key.trim());
-    if (!key) throw new ApiError('invalid_token', 'The token is invalid, expired or revoked');
-    const principal = principalOfKey(key);
+    // From the database, not the cache: a key revoked on another replica a moment ago must not start a session.
+    const found = await this.keys.find(body.api_key.trim(), true);
+    if (!found) throw new ApiError('invalid_token', 'The token is invalid, expired or revoked');
+    const principal = principalOfKey(found.key);
     req.principal = principal;
     const session = await this.startSession(req, principal, 201);
     reply.header('set-cookie', sessionCookie(req, session.token)).header('cache-control', 'no-store');

@@ -9,11 +9,13 @@ export class HealthRepository {
 
   /** Throws unless the database answers. */
   async ping(): Promise<void> {
-    await this.prisma.$queryRawUnsafe('SELECT 1');
+    // Readiness of the database itself, no team's data.
+    await this.prisma.system(() => this.prisma.$queryRawUnsafe('SELECT 1'), { transaction: false });
   }
 
   /** Migrations this build has that the database has not applied. */
   pendingMigrations(): Promise<string[]> {
-    return pendingMigrations((sql) => this.prisma.$queryRawUnsafe(sql));
+    // The migrations table: no team's data.
+    return pendingMigrations((sql) => this.prisma.system(() => this.prisma.$queryRawUnsafe(sql), { transaction: false }));
   }
 }

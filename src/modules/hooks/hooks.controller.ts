@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTeam, RequireRole, RequireScopes, TeamScoped } from '../../platform/auth/auth.decorators.js';
@@ -6,7 +7,7 @@ import type { TeamContext } from '../../platform/auth/principal.js';
 import { TargetTeam } from '../../platform/auth/route-target.js';
 import { setResponseStatus } from '../../platform/http/idempotency-response.js';
 import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.interceptor.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { parseWith, ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
@@ -51,9 +52,10 @@ export class HooksController {
   @Get(['api/v1/hooks', 'api/v1/teams/:team/hooks'])
   @TeamScoped()
   @RequireRole('viewer')
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, hookListSchema)
-  list(@CurrentTeam() team: TeamContext) {
-    return this.hooks.list(team);
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.hooks.list(team, q);
   }
 
   @Get(['api/v1/hooks/:path', 'api/v1/teams/:team/hooks/:path'])

@@ -17,12 +17,15 @@ export class HooksRepository {
 
   /** The one lookup without a team: resolving the path of an incoming POST /hooks/{path}. */
   async byPath(path: string): Promise<HookRow | null> {
-    const row = await this.prisma.hook.findUnique({ where: { path }, include: withTeamSlug });
+    // Hook paths are global; the team is what this lookup finds out.
+    const row = await this.prisma.system(() => this.prisma.hook.findUnique({ where: { path }, include: withTeamSlug }), { transaction: false });
     return row ? toHook(row) : null;
   }
 
-  async list(teamId: string): Promise<HookRow[]> {
-    const rows = await this.prisma.hook.findMany({ where: { teamId }, orderBy: { path: 'asc' }, include: withTeamSlug });
+  /** By path, after `afterPath`, at most `take`. */
+  async list(teamId: string, take: number, afterPath?: string): Promise<HookRow[]> {
+    const where = { teamId, ...(afterPath !== undefined ? { path: { gt: afterPath } } : {}) };
+    const rows = await this.prisma.withTeam(teamId, () => this.prisma.hook.findMany({ where, orderBy: { path: 'asc' }, take, include: withTeamSlug }));
     return rows.map(toHook);
   }
 
@@ -32,17 +35,19 @@ export class HooksRepository {
     path: string,
     data: { workflowName: string; auth: HookAuth; rateLimitPerMinute: number },
   ): Promise<{ row: HookRow; created: boolean } | null> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
-      const existing = await tx.hook.findUnique({ where: { path } });
-      if (existing && existing.teamId !== teamId) return null;
-      if (existing) return { row: toHook(await tx.hook.update({ where: { id: existing.id }, data, include: withTeamSlug })), created: false };
-      return { row: toHook(await tx.hook.create({ data: { teamId, path, ...data }, include: withTeamSlug })), created: true };
-    });
+    return this.prisma.withTeam(teamId, () =>
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`hook/${path}`}, 13))`;
+        const existing = await tx.hook.findUnique({ where: { path } });
+        if (existing && existing.teamId !== teamId) return null;
+        if (existing) return { row: toHook(await tx.hook.update({ where: { id: existing.id }, data, include: withTeamSlug })), created: false };
+        return { row: toHook(await tx.hook.create({ data: { teamId, path, ...data }, include: withTeamSlug })), created: true };
+      }),
+    );
   }
 
   async delete(teamId: string, path: string): Promise<boolean> {
-    const { count } = await this.prisma.hook.deleteMany({ where: { teamId, path } });
+    const { count } = await this.prisma.withTeam(teamId, () => this.prisma.hook.deleteMany({ where: { teamId, path } }));
     return count > 0;
   }
 }

@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { workflowNameSchema } from '../workflows/workflows.schemas.js';
 import { HOOK_AUTH } from './hook.js';
@@ -28,7 +29,7 @@ export const hookSchema = z.object({
   updated_at: z.string(),
 });
 export type HookObject = z.infer<typeof hookSchema>;
-export const hookListSchema = z.object({ data: z.array(hookSchema) });
+export const hookListSchema = z.object({ data: z.array(hookSchema), next_cursor: nextCursorSchema });
 
 /** What an anonymous caller of an `auth: none` hook may send: inputs, nothing that picks profiles, models, callbacks or limits. */
 export const anonymousHookBodySchema = z.preprocess((v) => v ?? {}, z.strictObject({ inputs: z.record(z.string(), z.unknown()).optional() }));

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
@@ -33,8 +34,9 @@ export class HooksService {
     return { hook: toObject(applied.row), created: applied.created };
   }
 
-  async list(team: TeamContext) {
-    return { data: (await this.repo.list(team.id)).map(toObject) };
+  async list(team: TeamContext, q: ListPageQuery) {
+    const page = pageOf(await this.repo.list(team.id, q.limit + 1, cursorKey(q.cursor)), q.limit, (r) => r.path);
+    return { data: page.rows.map(toObject), next_cursor: page.next_cursor };
   }
 
   async get(team: TeamContext, path: string) {

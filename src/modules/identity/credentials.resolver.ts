@@ -55,8 +55,17 @@ export class CredentialsResolver extends PrincipalResolver {
   }
 
   async resolve(req: MantisRequest): Promise<Principal> {
+    return this.resolveWith(req, false);
+  }
+
+  resolveFresh(req: MantisRequest): Promise<Principal> {
+    return this.resolveWith(req, true);
+  }
+
+  private async resolveWith(req: MantisRequest, fresh: boolean): Promise<Principal> {
+    req.principalAsOf = undefined;
     const address = req.ip ?? 'unknown';
-    const refusal = this.preauth.refusal(address);
+    const refusal = fresh ? null : this.preauth.refusal(address);
     if (refusal) {
       // This address has spent its unauthenticated requests: only what needs no database may still pass.
       const principal = await this.withoutDatabase(req);
@@ -65,7 +74,7 @@ export class CredentialsResolver extends PrincipalResolver {
       throw refusal;
     }
     try {
-      return await this.authenticate(req);
+      return await this.authenticate(req, fresh);
     } catch (e) {
       if (e instanceof ApiError) {
         req.authFailure = e.code;
@@ -83,11 +92,13 @@ export class CredentialsResolver extends PrincipalResolver {
       const single = await this.singleTenant.match(credential.value);
       if (single) return single;
     }
-    const key = this.keys.findCached(credential.value);
-    return key ? principalOfKey(key) : null;
+    const found = this.keys.findCached(credential.value);
+    if (!found) return null;
+    req.principalAsOf = found.asOf;
+    return principalOfKey(found.key);
   }
 
-  private async authenticate(req: MantisRequest): Promise<Principal> {
+  private async authenticate(req: MantisRequest, fresh: boolean): Promise<Principal> {
     const credential = readCredential(req.headers);
     // Headers win: API keys and bearer tokens are unaffected by a console cookie sent alongside.
     if (!credential && this.sessions.hasCookie(req)) return this.fromSession(req);
@@ -95,7 +106,7 @@ export class CredentialsResolver extends PrincipalResolver {
       if (!(await this.configured())) throw notConfigured();
       throw new ApiError('missing_token', 'Send a token in X-Mantis-Token or Authorization: Bearer, or sign in to the console');
     }
-    const principal = credential.kind === 'jwt' ? await this.fromJwt(credential.value) : await this.fromToken(credential.value);
+    const principal = credential.kind === 'jwt' ? await this.fromJwt(credential.value) : await this.fromToken(req, credential.value, fresh);
     if (principal) return principal;
     if (!(await this.configured())) throw notConfigured();
     throw new ApiError('invalid_token', INVALID_TOKEN_MESSAGE);
@@ -109,13 +120,15 @@ export class CredentialsResolver extends PrincipalResolver {
     return session.principal;
   }
 
-  private async fromToken(token: string): Promise<Principal | null> {
+  private async fromToken(req: MantisRequest, token: string, fresh: boolean): Promise<Principal | null> {
     if (this.singleTenant.enabled) {
       const single = await this.singleTenant.match(token);
       if (single) return single;
     }
-    const key = await this.keys.find(token);
-    return key ? principalOfKey(key) : null;
+    const found = await this.keys.find(token, fresh);
+    if (!found) return null;
+    req.principalAsOf = found.asOf;
+    return principalOfKey(found.key);
   }
 
   private async fromJwt(token: string): Promise<Principal | null> {

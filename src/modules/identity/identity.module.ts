@@ -5,6 +5,7 @@ import { TenantKeysModule } from '../tenant-keys/tenant-keys.module.js';
 import { CredentialsResolver } from './credentials.resolver.js';
 import { OidcVerifier } from './oidc-verifier.js';
 import { PreauthLimiter } from './preauth-limiter.js';
+import { PrincipalFreshness } from '../../platform/auth/principal-freshness.js';
 import { PrincipalResolver } from '../../platform/auth/principal-resolver.js';
 
 /**
@@ -15,7 +16,7 @@ import { PrincipalResolver } from '../../platform/auth/principal-resolver.js';
  */
 @Module({
   imports: [ApiKeysModule, TenantKeysModule, SessionsModule],
-  providers: [OidcVerifier, PreauthLimiter, { provide: PrincipalResolver, useClass: CredentialsResolver }],
-  exports: [PrincipalResolver, OidcVerifier],
+  providers: [OidcVerifier, PreauthLimiter, { provide: PrincipalResolver, useClass: CredentialsResolver }, PrincipalFreshness],
+  exports: [PrincipalResolver, PrincipalFreshness, OidcVerifier],
 })
 export class IdentityModule {}

@@ -241,7 +241,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
 
   private async finish(entry: Active, update: TerminalUpdate, teamSlug: string): Promise<void> {
     const { run } = entry.claimed;
-    const row = await this.runsRepo.transaction(async (tx) => {
+    const row = await this.runsRepo.transaction(run.teamId, async (tx) => {
       const done = await this.runsRepo.finish(tx, run.teamId, run.id, update, { status: ['running'], leaseOwner: this.workerId });
       if (done) await this.notifier?.enqueue(tx, run.teamId, toRunObject(done, teamSlug) as unknown as Record<string, unknown>, done.callbackUrl);
       return done;
@@ -286,7 +286,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Runs whose worker died: retried once, else failed with worker_lost (or cancelled, if that was asked). */
   private async reapLost(): Promise<void> {
-    const finished = await this.runsRepo.transaction(async (tx) => {
+    const finished = await this.runsRepo.systemTransaction(async (tx) => {
       const out: { slug: string; row: NonNullable<Awaited<ReturnType<RunsRepository['finish']>>> }[] = [];
       for (const lost of await this.dispatch.lockExpired(tx, 50)) {
         if (!lost.cancelRequested && lost.attempts < MAX_ATTEMPTS) {

@@ -97,8 +97,11 @@ export class RunEventStream implements OnApplicationShutdown {
       if (signal.dirty) {
         signal.dirty = false;
         // Status first: a run seen terminal has written all its events, so the read below gets the last of them.
-        const run = await this.repo.find(team.id, runId);
-        const events = await this.repo.events(team.id, runId, cursor, PAGE);
+        // One short team transaction per read (the stream itself outlives any).
+        const [run, events] = await this.prisma.withTeam(team.id, async () => [
+          await this.repo.find(team.id, runId),
+          await this.repo.events(team.id, runId, cursor, PAGE),
+        ]);
         for (const e of events) {
           raw.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ seq: e.seq, type: e.type, ts: e.ts.toISOString(), data: e.data })}\n\n`);
           cursor = e.seq;

@@ -94,22 +94,24 @@ export class RunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async teamSettings(teamId: string): Promise<TeamSettings | null> {
-    return this.prisma.team.findUnique({
-      where: { id: teamId },
-      select: {
-        id: true,
-        slug: true,
-        maxConcurrentRuns: true,
-        maxCostPerRun: true,
-        maxTimeMinutesPerRun: true,
-        maxStepsPerPlan: true,
-        maxLoopIterations: true,
-        monthlyBudgetUsd: true,
-        allowedDomains: true,
-        anthropicSecretName: true,
-        weight: true,
-      },
-    });
+    return this.prisma.withTeam(teamId, (tx) =>
+      tx.team.findUnique({
+        where: { id: teamId },
+        select: {
+          id: true,
+          slug: true,
+          maxConcurrentRuns: true,
+          maxCostPerRun: true,
+          maxTimeMinutesPerRun: true,
+          maxStepsPerPlan: true,
+          maxLoopIterations: true,
+          monthlyBudgetUsd: true,
+          allowedDomains: true,
+          anthropicSecretName: true,
+          weight: true,
+        },
+      }),
+    );
   }
 
   /**
@@ -123,10 +125,13 @@ export class RunsRepository {
    */
   async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Prisma.PrismaPromise<unknown>[] = []): Promise<boolean> {
     const budget = rules.monthlyBudgetUsd;
-    const [, inserted] = await this.prisma.$transaction(
-      [
-        this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
-        this.prisma.$queryRaw<{ id: string }[]>`
+    const [, inserted] = await this.prisma.withTeam(
+      teamId,
+      () =>
+        this.prisma.$transaction(
+          [
+            this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
+            this.prisma.$queryRaw<{ id: string }[]>`
         INSERT INTO runs (id, team_id, source, workflow_name, workflow_version, plan, inputs, state_key, model, callback_url,
                           max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, created_by_key_id, created_at, updated_at)
         SELECT ${run.id}, ${teamId}::uuid, ${run.source}, ${run.workflowName}, ${run.workflowVersion}::int, ${JSON.stringify(run.plan)}::jsonb,
@@ -136,11 +141,13 @@ export class RunsRepository {
          WHERE (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) < ${rules.maxConcurrentRuns}::int
            AND (${budget}::float8 IS NULL OR (SELECT spent + reserved FROM mantis_budget_usage(${teamId}::uuid)) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
         RETURNING id`,
-        this.prisma.$executeRaw`
+            this.prisma.$executeRaw`
         INSERT INTO run_events (run_id, team_id, seq, type, data)
         SELECT id, team_id, 1, 'run.queued', ${JSON.stringify({ source: run.source })}::jsonb FROM runs WHERE id = ${run.id}`,
-        ...alsoInTx,
-      ],
+            ...alsoInTx,
+          ],
+          TX_WAIT,
+        ),
       TX_WAIT,
     );
     return (inserted as unknown[]).length === 1;
@@ -148,7 +155,7 @@ export class RunsRepository {
 
   /** Why an admission was refused (read after the fact; only the message depends on it). */
   async refusal(teamId: string, run: NewRun, rules: AdmissionRules): Promise<AdmissionRefusal> {
-    const usage = await this.prisma.$transaction((tx) => this.usage(tx, teamId, rules.monthlyBudgetUsd !== null));
+    const usage = await this.prisma.withTeam(teamId, (tx) => this.usage(tx, teamId, rules.monthlyBudgetUsd !== null));
     if (usage.active >= rules.maxConcurrentRuns || rules.monthlyBudgetUsd === null) {
       return { reason: 'concurrency', active: usage.active, maxConcurrentRuns: rules.maxConcurrentRuns };
     }
@@ -181,30 +188,33 @@ export class RunsRepository {
     if (f.cursor) {
       where.OR = [{ createdAt: { lt: f.cursor.createdAt } }, { createdAt: f.cursor.createdAt, id: { lt: f.cursor.id } }];
     }
-    const rows = await this.prisma.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit });
+    const rows = await this.prisma.withTeam(teamId, (tx) => tx.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit }));
     return rows.map(toRun);
   }
 
   async events(teamId: string, runId: string, afterSeq: number, limit: number): Promise<RunEvent[]> {
-    const rows = await this.prisma.runEvent.findMany({
-      where: { teamId, runId, seq: { gt: afterSeq } },
-      orderBy: { seq: 'asc' },
-      take: limit,
-      select: { seq: true, type: true, data: true, ts: true },
-    });
+    const rows = await this.prisma.withTeam(teamId, (tx) =>
+      tx.runEvent.findMany({
+        where: { teamId, runId, seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+        select: { seq: true, type: true, data: true, ts: true },
+      }),
+    );
     return rows.map((e) => ({ ...e, data: e.data as Record<string, unknown> }));
   }
 
   /** Appends an event with the next sequence number; a concurrent writer makes us retry. */
   async appendEvent(teamId: string, runId: string, event: RunEventInput, tx?: Tx): Promise<number> {
-    const db = tx ?? this.prisma;
     for (let attempt = 0; ; attempt++) {
       try {
-        const [row] = await db.$queryRaw<{ seq: number }[]>`
+        // With `tx`, in the caller's transaction and scope; else a statement in the team's own.
+        const insert = (db: Tx) => db.$queryRaw<{ seq: number }[]>`
           INSERT INTO run_events (run_id, team_id, seq, type, data)
           SELECT ${runId}, ${teamId}::uuid, coalesce(max(seq), 0) + 1, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb
             FROM run_events WHERE run_id = ${runId}
           RETURNING seq`;
+        const [row] = await (tx ? insert(tx) : this.prisma.withTeam(teamId, insert));
         return row.seq;
       } catch (e) {
         if (tx || attempt >= 5 || !String((e as Error).message).includes('run_events_run_id_seq_key')) throw e;
@@ -219,8 +229,14 @@ export class RunsRepository {
     return toRunOrNull(await tx.run.findUnique({ where: { id: runId } }));
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, TX_WAIT);
+  /** One transaction in the team's scope. */
+  async transaction<T>(teamId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.withTeam(teamId, fn, TX_WAIT);
+  }
+
+  /** One transaction across teams: the worker's recovery of runs whose lease expired, whichever team they belong to. */
+  async systemTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.system(fn, TX_WAIT);
   }
 
   async requestCancel(tx: Tx, teamId: string, runId: string): Promise<RunRow> {

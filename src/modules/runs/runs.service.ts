@@ -146,7 +146,7 @@ export class RunsService {
 
   /** The change of a cancel: a queued run ends at once, a running one is flagged for its worker. */
   async requestCancel(_principal: Principal, team: TeamContext, runId: string): Promise<CancelOutcome> {
-    return this.repo.transaction(async (tx) => {
+    return this.repo.transaction(team.id, async (tx) => {
       const row = await this.repo.lockForUpdate(tx, team.id, runId);
       if (!row) throw ApiError.notFound('run');
       if (TERMINAL_STATUSES.includes(row.status)) {
@@ -176,6 +176,7 @@ export class RunsService {
   async waitForTerminal(team: TeamContext, runId: string, seconds: number): Promise<RunRow> {
     const until = Date.now() + seconds * 1000;
     for (;;) {
+      // Each poll is a short team-scoped read (repo.find), never one transaction held across the wait.
       const row = await this.row(team, runId);
       if (TERMINAL_STATUSES.includes(row.status) || Date.now() >= until) return row;
       await new Promise((r) => setTimeout(r, Math.min(200, Math.max(10, until - Date.now()))));

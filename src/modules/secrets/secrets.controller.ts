@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentTeam, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply, MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
@@ -19,9 +20,10 @@ export class SecretsController {
   @Get()
   @RequireRole('viewer')
   @ApiOperation({ summary: "Names of the team's secrets with their origins and timestamps; never values (any member)" })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, secretListSchema)
-  async list(@CurrentTeam() team: TeamContext) {
-    return { data: await this.secrets.list(team) };
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.secrets.list(team, q);
   }
 
   @Put(':name')

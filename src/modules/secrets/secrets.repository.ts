@@ -17,22 +17,24 @@ export class SecretsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async latestTeamKey(teamId: string): Promise<{ version: number; wrappedKey: Buffer } | null> {
-    const row = await this.prisma.teamKey.findFirst({ where: { teamId }, orderBy: { version: 'desc' } });
+    const row = await this.prisma.withTeam(teamId, () => this.prisma.teamKey.findFirst({ where: { teamId }, orderBy: { version: 'desc' } }));
     return row ? { version: row.version, wrappedKey: Buffer.from(row.wrappedKey) } : null;
   }
 
   async teamKey(teamId: string, version: number): Promise<Buffer | null> {
-    const row = await this.prisma.teamKey.findUnique({ where: { teamId_version: { teamId, version } } });
+    const row = await this.prisma.withTeam(teamId, () => this.prisma.teamKey.findUnique({ where: { teamId_version: { teamId, version } } }));
     return row ? Buffer.from(row.wrappedKey) : null;
   }
 
   /** Inserts the team's key unless a concurrent writer got there first (then theirs stands). */
   async insertTeamKey(teamId: string, version: number, wrappedKey: Buffer): Promise<void> {
-    await this.prisma.teamKey.createMany({ data: [{ teamId, version, wrappedKey: new Uint8Array(wrappedKey) }], skipDuplicates: true });
+    await this.prisma.withTeam(teamId, () =>
+      this.prisma.teamKey.createMany({ data: [{ teamId, version, wrappedKey: new Uint8Array(wrappedKey) }], skipDuplicates: true }),
+    );
   }
 
   async find(teamId: string, name: string): Promise<SecretRow | null> {
-    const row = await this.prisma.secret.findUnique({ where: { teamId_name: { teamId, name } } });
+    const row = await this.prisma.withTeam(teamId, () => this.prisma.secret.findUnique({ where: { teamId_name: { teamId, name } } }));
     return row ? toRow(row) : null;
   }
 
@@ -49,22 +51,28 @@ export class SecretsRepository {
       keyVersion: data.keyVersion,
       ...(data.origins ? { origins: data.origins } : {}),
     };
-    const existing = await this.prisma.secret.findUnique({ where: { teamId_name: { teamId, name } }, select: { id: true } });
-    const row = await this.prisma.secret.upsert({
-      where: { teamId_name: { teamId, name } },
-      create: { teamId, name, ...fields },
-      update: fields,
-    });
+    const existing = await this.prisma.withTeam(teamId, () =>
+      this.prisma.secret.findUnique({ where: { teamId_name: { teamId, name } }, select: { id: true } }),
+    );
+    const row = await this.prisma.withTeam(teamId, () =>
+      this.prisma.secret.upsert({
+        where: { teamId_name: { teamId, name } },
+        create: { teamId, name, ...fields },
+        update: fields,
+      }),
+    );
     return { created: !existing, row: toRow(row) };
   }
 
-  async list(teamId: string): Promise<SecretRow[]> {
-    const rows = await this.prisma.secret.findMany({ where: { teamId }, orderBy: { name: 'asc' } });
+  /** By name, after `afterName`, at most `take`. */
+  async list(teamId: string, take: number, afterName?: string): Promise<SecretRow[]> {
+    const where = { teamId, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) };
+    const rows = await this.prisma.withTeam(teamId, () => this.prisma.secret.findMany({ where, orderBy: { name: 'asc' }, take }));
     return rows.map(toRow);
   }
 
   async delete(teamId: string, name: string): Promise<boolean> {
-    const { count } = await this.prisma.secret.deleteMany({ where: { teamId, name } });
+    const { count } = await this.prisma.withTeam(teamId, () => this.prisma.secret.deleteMany({ where: { teamId, name } }));
     return count > 0;
   }
 }

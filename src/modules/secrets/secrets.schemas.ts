@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { normalizeEntry } from '../../platform/net/url-allowlist.js';
 
@@ -39,4 +40,4 @@ export const secretSchema = z.object({
   updated_at: z.string(),
 });
 export type SecretView = z.infer<typeof secretSchema>;
-export const secretListSchema = z.object({ data: z.array(secretSchema) });
+export const secretListSchema = z.object({ data: z.array(secretSchema), next_cursor: nextCursorSchema });

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
@@ -23,8 +24,9 @@ export class SecretsService {
     return { created, secret: view(row) };
   }
 
-  async list(team: TeamContext): Promise<SecretView[]> {
-    return (await this.repo.list(team.id)).map(view);
+  async list(team: TeamContext, q: ListPageQuery): Promise<{ data: SecretView[]; next_cursor: string | null }> {
+    const page = pageOf(await this.repo.list(team.id, q.limit + 1, cursorKey(q.cursor)), q.limit, (r) => r.name);
+    return { data: page.rows.map(view), next_cursor: page.next_cursor };
   }
 
   async delete(team: TeamContext, name: string): Promise<void> {

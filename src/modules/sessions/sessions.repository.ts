@@ -41,58 +41,72 @@ export interface OidcLoginRow {
 /** The only Prisma user for console sessions and OIDC sign-ins in flight. Sessions are found by token hash only. */
 @Injectable()
 export class SessionsRepository {
+  // System path throughout: a console session belongs to a principal, not a team, and is looked up before any team is known.
   constructor(private readonly prisma: PrismaService) {}
 
   /** The session with its user's current identity and the key it came from. */
   findByHash(tokenHash: string): Promise<SessionRow | null> {
-    return this.prisma.session.findUnique({
-      where: { tokenHash },
-      select: {
-        id: true,
-        authMethod: true,
-        lastSeenAt: true,
-        expiresAt: true,
-        endedAt: true,
-        user: { select: IDENTITY },
-        apiKey: { select: { id: true, teamId: true, prefix: true, scopes: true, source: true, revokedAt: true, expiresAt: true } },
-      },
-    });
+    return this.prisma.system(
+      () =>
+        this.prisma.session.findUnique({
+          where: { tokenHash },
+          select: {
+            id: true,
+            authMethod: true,
+            lastSeenAt: true,
+            expiresAt: true,
+            endedAt: true,
+            user: { select: IDENTITY },
+            apiKey: { select: { id: true, teamId: true, prefix: true, scopes: true, source: true, revokedAt: true, expiresAt: true } },
+          },
+        }),
+      { transaction: false },
+    );
   }
 
   /** Also drops the user's sessions that can no longer be used (ended, expired or idle past `idleBefore`). */
   async insert(row: NewSession, idleBefore: Date): Promise<{ id: string }> {
     const now = new Date();
-    const [, created] = await this.prisma.$transaction([
-      this.prisma.session.deleteMany({
-        where: { userId: row.userId, OR: [{ endedAt: { not: null } }, { expiresAt: { lt: now } }, { lastSeenAt: { lt: idleBefore } }] },
-      }),
-      this.prisma.session.create({ data: row, select: { id: true } }),
-    ]);
+    const [, created] = await this.prisma.system(() =>
+      this.prisma.$transaction([
+        this.prisma.session.deleteMany({
+          where: { userId: row.userId, OR: [{ endedAt: { not: null } }, { expiresAt: { lt: now } }, { lastSeenAt: { lt: idleBefore } }] },
+        }),
+        this.prisma.session.create({ data: row, select: { id: true } }),
+      ]),
+    );
     return created;
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.prisma.session.updateMany({ where: { id, endedAt: null }, data: { lastSeenAt: at } });
+    await this.prisma.system(() => this.prisma.session.updateMany({ where: { id, endedAt: null }, data: { lastSeenAt: at } }), { transaction: false });
   }
 
   /** Ends the session; false when it had already ended. */
   async end(id: string): Promise<boolean> {
-    const r = await this.prisma.session.updateMany({ where: { id, endedAt: null }, data: { endedAt: new Date() } });
+    const r = await this.prisma.system(() => this.prisma.session.updateMany({ where: { id, endedAt: null }, data: { endedAt: new Date() } }), {
+      transaction: false,
+    });
     return r.count > 0;
   }
 
   async saveOidcLogin(stateHash: string, row: OidcLoginRow): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.oidcLogin.deleteMany({ where: { expiresAt: { lt: new Date() } } }),
-      this.prisma.oidcLogin.create({ data: { stateHash, ...row } }),
-    ]);
+    await this.prisma.system(() =>
+      this.prisma.$transaction([
+        this.prisma.oidcLogin.deleteMany({ where: { expiresAt: { lt: new Date() } } }),
+        this.prisma.oidcLogin.create({ data: { stateHash, ...row } }),
+      ]),
+    );
   }
 
   /** Takes the sign-in out of the table: a state works once. */
   async takeOidcLogin(stateHash: string): Promise<OidcLoginRow | null> {
-    const rows = await this.prisma.$queryRaw<OidcLoginRow[]>`
+    const rows = await this.prisma.system(
+      () => this.prisma.$queryRaw<OidcLoginRow[]>`
       DELETE FROM oidc_logins WHERE state_hash = ${stateHash}
-      RETURNING code_verifier AS "codeVerifier", nonce, return_to AS "returnTo", redirect_uri AS "redirectUri", expires_at AS "expiresAt"`;
+      RETURNING code_verifier AS "codeVerifier", nonce, return_to AS "returnTo", redirect_uri AS "redirectUri", expires_at AS "expiresAt"`,
+      { transaction: false },
+    );
     return rows[0] ?? null;
   }
 }

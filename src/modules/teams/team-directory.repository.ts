@@ -9,12 +9,16 @@ export class TeamDirectoryRepository extends TeamDirectory {
     super();
   }
 
+  // The pipeline runs before any team transaction opens, and the teams table is the partition itself
+  // (no team_id): single statements on the system path, without a transaction.
   bySlug(slug: string): Promise<TeamRef | null> {
-    return this.prisma.team.findUnique({ where: { slug }, select: { id: true, slug: true } });
+    return this.prisma.system(() => this.prisma.team.findUnique({ where: { slug }, select: { id: true, slug: true } }), { transaction: false });
   }
 
   async rateLimitOf(teamId: string): Promise<{ slug: string; limit: number } | null> {
-    const team = await this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } });
+    const team = await this.prisma.system(() => this.prisma.team.findUnique({ where: { id: teamId }, select: { rateLimitPerMinute: true, slug: true } }), {
+      transaction: false,
+    });
     return team ? { slug: team.slug, limit: team.rateLimitPerMinute } : null;
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentTeam, RequireRole } from '../../platform/auth/auth.decorators.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
@@ -32,9 +33,10 @@ export class TeamsController {
 
   @Get()
   @ApiOperation({ summary: 'Teams: every team for admins, else the caller’s own teams with its role' })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, teamListSchema)
-  async list(@CurrentPrincipal() p: Principal) {
-    return { data: await this.teams.list(p) };
+  list(@CurrentPrincipal() p: Principal, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.teams.list(p, q);
   }
 
   @Get(':team')

@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { TEAM_ROLES } from '../../platform/auth/principal.js';
 import { SECRET_NAME } from '../secrets/secrets.schemas.js';
@@ -84,7 +85,7 @@ export const teamSchema = z.object({
   updated_at: z.string(),
 });
 export type TeamView = z.infer<typeof teamSchema>;
-export const teamListSchema = z.object({ data: z.array(teamSchema) });
+export const teamListSchema = z.object({ data: z.array(teamSchema), next_cursor: nextCursorSchema });
 
 /** A slug from a display name: "Acme Corp." → "acme-corp". */
 export function slugFromName(name: string): string {

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { UniqueViolation } from '../../platform/database/repository-errors.js';
@@ -77,13 +78,11 @@ export class TeamsService {
   }
 
   /** Admins see every team; others see the teams they belong to, with their role. */
-  async list(principal: Principal): Promise<TeamView[]> {
-    if (principal.admin) {
-      const roles = new Map(principal.memberships.map((m) => [m.teamId, m.role]));
-      return (await this.repo.list()).map((t) => teamView(t, roles.get(t.id) ?? null));
-    }
+  async list(principal: Principal, q: ListPageQuery): Promise<{ data: TeamView[]; next_cursor: string | null }> {
     const roles = new Map(principal.memberships.map((m) => [m.teamId, m.role]));
-    return (await this.repo.list([...roles.keys()])).map((t) => teamView(t, roles.get(t.id)));
+    const rows = await this.repo.list(principal.admin ? undefined : [...roles.keys()], q.limit + 1, cursorKey(q.cursor));
+    const page = pageOf(rows, q.limit, (t) => t.slug);
+    return { data: page.rows.map((t) => teamView(t, roles.get(t.id) ?? null)), next_cursor: page.next_cursor };
   }
 
   async get(team: TeamContext): Promise<TeamView> {

@@ -30,7 +30,8 @@ export class TenantKeysRepository {
 
   /** Makes the database match the file: one transaction, all or nothing. */
   importEntries(entries: KeysFileEntry[]): Promise<ImportSummary> {
-    return this.prisma.$transaction(
+    // The keys file names many teams: system.
+    return this.prisma.system(
       async (tx) => {
         await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
         const teamIds = new Map<string, string>();
@@ -88,7 +89,8 @@ export class TenantKeysRepository {
 
   /** Team `default` and the service account that MANTIS_API_TOKEN acts as (role operator). */
   ensureSingleTenant(): Promise<ServiceIdentity> {
-    return this.prisma.$transaction(async (tx) => {
+    // Creates a team and its service account, before any team scope exists: system.
+    return this.prisma.system(async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
       const team = await tx.team.upsert({
         where: { slug: 'default' },

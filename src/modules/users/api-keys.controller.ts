@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/auth.decorators.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
@@ -66,11 +67,17 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'The user’s keys: name, prefix, timestamps, scopes, source; never the key or its hash' })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, apiKeyListSchema)
-  async list(@CurrentPrincipal() p: Principal, @Param('email', emailParam) email: string, @Req() req: MantisRequest) {
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Param('email', emailParam) email: string,
+    @Req() req: MantisRequest,
+    @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery,
+  ) {
     const user = await this.keys.owner(p, email);
     assertInPathTeam(req, user);
-    return { data: await this.keys.list(user) };
+    return this.keys.page(user, q);
   }
 
   @Delete(':name')

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentTeam, RequireRole } from '../../platform/auth/auth.decorators.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
@@ -17,9 +18,10 @@ export class MembersController {
   @Get()
   @RequireRole('viewer')
   @ApiOperation({ summary: 'The team’s members and their roles (any member)' })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, memberListSchema)
-  async list(@CurrentTeam() team: TeamContext) {
-    return { data: await this.members.list(team) };
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.members.list(team, q);
   }
 
   @Post()

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentTeam, RequireRole } from '../../platform/auth/auth.decorators.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import {
@@ -59,9 +60,10 @@ export class ServiceAccountsController {
   @Get()
   @RequireRole('viewer')
   @ApiOperation({ summary: 'The team’s service accounts' })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, serviceAccountListSchema)
-  async list(@CurrentTeam() team: TeamContext) {
-    return { data: await this.members.listServiceAccounts(team) };
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.members.listServiceAccounts(team, q);
   }
 
   @Delete(':name')
@@ -95,9 +97,10 @@ export class ServiceAccountsController {
   @Get(':name/api-keys')
   @RequireRole('team_owner')
   @ApiOperation({ summary: 'The service account’s keys: prefixes and metadata, never the key' })
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, apiKeyListSchema)
-  async listKeys(@CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string) {
-    return { data: await this.keys.list(await this.members.serviceAccount(team, name)) };
+  async listKeys(@CurrentTeam() team: TeamContext, @Param('name', nameParam) name: string, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.keys.page(await this.members.serviceAccount(team, name), q);
   }
 
   @Delete(':name/api-keys/:key')

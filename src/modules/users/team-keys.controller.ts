@@ -28,7 +28,7 @@ export class TeamKeysController {
   @ZodResponse(200, teamKeyListSchema)
   async list(@CurrentTeam() team: TeamContext) {
     const data = [];
-    for (const sa of await this.members.listServiceAccounts(team)) {
+    for (const sa of await this.members.allServiceAccounts(team)) {
       const user = await this.members.serviceAccount(team, sa.name).catch(() => null);
       if (!user) continue;
       for (const k of await this.keys.list(user)) data.push({ ...k, user: sa.email, service_account: sa.name });

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { UniqueViolation } from '../../platform/database/repository-errors.js';
@@ -29,8 +30,9 @@ export class TeamMembersService {
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
   ) {}
 
-  async list(team: TeamContext) {
-    return (await this.repo.members(team.id)).map((u) => memberView(u, team.id));
+  async list(team: TeamContext, q: ListPageQuery) {
+    const page = pageOf(await this.repo.members(team.id, undefined, q.limit + 1, cursorKey(q.cursor)), q.limit, (u) => u.email);
+    return { data: page.rows.map((u) => memberView(u, team.id)), next_cursor: page.next_cursor };
   }
 
   /** Adds an existing user to the team, or creates a human user when the email is new (needs `name`). */
@@ -80,8 +82,14 @@ export class TeamMembersService {
     return serviceAccountView(user, team);
   }
 
-  async listServiceAccounts(team: TeamContext) {
-    return (await this.repo.members(team.id, 'service')).map((u) => serviceAccountView(u, team));
+  /** Every service account of the team (the team's key listing walks them). */
+  async allServiceAccounts(team: TeamContext) {
+    return (await this.repo.members(team.id, 'service', undefined)).map((u) => serviceAccountView(u, team));
+  }
+
+  async listServiceAccounts(team: TeamContext, q: ListPageQuery) {
+    const page = pageOf(await this.repo.members(team.id, 'service', q.limit + 1, cursorKey(q.cursor)), q.limit, (u) => u.email);
+    return { data: page.rows.map((u) => serviceAccountView(u, team)), next_cursor: page.next_cursor };
   }
 
   /** The service account `name` of this team, or 404. */

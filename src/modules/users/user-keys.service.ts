@@ -1,3 +1,4 @@
+import type { ListPageQuery } from '../../platform/http/pagination.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, Scope } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
@@ -42,6 +43,10 @@ export class UserKeysService {
 
   list(user: UserRow) {
     return this.keys.list(user.id);
+  }
+
+  page(user: UserRow, q: ListPageQuery) {
+    return this.keys.page(user.id, q);
   }
 
   revoke(p: Principal, user: UserRow, name: string) {

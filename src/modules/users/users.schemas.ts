@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageLimit } from '../../platform/http/pagination.js';
+import { nextCursorSchema, pageLimit } from '../../platform/http/pagination.js';
 import { TEAM_ROLES } from '../../platform/auth/principal.js';
 
 /** Service accounts live at <name>@<team>.service.mantis: no human may take such an address. */
@@ -82,8 +82,8 @@ export const memberSchema = z.object({
   since: z.string(),
 });
 export type MemberView = z.infer<typeof memberSchema>;
-export const memberListSchema = z.object({ data: z.array(memberSchema) });
+export const memberListSchema = z.object({ data: z.array(memberSchema), next_cursor: nextCursorSchema });
 
 export const serviceAccountSchema = z.object({ name: z.string(), email: z.string(), team: z.string(), role: z.enum(TEAM_ROLES), created_at: z.string() });
 export type ServiceAccountView = z.infer<typeof serviceAccountSchema>;
-export const serviceAccountListSchema = z.object({ data: z.array(serviceAccountSchema) });
+export const serviceAccountListSchema = z.object({ data: z.array(serviceAccountSchema), next_cursor: nextCursorSchema });

@@ -48,9 +48,11 @@ export class WebhooksRepository {
    * delivery becomes due again. The attempt is counted at claim time.
    */
   async claimDue(limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<
-      { id: string; team_id: string; slug: string; webhook_secret_name: string; url: string; payload: unknown; attempts: number }[]
-    >`
+    // Senders claim due deliveries of every team.
+    const rows = await this.prisma.system(
+      () => this.prisma.$queryRaw<
+        { id: string; team_id: string; slug: string; webhook_secret_name: string; url: string; payload: unknown; attempts: number }[]
+      >`
       WITH due AS (
         SELECT id FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now()
@@ -64,7 +66,8 @@ export class WebhooksRepository {
           attempts = d.attempts + 1, last_attempt_at = now(), updated_at = now()
       FROM due, teams t
       WHERE d.id = due.id AND t.id = d.team_id
-      RETURNING d.id, d.team_id::text AS team_id, t.slug, t.webhook_secret_name, d.url, d.payload, d.attempts`;
+      RETURNING d.id, d.team_id::text AS team_id, t.slug, t.webhook_secret_name, d.url, d.payload, d.attempts`,
+    );
     return rows.map((r) => ({
       id: r.id,
       teamId: r.team_id,
@@ -78,34 +81,38 @@ export class WebhooksRepository {
 
   /** Records an attempt's outcome, unless another sender has claimed the row since (stale lease). */
   async recordAttempt(teamId: string, id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
-    const res = await this.prisma.webhookDelivery.updateMany({
-      where: { teamId, id, attempts: attempt, status: 'pending' },
-      data: {
-        status: outcome.status,
-        lastStatusCode: outcome.statusCode,
-        lastError: outcome.error,
-        leaseExpiresAt: null,
-        ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
-      },
-    });
+    const res = await this.prisma.withTeam(teamId, () =>
+      this.prisma.webhookDelivery.updateMany({
+        where: { teamId, id, attempts: attempt, status: 'pending' },
+        data: {
+          status: outcome.status,
+          lastStatusCode: outcome.statusCode,
+          lastError: outcome.error,
+          leaseExpiresAt: null,
+          ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+        },
+      }),
+    );
     return res.count === 1;
   }
 
   async list(teamId: string, opts: { status?: string; limit: number; after?: { createdAt: Date; id: string } }): Promise<DeliveryRow[]> {
-    return this.prisma.webhookDelivery.findMany({
-      where: {
-        teamId,
-        ...(opts.status ? { status: opts.status } : {}),
-        ...(opts.after ? { OR: [{ createdAt: { lt: opts.after.createdAt } }, { createdAt: opts.after.createdAt, id: { lt: opts.after.id } }] } : {}),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: opts.limit,
-      select: SELECT,
-    });
+    return this.prisma.withTeam(teamId, () =>
+      this.prisma.webhookDelivery.findMany({
+        where: {
+          teamId,
+          ...(opts.status ? { status: opts.status } : {}),
+          ...(opts.after ? { OR: [{ createdAt: { lt: opts.after.createdAt } }, { createdAt: opts.after.createdAt, id: { lt: opts.after.id } }] } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: opts.limit,
+        select: SELECT,
+      }),
+    );
   }
 
   async find(teamId: string, id: string): Promise<DeliveryRow | null> {
-    return this.prisma.webhookDelivery.findFirst({ where: { teamId, id }, select: SELECT });
+    return this.prisma.withTeam(teamId, () => this.prisma.webhookDelivery.findFirst({ where: { teamId, id }, select: SELECT }));
   }
 
   /**
@@ -114,13 +121,16 @@ export class WebhooksRepository {
    */
   async requeue(teamId: string, id: string): Promise<DeliveryRow | null> {
     // RETURNING: the row as this update left it, whatever a sender does with it a moment later.
-    const rows = await this.prisma.$queryRaw<DeliveryRow[]>`
+    const rows = await this.prisma.withTeam(
+      teamId,
+      () => this.prisma.$queryRaw<DeliveryRow[]>`
       UPDATE webhook_deliveries
       SET status = 'pending', attempts = 0, next_attempt_at = now(), lease_expires_at = NULL, updated_at = now()
       WHERE team_id = ${teamId}::uuid AND id = ${id} AND (lease_expires_at IS NULL OR lease_expires_at <= now())
       RETURNING id, run_id AS "runId", url, event_type AS "eventType", status, attempts, next_attempt_at AS "nextAttemptAt",
         last_attempt_at AS "lastAttemptAt", last_status_code AS "lastStatusCode", last_error AS "lastError",
-        lease_expires_at AS "leaseExpiresAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+        lease_expires_at AS "leaseExpiresAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+    );
     return rows[0] ?? null;
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
+import { listPageQuerySchema, type ListPageQuery } from '../../platform/http/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentTeam, RequireRole, TeamScoped } from '../../platform/auth/auth.decorators.js';
 import type { TeamContext } from '../../platform/auth/principal.js';
 import { setResponseStatus } from '../../platform/http/idempotency-response.js';
-import { ZodBody, ZodResponse } from '../../platform/http/openapi.js';
+import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
 import { Audit } from '../audit/audit.decorator.js';
@@ -41,9 +42,10 @@ export class WorkflowsController {
 
   @Get(['api/v1/workflows', 'api/v1/teams/:team/workflows'])
   @RequireRole('viewer')
+  @ZodQuery(listPageQuerySchema)
   @ZodResponse(200, workflowListSchema)
-  list(@CurrentTeam() team: TeamContext) {
-    return this.workflows.list(team);
+  list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listPageQuerySchema, 'query')) q: ListPageQuery) {
+    return this.workflows.list(team, q);
   }
 
   @Get(['api/v1/workflows/:name', 'api/v1/teams/:team/workflows/:name'])

@@ -9,11 +9,13 @@ export class WorkflowsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async find(teamId: string, name: string): Promise<Workflow | null> {
-    return this.prisma.workflow.findUnique({ where: { teamId_name: { teamId, name } } });
+    return this.prisma.withTeam(teamId, () => this.prisma.workflow.findUnique({ where: { teamId_name: { teamId, name } } }));
   }
 
-  async list(teamId: string): Promise<Workflow[]> {
-    return this.prisma.workflow.findMany({ where: { teamId }, orderBy: { name: 'asc' } });
+  /** By name, after `afterName`, at most `take`. */
+  async list(teamId: string, take: number, afterName?: string): Promise<Workflow[]> {
+    const where = { teamId, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) };
+    return this.prisma.withTeam(teamId, () => this.prisma.workflow.findMany({ where, orderBy: { name: 'asc' }, take }));
   }
 
   /**
@@ -21,26 +23,28 @@ export class WorkflowsRepository {
    * think they created version 1. An identical definition keeps its version.
    */
   async apply(teamId: string, name: string, def: { plan: unknown; description: string; digest: string }): Promise<{ row: Workflow; created: boolean }> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${teamId}/${name}`}, 11))`;
-      const existing = await tx.workflow.findUnique({ where: { teamId_name: { teamId, name } } });
-      if (!existing) {
-        const row = await tx.workflow.create({
-          data: { teamId, name, plan: def.plan as Prisma.InputJsonValue, description: def.description, digest: def.digest, version: 1 },
+    return this.prisma.withTeam(teamId, () =>
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${teamId}/${name}`}, 11))`;
+        const existing = await tx.workflow.findUnique({ where: { teamId_name: { teamId, name } } });
+        if (!existing) {
+          const row = await tx.workflow.create({
+            data: { teamId, name, plan: def.plan as Prisma.InputJsonValue, description: def.description, digest: def.digest, version: 1 },
+          });
+          return { row, created: true };
+        }
+        if (existing.digest === def.digest) return { row: existing, created: false };
+        const row = await tx.workflow.update({
+          where: { id: existing.id },
+          data: { plan: def.plan as Prisma.InputJsonValue, description: def.description, digest: def.digest, version: existing.version + 1 },
         });
-        return { row, created: true };
-      }
-      if (existing.digest === def.digest) return { row: existing, created: false };
-      const row = await tx.workflow.update({
-        where: { id: existing.id },
-        data: { plan: def.plan as Prisma.InputJsonValue, description: def.description, digest: def.digest, version: existing.version + 1 },
-      });
-      return { row, created: false };
-    });
+        return { row, created: false };
+      }),
+    );
   }
 
   async delete(teamId: string, name: string): Promise<boolean> {
-    const { count } = await this.prisma.workflow.deleteMany({ where: { teamId, name } });
+    const { count } = await this.prisma.withTeam(teamId, () => this.prisma.workflow.deleteMany({ where: { teamId, name } }));
     return count > 0;
   }
 }

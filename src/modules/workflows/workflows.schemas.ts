@@ -1,3 +1,4 @@
+import { nextCursorSchema } from '../../platform/http/pagination.js';
 import { z } from 'zod';
 import { planSchema } from './plan.schema.js';
 
@@ -21,4 +22,4 @@ export const workflowSchema = z.object({
   updated_at: z.string(),
 });
 export type WorkflowObject = z.infer<typeof workflowSchema>;
-export const workflowListSchema = z.object({ data: z.array(workflowSchema) });
+export const workflowListSchema = z.object({ data: z.array(workflowSchema), next_cursor: nextCursorSchema });

@@ -1,3 +1,4 @@
+import { cursorKey, pageOf, type ListPageQuery } from '../../platform/http/pagination.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TeamContext } from '../../platform/auth/principal.js';
@@ -35,8 +36,9 @@ export class WorkflowsService {
     return { workflow: toObject(row, team.slug), created };
   }
 
-  async list(team: TeamContext): Promise<{ data: WorkflowObject[] }> {
-    return { data: (await this.repo.list(team.id)).map((r) => toObject(r, team.slug)) };
+  async list(team: TeamContext, q: ListPageQuery): Promise<{ data: WorkflowObject[]; next_cursor: string | null }> {
+    const page = pageOf(await this.repo.list(team.id, q.limit + 1, cursorKey(q.cursor)), q.limit, (r) => r.name);
+    return { data: page.rows.map((r) => toObject(r, team.slug)), next_cursor: page.next_cursor };
   }
 
   async get(team: TeamContext, name: string): Promise<WorkflowObject> {

@@ -8,4 +8,7 @@ import type { Principal } from './principal.js';
  */
 export abstract class PrincipalResolver {
   abstract resolve(req: MantisRequest): Promise<Principal>;
+
+  /** As `resolve`, from the database alone (no cache): for a cached principal a committed change may have overtaken. */
+  abstract resolveFresh(req: MantisRequest): Promise<Principal>;
 }

@@ -2,15 +2,18 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { DATABASE_URL } from './database.tokens.js';
 import { APP_ROLE, UUID, type TxOptions } from './team-scope.js';
 
 /** The transaction a piece of work runs in, and whose rows it may touch (`null`: the system path). */
 interface Scope {
-  tx: Tx;
+  /** null: a system scope without a transaction, whose statements commit on their own. */
+  tx: Tx | null;
   teamId: string | null;
   open: boolean;
+  /** `mantis_auth_epoch` as the transaction's first statement read it (team scopes always; system scopes when asked). */
+  authEpoch?: bigint;
 }
 
 /** Every column as the text PostgreSQL sent: bulk readers convert only what they use. */
@@ -21,6 +24,8 @@ export type TextRow = (string | null)[];
 
 /** Client members that, inside a scope, must go to its transaction rather than to a fresh connection. */
 const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
+/** The model delegates (`run`, `apiKey`, …): what repositories query through. */
+const DELEGATES = new Set(Object.values(Prisma.ModelName).map((m) => m[0].toLowerCase() + m.slice(1)));
 
 /**
  * The Prisma client over the pg driver adapter. Repositories are the only
@@ -37,8 +42,9 @@ const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRaw
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly scopes = new AsyncLocalStorage<Scope>();
-  /** The pool under Prisma's driver adapter; `teamRead` and `readRows` borrow from it too. */
+  /** The pool under Prisma's driver adapter; `teamRead`, `readRows` and `readAuthEpoch` borrow from it too. */
   private readonly pool: pg.Pool;
+  private strict = false;
 
   constructor(@Inject(DATABASE_URL) url: string) {
     const pool = new pg.Pool({ connectionString: url, max: 20 });
@@ -50,11 +56,14 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     return new Proxy(this, {
       get: (target, prop, receiver) => {
         const scope = target.scopes.getStore();
-        if (scope?.open && typeof prop === 'string') {
-          if (prop === '$transaction') return (arg: unknown) => target.joined(scope, arg);
-          if (RAW.has(prop) || (!prop.startsWith('$') && !prop.startsWith('_') && prop in scope.tx && !(prop in PrismaService.prototype))) {
+        if (typeof prop === 'string' && (prop === '$transaction' || RAW.has(prop) || DELEGATES.has(prop))) {
+          if (scope?.open && scope.tx) {
+            if (prop === '$transaction') return (arg: unknown) => target.joined(scope as Scope & { tx: Tx }, arg);
             const v = (scope.tx as unknown as Record<string, unknown>)[prop];
             return typeof v === 'function' ? v.bind(scope.tx) : v;
+          }
+          if (!scope?.open && target.strict) {
+            throw new Error(`database access outside withTeam/system: ${prop} (name the scope: withTeam for a team's rows, system for cross-team work)`);
           }
         }
         const v = Reflect.get(target, prop, receiver);
@@ -79,6 +88,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * Cross-team work (the dispatcher, admin listings, imports, credential
    * lookups, the global audit chain): the connecting role, which owns the
    * schema or has BYPASSRLS. Never used for a request's own team data.
+   * `{ transaction: false }` (outside any scope): no transaction, each
+   * statement commits on its own, one round trip each, for reads that need
+   * no atomicity (credential lookups on every request).
    */
   async system<T>(fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
     return this.scoped(null, fn, opts);
@@ -111,6 +123,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       // A connection that could not roll back is not returned to the pool with its role set.
       client.release(broken);
     }
+  }
+
+  /**
+   * From now on a query made outside any scope throws instead of running as
+   * the connecting role: forgetting to name the scope (withTeam or system)
+   * becomes an error, not a silent cross-team read. Tests turn it on.
+   */
+  requireScopes(on = true): void {
+    this.strict = on;
   }
 
   /** `fn` outside any scope: its queries commit on their own (e.g. an idempotency claim other requests must see at once). */
@@ -146,6 +167,23 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     }
   }
 
+  /**
+   * The auth epoch (advanced by every committed change to keys, users,
+   * memberships or team slugs) as the current scope's transaction read it in
+   * its first statement; undefined outside a scope or when not read.
+   */
+  authEpoch(): bigint | undefined {
+    const s = this.scopes.getStore();
+    return s?.open ? s.authEpoch : undefined;
+  }
+
+  /** The auth epoch now, in a statement of its own: for work outside any scope. */
+  async readAuthEpoch(): Promise<bigint> {
+    // Straight through the pool: this runs on every request served from a key cache outside a team transaction.
+    const { rows } = await this.pool.query<{ n: string }>('SELECT n FROM mantis_auth_epoch WHERE id = 1');
+    return BigInt(rows[0]?.n ?? 0);
+  }
+
   /** The team of the current scope: a uuid, `null` for the system path, `undefined` outside any scope. */
   currentTeam(): string | null | undefined {
     const s = this.scopes.getStore();
@@ -154,13 +192,23 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 
   private async scoped<T>(teamId: string | null, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
     const outer = this.scopes.getStore();
-    if (outer?.open) {
+    if (outer?.open && outer.tx) {
       if (outer.teamId === teamId) return fn(outer.tx);
-      return this.switched(outer, teamId, fn);
+      return this.switched(outer as Scope & { tx: Tx }, teamId, fn);
+    }
+    if (outer?.open && teamId === null) return fn(this as unknown as Tx);
+    if (teamId === null && opts.transaction === false) {
+      const scope: Scope = { tx: null, teamId: null, open: true };
+      try {
+        return await this.scopes.run(scope, () => fn(this as unknown as Tx));
+      } finally {
+        scope.open = false;
+      }
     }
     return super.$transaction(async (tx) => {
-      if (teamId) await setScope(tx, teamId);
       const scope: Scope = { tx, teamId, open: true };
+      if (teamId) scope.authEpoch = await openTeam(tx, teamId);
+      else if (opts.authEpoch) scope.authEpoch = await readEpoch(tx);
       try {
         return await this.scopes.run(scope, () => fn(tx));
       } finally {
@@ -170,19 +218,22 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /** The same transaction, switched to another team (or the system path) for `fn`, then back. */
-  private async switched<T>(outer: Scope, teamId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private async switched<T>(outer: Scope & { tx: Tx }, teamId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     await setScope(outer.tx, teamId);
     const inner: Scope = { tx: outer.tx, teamId, open: true };
+    let value: T;
     try {
-      return await this.scopes.run(inner, () => fn(outer.tx));
+      value = await this.scopes.run(inner, () => fn(outer.tx));
     } finally {
       inner.open = false;
-      await setScope(outer.tx, outer.teamId);
     }
+    // Only after success: a failed statement aborted the whole transaction, and its error is the one to report.
+    await setScope(outer.tx, outer.teamId);
+    return value;
   }
 
   /** `$transaction` inside a scope: an interactive callback runs on the scope's transaction; a batch runs in order on it. */
-  private async joined(scope: Scope, arg: unknown): Promise<unknown> {
+  private async joined(scope: Scope & { tx: Tx }, arg: unknown): Promise<unknown> {
     if (typeof arg === 'function') return (arg as (tx: Tx) => Promise<unknown>)(scope.tx);
     const results: unknown[] = [];
     for (const p of arg as Promise<unknown>[]) results.push(await p);
@@ -200,6 +251,23 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 }
 
 const SET_TEAM_SQL = "SELECT set_config('role', $1, true), set_config('mantis.team_id', $2, true)";
+
+/**
+ * A team transaction's first statement: the role, the team and the auth epoch
+ * in one round trip. The epoch subquery's privileges are checked before the
+ * role switches, and `mantis_app` may read the table anyway.
+ */
+async function openTeam(tx: Tx, teamId: string): Promise<bigint> {
+  const rows = await tx.$queryRaw<{ epoch: bigint }[]>`
+    SELECT set_config('role', ${APP_ROLE}, true), set_config('mantis.team_id', ${teamId}, true),
+           (SELECT n FROM mantis_auth_epoch WHERE id = 1) AS epoch`;
+  return BigInt(rows[0]?.epoch ?? 0);
+}
+
+async function readEpoch(db: Pick<Tx, '$queryRaw'>): Promise<bigint> {
+  const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT n FROM mantis_auth_epoch WHERE id = 1`;
+  return BigInt(rows[0]?.n ?? 0);
+}
 
 /** One statement: the role and the team together (`set_config(..., true)` is SET LOCAL). */
 async function setScope(tx: Tx, teamId: string | null): Promise<void> {

@@ -117,6 +117,7 @@ export class IdempotencyStore {
   }
 
   async purgeExpired(): Promise<number> {
-    return this.prisma.$executeRaw`DELETE FROM idempotency_records WHERE expires_at < now()`;
+    // Expired records of every team.
+    return this.prisma.system(() => this.prisma.$executeRaw`DELETE FROM idempotency_records WHERE expires_at < now()`, { transaction: false });
   }
 }

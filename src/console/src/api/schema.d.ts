@@ -1927,7 +1927,10 @@ export interface operations {
     };
     "SecretsController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -1950,6 +1953,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -1957,7 +1962,10 @@ export interface operations {
     };
     "SecretsController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1977,6 +1985,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2096,7 +2106,10 @@ export interface operations {
     };
     TeamsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2135,6 +2148,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2527,7 +2542,10 @@ export interface operations {
     };
     MembersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2553,6 +2571,8 @@ export interface operations {
                             admin: boolean;
                             since: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2623,7 +2643,10 @@ export interface operations {
     };
     ServiceAccountsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2647,6 +2670,8 @@ export interface operations {
                             role: "viewer" | "operator" | "auditor" | "team_owner";
                             created_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2715,7 +2740,10 @@ export interface operations {
     };
     ServiceAccountsController_listKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2743,6 +2771,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2859,7 +2889,10 @@ export interface operations {
     };
     "ApiKeysController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 email: string;
@@ -2885,6 +2918,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -2928,7 +2963,10 @@ export interface operations {
     };
     "ApiKeysController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -2956,6 +2994,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "api" | "keys_file" | "env";
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3981,7 +4021,10 @@ export interface operations {
     };
     "WorkflowsController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4003,6 +4046,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -4010,7 +4055,10 @@ export interface operations {
     };
     "WorkflowsController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -4035,6 +4083,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5156,7 +5206,10 @@ export interface operations {
     };
     "HooksController_list[0]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5180,6 +5233,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5187,7 +5242,10 @@ export interface operations {
     };
     "HooksController_list[1]": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -5214,6 +5272,8 @@ export interface operations {
                             created_at: string;
                             updated_at: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
