@@ -1,7 +1,8 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { CallHandler, ExecutionContext, INestApplication, NestInterceptor, Type } from '@nestjs/common';
 import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { IS_PUBLIC_KEY, TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
 import { OWN_TRANSACTION_KEY } from '../../platform/database/own-transaction.js';
 import { AuditInterceptor } from './audit.interceptor.js';
@@ -34,7 +35,8 @@ export function needsRequestTransaction(controller: Type, handler: (...args: unk
  * which builds the routes' execution contexts.
  */
 export function attachRequestTransactions(app: INestApplication): void {
-  const interceptor = app.get(AuditInterceptor);
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.decorate(APP_INTERCEPTOR_KEY, app.get(AuditInterceptor));
   for (const wrapper of app.get(DiscoveryService).getControllers()) {
     const controller = wrapper.metatype as Type | undefined;
     if (!controller?.prototype) continue;
@@ -43,7 +45,24 @@ export function attachRequestTransactions(app: INestApplication): void {
       if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
       if (!needsRequestTransaction(controller, handler as (...args: unknown[]) => unknown)) continue;
       const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
-      if (!own.includes(interceptor)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...own], handler);
+      if (!own.includes(REQUEST_INTERCEPTOR)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [REQUEST_INTERCEPTOR, ...own], handler);
     }
   }
 }
+
+const APP_INTERCEPTOR_KEY = 'mantisRequestInterceptor';
+
+/**
+ * What the routes' metadata holds. Metadata belongs to the controller class,
+ * shared by every app in the process (the tests run several), so it names no
+ * app's interceptor: each request is handed to the AuditInterceptor of the
+ * app that received it, found on that app's Fastify instance.
+ */
+export const REQUEST_INTERCEPTOR: NestInterceptor = {
+  intercept(ctx: ExecutionContext, next: CallHandler) {
+    const req = ctx.switchToHttp().getRequest<{ server?: Record<string, unknown> }>();
+    const own = req.server?.[APP_INTERCEPTOR_KEY] as NestInterceptor | undefined;
+    if (!own) throw new Error('request interceptor: this app did not attach its AuditInterceptor');
+    return own.intercept(ctx, next);
+  },
+};
