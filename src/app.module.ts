@@ -12,6 +12,7 @@ import { LOGGER } from './platform/http/logger.js';
 import { RequestEvents } from './platform/http/request-events.js';
 import { PROCESS_ROLES, type ProcessRole } from './platform/process-roles.js';
 import { FEATURE_MODULES, PIPELINE_GUARDS } from './modules/feature-modules.js';
+import { IdentityModule } from './modules/identity/identity.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -37,6 +38,16 @@ class CoreModule {
 }
 
 /**
+ * Platform's identity ports (`PrincipalResolver`, `PrincipalFreshness`) for
+ * every module: the guards use them, and so does the request interceptor,
+ * whose module (audit) the identity module's own imports depend on, so it
+ * cannot import identity without a cycle.
+ */
+@Global()
+@Module({ imports: [IdentityModule], exports: [IdentityModule] })
+class IdentityPortsModule {}
+
+/**
  * Wiring only. Guard order matters: authenticate, resolve the team, check
  * role and scope, then the pipeline guards (rate limit); the error filter
  * shapes every failure, denials included.
@@ -46,7 +57,7 @@ export class AppModule {
   static forRoot(opts: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule, ...FEATURE_MODULES],
+      imports: [CoreModule.forRoot(opts), DatabaseModule, IdentityPortsModule, ...FEATURE_MODULES],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },

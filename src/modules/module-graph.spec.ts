@@ -124,8 +124,9 @@ describe('module graph', () => {
     const { classes } = nestGraph();
     const featureModules = [...classes.entries()].filter(([name]) => name !== 'AppModule' && name !== 'CoreModule' && name !== 'DatabaseModule');
     const global = featureModules.filter(([, cls]) => Reflect.getMetadata('__module:global__', cls) === true).map(([name]) => name);
-    // Infrastructure only: IdempotencyModule backs `@Idempotent()`, a decorator any controller may use.
-    expect(global).toEqual(['IdempotencyModule']);
+    // Infrastructure only: IdempotencyModule backs `@Idempotent()`, a decorator any controller may use;
+    // IdentityPortsModule (app.module.ts) provides platform's identity ports to the guards and the request interceptor.
+    expect(global.sort()).toEqual(['IdempotencyModule', 'IdentityPortsModule']);
   });
 
   it('has no cycle among the folders of src/modules', () => {

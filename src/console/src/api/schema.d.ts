@@ -1,6 +1,26 @@
 // Generated from the server's /docs/json by openapi-typescript; test/e2e/console-sessions.e2e-spec.ts fails when it drifts.
 // Regenerate: UPDATE_CONSOLE_API=1 npx vitest run test/e2e/console-sessions.e2e-spec.ts
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description Open unless MANTIS_METRICS_AUTH=admin (then admin principals only: 401 without valid credentials, 403 insufficient_role otherwise). Tenant metrics are labelled tenant_id (the team slug); no label ever holds a token, key, email or URL. mantis_http_request_duration_seconds is labelled by route template (e.g. /v1/runs/:run_id; "unmatched" for unknown paths). mantis_webhook_deliveries_total counts attempts by outcome: succeeded, retrying (a failed attempt that will be retried), failed (non-retryable answer or retries exhausted), refused (destination refused by the SSRF guard). Process metrics use the standard process_* and nodejs_* names.
+         */
+        get: operations["MetricsController_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{team}/audit-events": {
         parameters: {
             query?: never;
@@ -1524,26 +1544,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Prometheus metrics (text exposition format)
-         * @description Open unless MANTIS_METRICS_AUTH=admin (then admin principals only: 401 without valid credentials, 403 insufficient_role otherwise). Tenant metrics are labelled tenant_id (the team slug); no label ever holds a token, key, email or URL. mantis_http_request_duration_seconds is labelled by route template (e.g. /v1/runs/:run_id; "unmatched" for unknown paths). mantis_webhook_deliveries_total counts attempts by outcome: succeeded, retrying (a failed attempt that will be retried), failed (non-retryable answer or retries exhausted), refused (destination refused by the SSRF guard). Process metrics use the standard process_* and nodejs_* names.
-         */
-        get: operations["MetricsController_index"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1571,6 +1571,23 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    MetricsController_index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuditController_list: {
         parameters: {
             query?: {
@@ -5489,23 +5506,6 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    MetricsController_index: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
                 headers: {
                     [name: string]: unknown;
                 };
