@@ -3,11 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { startServer, type ServerProcess } from '../support/cli.js';
 import { createTestDatabase } from '../support/database.js';
+import { bootMedium, type MediumApp } from '../support/medium.js';
 import { createTeam, createUser, type TeamFixture, type UserFixture } from '../support/factories.js';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -39,7 +38,8 @@ const TERMINAL = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
 describe('three API replicas and two workers on one PostgreSQL and Redis', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let prisma: PrismaClient;
+  let medium: MediumApp;
+  let prisma: MediumApp['prisma'];
   let site: Awaited<ReturnType<typeof startCountingSite>>;
   let receiver: WebhookReceiver;
   let env: Record<string, string>;
@@ -52,7 +52,6 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
 
   beforeAll(async () => {
     db = await createTestDatabase('cluster');
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
     site = await startCountingSite();
     receiver = await WebhookReceiver.start();
     env = {
@@ -71,6 +70,9 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
       MANTIS_RECORD_VIDEO: 'false',
       MANTIS_LOG_LEVEL: 'info',
     };
+    // The factories create teams, users and keys through the app's services: a context without HTTP or worker loops.
+    medium = await bootMedium({ databaseUrl: db.url, env: { MANTIS_MASTER_KEY: env.MANTIS_MASTER_KEY, MANTIS_DATA_DIR: env.MANTIS_DATA_DIR } });
+    prisma = medium.prisma;
     for (let i = 0; i < 3; i++) apis.push(await startServer(['serve'], env, 120_000));
     await startWorkers(2);
   });
@@ -79,7 +81,7 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
     await Promise.all([...apis, ...workers].map((p) => p.stop('SIGKILL')));
     await site?.close();
     await receiver?.close();
-    await prisma?.$disconnect();
+    await medium?.close();
     await db?.drop();
   });
 
