@@ -70,6 +70,28 @@ describe('list routes page with limit and cursor', () => {
     expectPaged(await walk(owner, `${base}/service-accounts`, (s) => String(s.name)), ['sa-a', 'sa-b', 'sa-c']);
   });
 
+  it('the keys of a team’s service accounts: newest first, paged, only this team’s', async () => {
+    const base = `/api/v1/teams/${team.slug}`;
+    const other = await createTeam(t.prisma);
+    const otherOwner = await createUser(t.prisma, { team: other, role: 'team_owner' });
+    expect((await call(otherOwner, 'POST', `/api/v1/teams/${other.slug}/service-accounts`, { name: 'elsewhere', role: 'operator' })).statusCode).toBe(201);
+    expect((await call(otherOwner, 'POST', `/api/v1/teams/${other.slug}/service-accounts/elsewhere/api-keys`, { name: 'not-yours' })).statusCode).toBe(201);
+    for (const [sa, key] of [
+      ['ka', 'ka-1'],
+      ['ka', 'ka-2'],
+      ['kb', 'kb-1'],
+    ]) {
+      if (key.endsWith('-1')) expect((await call(owner, 'POST', `${base}/service-accounts`, { name: sa, role: 'operator' })).statusCode).toBe(201);
+      expect((await call(owner, 'POST', `${base}/service-accounts/${sa}/api-keys`, { name: key })).statusCode).toBe(201);
+    }
+    const pages = await walk(owner, `${base}/api-keys`, (k) => `${String(k.service_account)}/${String(k.name)}`);
+    expectPaged(pages, ['ka/ka-1', 'ka/ka-2', 'kb/kb-1']);
+    expect(pages.flat().some((k) => k.startsWith('elsewhere/'))).toBe(false);
+    expect(pages.flat().indexOf('kb/kb-1')).toBeLessThan(pages.flat().indexOf('ka/ka-1'));
+    const res = await call(owner, 'GET', `${base}/api-keys?cursor=${Buffer.from('nonsense').toString('base64url')}`);
+    expect(res.statusCode).toBe(400);
+  });
+
   it('teams (admin) and a user’s keys, newest first', async () => {
     const slugs = [];
     for (let i = 0; i < 3; i++) slugs.push((await createTeam(t.prisma)).slug);

@@ -98,11 +98,16 @@ export class ApiKeysRepository {
 
   /** Newest first, after `after` (the last key of the previous page), at most `take`. */
   listForUser(userId: string, take?: number, after?: { createdAt: Date; id: string }): Promise<KeyRow[]> {
+    return this.listForUsers([userId], take, after);
+  }
+
+  /** The keys of several users (a team's service accounts), newest first, keyset after `after`. */
+  listForUsers(userIds: string[], take?: number, after?: { createdAt: Date; id: string }): Promise<KeyRow[]> {
     const where = {
-      userId,
+      userId: { in: userIds },
       ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
     };
-    // A user's keys, whichever team they act in.
+    // Users' keys, whichever team they act in.
     return this.prisma.system((db) => db.apiKey.findMany({ where, select: KEY_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take }), ONE_STATEMENT);
   }
 

@@ -101,13 +101,20 @@ export class ApiKeysService {
 
   /** One page of the user's keys, newest first. */
   async page(userId: string, q: ListPageQuery): Promise<{ data: ApiKeyView[]; next_cursor: string | null }> {
+    const page = await this.pageForUsers([userId], q);
+    return { data: page.data.map(({ view }) => view), next_cursor: page.next_cursor };
+  }
+
+  /** One page of the keys of several users, newest first, each with its user's id. */
+  async pageForUsers(userIds: string[], q: ListPageQuery): Promise<{ data: { userId: string; view: ApiKeyView }[]; next_cursor: string | null }> {
     const key = cursorKey(q.cursor);
     const bar = key?.indexOf('|') ?? -1;
-    const after = key && bar > 0 ? { createdAt: new Date(key.slice(0, bar)), id: key.slice(bar + 1) } : undefined;
+    const after = key !== undefined ? { createdAt: new Date(bar > 0 ? key.slice(0, bar) : ''), id: key.slice(bar + 1) } : undefined;
     if (after && (Number.isNaN(after.createdAt.getTime()) || !UUID_RE.test(after.id)))
       throw new ApiError('validation_failed', 'cursor is not one this list gave');
-    const page = pageOf(await this.repo.listForUser(userId, q.limit + 1, after), q.limit, (k) => `${k.createdAt.toISOString()}|${k.id}`);
-    return { data: page.rows.map(view), next_cursor: page.next_cursor };
+    const rows = userIds.length === 0 ? [] : await this.repo.listForUsers(userIds, q.limit + 1, after);
+    const page = pageOf(rows, q.limit, (k) => `${k.createdAt.toISOString()}|${k.id}`);
+    return { data: page.rows.map((k) => ({ userId: k.userId, view: view(k) })), next_cursor: page.next_cursor };
   }
 
   /** Revokes the key named `name` (and its rotated-out predecessors). 404 when there is none. */

@@ -83,6 +83,11 @@ export class TeamMembersService {
   }
 
   /** Every service account of the team (the team's key listing walks them). */
+  /** The team's service accounts as users (their ids key their API keys). */
+  serviceAccountUsers(team: TeamContext): Promise<UserRow[]> {
+    return this.repo.members(team.id, 'service', undefined);
+  }
+
   async allServiceAccounts(team: TeamContext) {
     return (await this.repo.members(team.id, 'service', undefined)).map((u) => serviceAccountView(u, team));
   }

@@ -616,7 +616,7 @@ export interface paths {
         };
         /**
          * Keys of the team’s service accounts (keys-file tokens included): prefixes and metadata, never a key
-         * @description People’s own keys are theirs (GET /api/v1/users/{email}/api-keys); manage service-account keys under /api/v1/teams/{team}/service-accounts/{name}/api-keys.
+         * @description Newest first, paged like every list (`limit`, `cursor`, `next_cursor`). People’s own keys are theirs (GET /api/v1/users/{email}/api-keys); manage service-account keys under /api/v1/teams/{team}/service-accounts/{name}/api-keys.
          */
         get: operations["TeamKeysController_list"];
         put?: never;
@@ -3196,7 +3196,10 @@ export interface operations {
     };
     TeamKeysController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Team slug or id; the caller must be a member (or an admin). Another team is 404. */
@@ -3225,6 +3228,8 @@ export interface operations {
                             user: string;
                             service_account: string;
                         }[];
+                        /** @description pass back as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };
