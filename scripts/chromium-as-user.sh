@@ -11,23 +11,23 @@
 # (root, or the ambient capabilities docker/entrypoint.sh grants a worker).
 set -eu
 
-if [ "${1:-}" = "--mantis-as-browser-user" ]; then
-  shift
-  umask 077
-  profile=$(mktemp -d "${TMPDIR:-/tmp}/mantis-chromium.XXXXXXXX")
-  trap 'rm -rf "$profile"' EXIT
-  trap 'exit 143' TERM INT HUP
-  HOME=$profile XDG_CONFIG_HOME=$profile XDG_CACHE_HOME=$profile
-  export HOME XDG_CONFIG_HOME XDG_CACHE_HOME
-  "$MANTIS_BROWSER_EXECUTABLE" --user-data-dir="$profile" "$@"
-  exit $?
-fi
+# What runs as the browser user. It is passed inline, not by re-reading this
+# file: the browser user may have no read access to where Mantis is installed.
+stage2='umask 077
+profile=$(mktemp -d "${TMPDIR:-/tmp}/mantis-chromium.XXXXXXXX")
+trap "rm -rf \"$profile\"" EXIT
+trap "exit 143" TERM INT HUP
+HOME=$profile XDG_CONFIG_HOME=$profile XDG_CACHE_HOME=$profile
+export HOME XDG_CONFIG_HOME XDG_CACHE_HOME
+status=0
+"$MANTIS_BROWSER_EXECUTABLE" --user-data-dir="$profile" "$@" || status=$?
+exit "$status"'
 
 : "${MANTIS_BROWSER_UID:?MANTIS_BROWSER_UID is not set}"
 : "${MANTIS_BROWSER_GID:=$MANTIS_BROWSER_UID}"
 : "${MANTIS_BROWSER_EXECUTABLE:?MANTIS_BROWSER_EXECUTABLE is not set}"
 
-# Playwright's --user-data-dir belongs to the worker's user: it is replaced above.
+# Playwright's --user-data-dir belongs to the worker's user: stage 2 gives Chromium its own.
 for arg do
   shift
   case $arg in
@@ -38,4 +38,4 @@ done
 
 exec setpriv --reuid="$MANTIS_BROWSER_UID" --regid="$MANTIS_BROWSER_GID" --clear-groups \
   --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs \
-  -- "$0" --mantis-as-browser-user "$@"
+  -- /bin/sh -c "$stage2" mantis-chromium "$@"

@@ -114,13 +114,16 @@ describe('executor: Chromium under its own user', { timeout: 120_000 }, () => {
     // This browser has no egress policy at all (no proxy, no routes): only the operating system stands between it and the files.
     const pw = await loadPlaywright(t.config.browser.playwrightBrowsersPath, t.config.browser.ffmpegPath);
     browser = await pw.chromium.launch(chromiumLaunchOptions(t.config.browser));
-    const page = await browser.newPage();
+    // A page of its own for each read: a refused directory listing may still navigate after goto returns.
     const read = async (path: string) => {
+      const page = await browser!.newPage();
       try {
         await page.goto(`file://${path}`);
         return await page.locator('body').innerText();
       } catch (e) {
         return `refused: ${(e as Error).message.split('\n')[0]}`;
+      } finally {
+        await page.close();
       }
     };
     // What any user may read still loads: the refusals below are the user's, not a broken file: scheme.
