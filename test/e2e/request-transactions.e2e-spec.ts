@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needsRequestTransaction, REQUEST_INTERCEPTOR } from '../../src/modules/audit/request-transactions.js';
+import { needsRequestInterceptor, REQUEST_INTERCEPTOR } from '../../src/modules/audit/request-transactions.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 
 /** The request interceptor is on every route that changes something, acts in a team or has a caller, and only there. */
@@ -29,14 +29,14 @@ describe('request transactions', () => {
   it('every state-changing, team-scoped or authenticated route has the request interceptor, as its outermost interceptor', () => {
     const interceptor = REQUEST_INTERCEPTOR;
     const all = routes();
-    const needing = all.filter((r) => needsRequestTransaction(r.controller, r.handler));
+    const needing = all.filter((r) => needsRequestInterceptor(r.controller, r.handler));
     expect(needing.length).toBeGreaterThan(40);
     for (const r of needing) expect(r.interceptors[0], r.name).toBe(interceptor);
     for (const r of all.filter((x) => !needing.includes(x))) expect(r.interceptors, r.name).not.toContain(interceptor);
   });
 
   it('covers the routes a reader would expect, and leaves out the public ones', () => {
-    const by = new Map(routes().map((r) => [r.name, needsRequestTransaction(r.controller, r.handler)]));
+    const by = new Map(routes().map((r) => [r.name, needsRequestInterceptor(r.controller, r.handler)]));
     expect(by.get('RunsController.cancel')).toBe(true);
     expect(by.get('RunsController.list')).toBe(true);
     expect(by.get('HealthController.live')).toBe(false);

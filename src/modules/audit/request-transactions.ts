@@ -14,7 +14,7 @@ const READ_METHODS = new Set([RequestMethod.GET, RequestMethod.HEAD, RequestMeth
  * team, or has a caller whose cached principal must be confirmed against the
  * auth epoch (every route that is not public; see PrincipalFreshness).
  */
-export function needsRequestTransaction(controller: Type, handler: (...args: unknown[]) => unknown): boolean {
+export function needsRequestInterceptor(controller: Type, handler: (...args: unknown[]) => unknown): boolean {
   const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
   if (!READ_METHODS.has(method)) return true;
   const isPublic = Reflect.getMetadata(IS_PUBLIC_KEY, handler) ?? Reflect.getMetadata(IS_PUBLIC_KEY, controller);
@@ -43,7 +43,7 @@ export function attachRequestTransactions(app: INestApplication): void {
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
       const handler = (controller.prototype as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-      if (!needsRequestTransaction(controller, handler as (...args: unknown[]) => unknown)) continue;
+      if (!needsRequestInterceptor(controller, handler as (...args: unknown[]) => unknown)) continue;
       const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
       if (!own.includes(REQUEST_INTERCEPTOR)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [REQUEST_INTERCEPTOR, ...own], handler);
     }

@@ -28,22 +28,24 @@ export function toRun(r: RunRecord): Run {
 
 const toRunOrNull = (r: RunRecord | null): Run | null => (r ? toRun(r) : null);
 
-export interface NewRun {
-  id: string;
-  source: RunSource;
-  workflowName: string | null;
-  workflowVersion: number | null;
-  plan: unknown;
-  inputs: Record<string, unknown>;
-  stateKey: string | null;
-  model: string | null;
-  callbackUrl: string | null;
-  maxCost: number;
-  maxTimeMinutes: number;
-  maxSteps: number;
-  maxLoopIterations: number;
-  createdByKeyId: string | null;
-}
+/** What admission inserts: the run's fields that the submit decides (the rest take their defaults). */
+export type NewRun = Pick<
+  Run,
+  | 'id'
+  | 'source'
+  | 'workflowName'
+  | 'workflowVersion'
+  | 'plan'
+  | 'inputs'
+  | 'stateKey'
+  | 'model'
+  | 'callbackUrl'
+  | 'maxCost'
+  | 'maxTimeMinutes'
+  | 'maxSteps'
+  | 'maxLoopIterations'
+  | 'createdByKeyId'
+>;
 
 export interface AdmissionRules {
   maxConcurrentRuns: number;
