@@ -22,6 +22,8 @@ export interface AppConfig {
   secretsDir: string;
   tenantKeysPath?: string;
   keysFilePollMs: number;
+  /** An API replica's lease on its key cache (MANTIS_AUTH_LEASE_MS). */
+  authLeaseMs: number;
   apiToken?: string;
   oidc?: OidcConfig;
   /** External origin for redirects (OIDC callback); default: the request's own. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsDir: resolve(e.MANTIS_SECRETS_DIR ?? `${dataDir}/secrets`),
     tenantKeysPath: e.MANTIS_TENANT_KEYS_PATH ? resolve(e.MANTIS_TENANT_KEYS_PATH) : undefined,
     keysFilePollMs: e.MANTIS_KEYS_FILE_POLL_MS,
+    authLeaseMs: e.MANTIS_AUTH_LEASE_MS,
     apiToken: e.MANTIS_API_TOKEN,
     oidc,
     publicUrl: e.MANTIS_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ApiKeyCache } from '../../src/modules/api-keys/api-key-cache.js';
 import { ApiKeyLookup } from '../../src/modules/api-keys/api-key-lookup.service.js';
 import { ApiKeysService } from '../../src/modules/api-keys/api-keys.service.js';
-import { AuthChangeListener } from '../../src/modules/api-keys/auth-change.listener.js';
+import { AuthChangeListener, LISTENER_APPLICATION_NAME } from '../../src/modules/api-keys/auth-change.listener.js';
 import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
 import { hashToken } from '../../src/platform/auth/api-key-format.js';
 import { ApiError } from '../../src/platform/http/api-error.js';
@@ -251,7 +251,10 @@ describe('key cache when the change listener loses its connection', () => {
     // notice (e.g. this key's own creation) overtook: the next request caches it.
     await expect.poll(async () => (await me()).statusCode === 200 && cache.get(hashToken(u.key)) !== undefined, { timeout: 10_000, interval: 20 }).toBe(true);
 
-    await t.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+    await t.prisma.$executeRawUnsafe(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      LISTENER_APPLICATION_NAME,
+    );
     await expect.poll(() => cache.isLive, { timeout: 5_000, interval: 10 }).toBe(false);
     expect(cache.get(hashToken(u.key))).toBeUndefined();
     await t.prisma.apiKey.update({ where: { id: u.keyId }, data: { revokedAt: new Date() } });
@@ -264,9 +267,11 @@ describe('key cache when the change listener loses its connection', () => {
 describe('a change notice still on its way to a replica', () => {
   let a: TestApp;
   let b: TestApp;
+  // Short leases: a replica whose notices are held back stops holding one soon.
+  const env = { MANTIS_AUTH_LEASE_MS: '600' };
   beforeAll(async () => {
-    a = await buildTestApp();
-    b = await buildTestApp({ databaseUrl: a.databaseUrl });
+    a = await buildTestApp({ env });
+    b = await buildTestApp({ databaseUrl: a.databaseUrl, env });
   });
   afterAll(async () => {
     await b?.close();
@@ -349,5 +354,60 @@ describe('a change notice still on its way to a replica', () => {
     } finally {
       release();
     }
+  });
+
+  it('answers a revocation only once every replica holding a lease has applied it', async () => {
+    const team = await createTeam(a.prisma);
+    const admin = await createUser(a.prisma, { admin: true });
+    const victim = await createUser(a.prisma, { team, role: 'team_owner', keyName: 'acknowledged' });
+    await cachedOn(b, victim.key);
+    const cacheB = b.app.get(ApiKeyCache);
+    await expect.poll(() => cacheB.hasLease, { timeout: 5_000, interval: 20 }).toBe(true);
+    const revoke = await call(a, admin.key, 'DELETE', `/api/v1/users/${encodeURIComponent(victim.email)}/api-keys/acknowledged`);
+    expect(revoke.statusCode).toBeLessThan(300);
+    // No notice is awaited here: the revoking response came after replica b had dropped the key.
+    expect(cacheB.get(hashToken(victim.key))).toBeUndefined();
+    expect(cacheB.hasLease).toBe(true);
+    const me = await call(b, victim.key, 'GET', '/api/v1/me');
+    expect(me.statusCode).toBe(401);
+    expect(me.json().error).toMatchObject(INVALID);
+  });
+
+  it('holds up a change for a replica that stopped acknowledging only until its lease runs out', async () => {
+    const team = await createTeam(a.prisma);
+    const admin = await createUser(a.prisma, { admin: true });
+    const victim = await createUser(a.prisma, { team, role: 'viewer', keyName: 'outlived' });
+    // A replica that died holding a lease, behind the epoch: its row stays until the lease ends.
+    const [gone] = await a.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO mantis_auth_replicas (id, applied_epoch, lease_until) VALUES (gen_random_uuid(), 0, clock_timestamp() + interval '800 milliseconds') RETURNING id::text`,
+    );
+    const revoke = await call(a, admin.key, 'DELETE', `/api/v1/users/${encodeURIComponent(victim.email)}/api-keys/outlived`);
+    expect(revoke.statusCode).toBeLessThan(300);
+    const [row] = await a.prisma.$queryRawUnsafe<{ over: boolean }[]>(
+      `SELECT lease_until <= now() AS over FROM mantis_auth_replicas WHERE id = $1::uuid`,
+      gone!.id,
+    );
+    expect(row!.over).toBe(true);
+    expect((await call(b, victim.key, 'GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('grants a lease only to a replica that has applied the current epoch', async () => {
+    const team = await createTeam(a.prisma);
+    await createUser(a.prisma, { team, role: 'viewer' });
+    const [{ n }] = await a.prisma.$queryRawUnsafe<{ n: string }[]>('SELECT n::text AS n FROM mantis_auth_epoch WHERE id = 1');
+    expect(BigInt(n)).toBeGreaterThan(0n);
+    const lease = async (applied: bigint) =>
+      (
+        await a.prisma.$queryRawUnsafe<{ granted: boolean }[]>('SELECT mantis_auth_lease(gen_random_uuid(), $1::bigint, 1000) AS granted', applied.toString())
+      )[0]!.granted;
+    expect(await lease(BigInt(n) - 1n)).toBe(false);
+    expect(await lease(BigInt(n))).toBe(true);
+    // The application's own role cannot hand itself a lease.
+    await expect(
+      a.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('SET LOCAL ROLE mantis_app');
+        await tx.$queryRawUnsafe('SELECT mantis_auth_lease(gen_random_uuid(), 0, 1000)');
+      }),
+    ).rejects.toThrow(/permission denied/);
   });
 });

@@ -24,9 +24,12 @@ const MAX_ENTRIES = 10_000;
  * revoked key alive. Only valid keys are cached.
  *
  * Each notice carries the auth epoch its change advanced the database to;
- * `appliedEpoch` is the highest one applied. A notice still in flight when a
- * request arrives is caught by the request comparing that with the epoch its
- * first statement reads (PrincipalFreshness).
+ * `appliedEpoch` is the highest one applied. While the replica holds a lease
+ * (`mantis_auth_replicas`, renewed by the listener), every change whose
+ * transaction has returned is already applied here: such a change waits for
+ * the acknowledgement of every replica holding a lease. Without a lease, a
+ * notice may still be in flight when a request arrives; the request then
+ * compares `appliedEpoch` with the epoch the database has (PrincipalFreshness).
  */
 @Injectable()
 export class ApiKeyCache {
@@ -35,6 +38,8 @@ export class ApiKeyCache {
   private generation = 0;
   private live = false;
   private applied = 0n;
+  /** `performance.now()` until which the lease holds; 0: none. */
+  private leaseUntil = 0;
 
   /**
    * Called by the listener: true once LISTEN is in place (with the epoch read
@@ -42,8 +47,31 @@ export class ApiKeyCache {
    */
   setLive(live: boolean, epoch?: bigint): void {
     this.live = live;
+    this.leaseUntil = 0;
     if (epoch !== undefined) this.applied = epoch;
     this.clear();
+  }
+
+  /** Called by the listener when the database granted a lease; `until` is on `performance.now()`'s clock. */
+  holdLease(until: number): void {
+    if (this.live && until > this.leaseUntil) this.leaseUntil = until;
+  }
+
+  /** The lease was refused or lost: requests confirm the epoch again. */
+  dropLease(): void {
+    this.leaseUntil = 0;
+  }
+
+  get hasLease(): boolean {
+    return this.live && performance.now() < this.leaseUntil;
+  }
+
+  /**
+   * For an entry read now: undefined while the lease holds (nothing to
+   * confirm), else the epoch the request must find the database still at.
+   */
+  confirmationEpoch(): bigint | undefined {
+    return this.hasLease ? undefined : this.applied;
   }
 
   /** Every change up to this auth epoch is reflected in the cache. */

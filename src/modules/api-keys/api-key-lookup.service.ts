@@ -47,7 +47,7 @@ function toCached(row: KeyRow & { user: IdentityRow }): CachedKey {
   };
 }
 
-/** A valid key; `asOf` is set when it came from the cache (see PrincipalFreshness). */
+/** A valid key; `asOf` is set when it came from a cache that holds no lease (see PrincipalFreshness). */
 export interface FoundKey {
   key: CachedKey;
   asOf?: bigint;
@@ -79,13 +79,13 @@ export class ApiKeyLookup implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The key's identity, from the cache (then `asOf` is the auth epoch the
-   * cache reflects, which the request must confirm) or, when not cached or
-   * `fresh`, from the database.
+   * The key's identity, from the cache or, when not cached or `fresh`, from
+   * the database. From a cache without a current lease, `asOf` is the auth
+   * epoch the cache reflects, which the request must confirm.
    */
   async find(raw: string, fresh = false): Promise<FoundKey | null> {
     const hash = hashToken(raw);
-    const asOf = this.cache.appliedEpoch;
+    const asOf = this.cache.confirmationEpoch();
     let entry = fresh ? undefined : this.cache.get(hash);
     if (entry) return this.valid(entry, asOf);
     const snapshot = this.cache.snapshot();
@@ -98,7 +98,7 @@ export class ApiKeyLookup implements OnModuleInit, OnApplicationShutdown {
 
   /** Like find, from the cache alone (no database); null when not cached. */
   findCached(raw: string): FoundKey | null {
-    const asOf = this.cache.appliedEpoch;
+    const asOf = this.cache.confirmationEpoch();
     const entry = this.cache.get(hashToken(raw));
     return entry ? this.valid(entry, asOf) : null;
   }

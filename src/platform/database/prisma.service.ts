@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { LOGGER } from '../http/logger.js';
+import { settleAuthChanges, type SettleReport } from './auth-settle.js';
 import { DATABASE_URL } from './database.tokens.js';
 import { APP_ROLE, UUID, type TxOptions } from './team-scope.js';
 
@@ -46,10 +49,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly pool: pg.Pool;
   private strict = false;
 
-  constructor(@Inject(DATABASE_URL) url: string) {
+  constructor(@Inject(DATABASE_URL) url: string, @Optional() @Inject(LOGGER) logger?: Logger) {
     const pool = new pg.Pool({ connectionString: url, max: 20 });
     // An idle connection ended by the server (a restart, a terminated backend) leaves the pool; the next query opens another.
     pool.on('error', () => undefined);
+    // A committed auth change returns only once the replicas holding key-cache leases have applied it (auth-settle.ts).
+    const report: SettleReport = {
+      gaveUp: (waitedMs) => logger?.warn({ waitedMs }, 'auth change: a replica lease outlived its length; not waiting longer'),
+      failed: (err) => logger?.warn({ err }, 'auth change committed; could not confirm the replicas applied it'),
+    };
+    pool.on('connect', (client) => settleAuthChanges(client, report));
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
     // Route model delegates, raw queries and $transaction to the current scope's transaction.
