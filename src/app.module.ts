@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { AccessGuard } from './platform/auth/access.guard.js';
 import { AuthGuard } from './platform/auth/auth.guard.js';
+import { PrincipalFreshness } from './platform/auth/principal-freshness.js';
 import { TeamGuard } from './platform/auth/team.guard.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import { DATABASE_URL } from './platform/database/database.tokens.js';
@@ -49,7 +50,7 @@ class IdentityPortsModule {}
 
 /**
  * Wiring only. Guard order matters: authenticate, resolve the team, check
- * role and scope, then the pipeline guards (rate limit); the error filter
+ * role and scope, confirm a cached principal, then the pipeline guards (rate limit); the error filter
  * shapes every failure, denials included.
  */
 @Module({})
@@ -63,6 +64,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: TeamGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // A cached principal is confirmed last, once its team and access are known (it checks them again if its grant changed).
+        { provide: APP_GUARD, useExisting: PrincipalFreshness },
         ...PIPELINE_GUARDS.map((g) => ({ provide: APP_GUARD, useExisting: g })),
       ],
     };

@@ -3,7 +3,6 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { concatMap, from, lastValueFrom, type Observable } from 'rxjs';
 import { TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
-import { PrincipalFreshness } from '../../platform/auth/principal-freshness.js';
 import { OWN_TRANSACTION_KEY } from '../../platform/database/own-transaction.js';
 import { PrismaService } from '../../platform/database/prisma.service.js';
 import { requestAudit } from '../../platform/http/request-audit.js';
@@ -26,7 +25,6 @@ export class AuditInterceptor implements NestInterceptor {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PrismaService) private readonly prisma: PrismaService,
-    @Inject(PrincipalFreshness) private readonly freshness: PrincipalFreshness,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -41,17 +39,15 @@ export class AuditInterceptor implements NestInterceptor {
     const teamScoped =
       !!this.reflector.getAllAndOverride<boolean>(TEAM_SCOPED_KEY, [ctx.getHandler(), ctx.getClass()]) || 'team' in ((req.params ?? {}) as object);
     const team = teamScoped ? req.team : undefined;
-    // Outside a request transaction, a cached principal is confirmed by a query of its own.
-    const confirmed = () => from(this.freshness.confirm(ctx)).pipe(concatMap(() => next.handle()));
-    // A read whose queries scope themselves (`@ScopedReads`) opens no request transaction either.
-    if (!changing && (!team || own === 'reads')) return confirmed();
+    // A read outside a team, or whose queries scope themselves (`@ScopedReads`), opens no request transaction.
+    if (!changing && (!team || own === 'reads')) return next.handle();
 
     const reply = ctx.switchToHttp().getResponse<MantisReply>();
     const declared = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler());
     const statusOf = () => (reply.statusCode !== HttpStatus.OK ? reply.statusCode : (declared ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK)));
     if (own) {
       // The handler commits its change with `AuditService.commit`; one that does not (a streamed chat answer) is recorded after it.
-      return confirmed().pipe(
+      return next.handle().pipe(
         concatMap(async (value) => {
           if (changing && !state.recorded) {
             await this.audit.recordRequest(req, 'success', statusOf());
@@ -62,13 +58,11 @@ export class AuditInterceptor implements NestInterceptor {
       );
     }
     const work = async () => {
-      // The transaction's first statement read the auth epoch: confirming a cached principal costs no round trip.
-      await this.freshness.confirm(ctx);
       const value = await lastValueFrom(next.handle(), { defaultValue: undefined });
       if (changing && !state.recorded) await this.audit.recordRequest(req, 'success', statusOf());
       return value;
     };
-    const scoped = team ? this.prisma.withTeam(team.id, work) : this.prisma.system(work, { authEpoch: req.principalAsOf !== undefined });
+    const scoped = team ? this.prisma.withTeam(team.id, work) : this.prisma.system(work);
     return from(
       scoped.then((value) => {
         if (changing) state.recorded = true;

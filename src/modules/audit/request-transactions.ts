@@ -3,22 +3,20 @@ import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/c
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { IS_PUBLIC_KEY, TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
+import { TEAM_SCOPED_KEY } from '../../platform/auth/auth.decorators.js';
 import { OWN_TRANSACTION_KEY } from '../../platform/database/own-transaction.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 
 const READ_METHODS = new Set([RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS]);
 
 /**
- * Whether a route needs the interceptor: it changes something, acts inside a
- * team, or has a caller whose cached principal must be confirmed against the
- * auth epoch (every route that is not public; see PrincipalFreshness).
+ * Whether a route needs the interceptor: it changes something (its
+ * transaction and success event) or reads inside a team (its team
+ * transaction), unless its reads scope themselves (`@ScopedReads`).
  */
 export function needsRequestInterceptor(controller: Type, handler: (...args: unknown[]) => unknown): boolean {
   const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
   if (!READ_METHODS.has(method)) return true;
-  const isPublic = Reflect.getMetadata(IS_PUBLIC_KEY, handler) ?? Reflect.getMetadata(IS_PUBLIC_KEY, controller);
-  if (!isPublic) return true;
   if (Reflect.getMetadata(OWN_TRANSACTION_KEY, handler) === 'reads') return false;
   if (Reflect.getMetadata(TEAM_SCOPED_KEY, handler) ?? Reflect.getMetadata(TEAM_SCOPED_KEY, controller)) return true;
   const paths = [Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler)].flat();
@@ -26,9 +24,9 @@ export function needsRequestInterceptor(controller: Type, handler: (...args: unk
 }
 
 /**
- * Puts the AuditInterceptor (the request's transaction, its success event,
- * the confirmation of a cached principal) on every route that needs it, as
- * the outermost of the route's own interceptors, and on no other. A global
+ * Puts the AuditInterceptor (the request's transaction and its success
+ * event) on every route that needs it, as the outermost of the route's own
+ * interceptors, and on no other. A global
  * interceptor would cost every request Nest's interceptor chain (rxjs), a
  * tenth of a public route's CPU time in the profile (bench/README.md), on
  * routes such as `/healthz` where it does nothing. Runs before `app.init()`,

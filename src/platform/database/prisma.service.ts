@@ -15,8 +15,6 @@ interface Scope {
   tx: Tx | null;
   teamId: string | null;
   open: boolean;
-  /** `mantis_auth_epoch` as the transaction's first statement read it (team scopes always; system scopes when asked). */
-  authEpoch?: bigint;
 }
 
 /** Every column as the text PostgreSQL sent: bulk readers convert only what they use. */
@@ -176,19 +174,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     }
   }
 
-  /**
-   * The auth epoch (advanced by every committed change to keys, users,
-   * memberships or team slugs) as the current scope's transaction read it in
-   * its first statement; undefined outside a scope or when not read.
-   */
-  authEpoch(): bigint | undefined {
-    const s = this.scopes.getStore();
-    return s?.open ? s.authEpoch : undefined;
-  }
-
-  /** The auth epoch now, in a statement of its own: for work outside any scope. */
+  /** The auth epoch now (advanced by every committed change to keys, users, memberships or team slugs), in a statement of its own. */
   async readAuthEpoch(): Promise<bigint> {
-    // Straight through the pool: this runs on every request served from a key cache outside a team transaction.
+    // Straight through the pool: this runs on every request served from a key cache that holds no lease.
     const { rows } = await this.pool.query<{ n: string }>('SELECT n FROM mantis_auth_epoch WHERE id = 1');
     return BigInt(rows[0]?.n ?? 0);
   }
@@ -216,8 +204,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     }
     return super.$transaction(async (tx) => {
       const scope: Scope = { tx, teamId, open: true };
-      if (teamId) scope.authEpoch = await openTeam(tx, teamId);
-      else if (opts.authEpoch) scope.authEpoch = await readEpoch(tx);
+      if (teamId) await setScope(tx, teamId);
       try {
         return await this.scopes.run(scope, () => fn(tx));
       } finally {
@@ -260,23 +247,6 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 }
 
 const SET_TEAM_SQL = "SELECT set_config('role', $1, true), set_config('mantis.team_id', $2, true)";
-
-/**
- * A team transaction's first statement: the role, the team and the auth epoch
- * in one round trip. The epoch subquery's privileges are checked before the
- * role switches, and `mantis_app` may read the table anyway.
- */
-async function openTeam(tx: Tx, teamId: string): Promise<bigint> {
-  const rows = await tx.$queryRaw<{ epoch: bigint }[]>`
-    SELECT set_config('role', ${APP_ROLE}, true), set_config('mantis.team_id', ${teamId}, true),
-           (SELECT n FROM mantis_auth_epoch WHERE id = 1) AS epoch`;
-  return BigInt(rows[0]?.epoch ?? 0);
-}
-
-async function readEpoch(db: Pick<Tx, '$queryRaw'>): Promise<bigint> {
-  const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT n FROM mantis_auth_epoch WHERE id = 1`;
-  return BigInt(rows[0]?.n ?? 0);
-}
 
 /** One statement: the role and the team together (`set_config(..., true)` is SET LOCAL). */
 async function setScope(tx: Tx, teamId: string | null): Promise<void> {

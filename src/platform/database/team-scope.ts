@@ -7,8 +7,6 @@ export interface TxOptions {
   maxWait?: number;
   timeout?: number;
   isolationLevel?: 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
-  /** A system transaction also reads the auth epoch in its first statement (team transactions always do). */
-  authEpoch?: boolean;
   /** false: a system scope without a transaction (see PrismaService.system). */
   transaction?: boolean;
 }
