@@ -117,7 +117,7 @@ export const envSchema = z.object({
   MANTIS_ARTIFACT_RETENTION_DAYS: int(30, 0),
   MANTIS_KEYS_FILE_POLL_MS: int(1000, 50),
   /** How long an API replica's lease on its key cache lasts (README "Key cache"): the longest a change waits for a replica that stopped answering. */
-  MANTIS_AUTH_LEASE_MS: int(3000, 300),
+  MANTIS_AUTH_LEASE_MS: z.coerce.number().int().min(300).max(30_000).default(3000),
   /** A `mantis worker` serves /metrics and /healthz on this port when set (0 picks a free one). */
   MANTIS_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Unauthenticated and failed-credential requests allowed per client address and minute (0 disables). */

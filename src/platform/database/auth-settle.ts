@@ -28,7 +28,7 @@ const SETTLED_AGAIN = `SELECT NOT EXISTS (
 /** Polling interval while a replica is behind: its acknowledgement usually follows within milliseconds. */
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
-/** No lease outlives `MANTIS_AUTH_LEASE_MS` unrenewed; past this something else is wrong, and the change stands. */
+/** No lease outlives `MANTIS_AUTH_LEASE_MS` (at most 30 s) unrenewed; past this something else is wrong, and the change stands. */
 const GIVE_UP_MS = 60_000;
 
 type Callback = (err: Error | null, res?: unknown) => void;
