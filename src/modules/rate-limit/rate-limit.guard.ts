@@ -28,11 +28,12 @@ export class RateLimitGuard implements CanActivate {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     return this.check(ctx.switchToHttp().getRequest<MantisRequest>(), ctx.switchToHttp().getResponse<MantisReply>());
   }
 
-  private async check(req: MantisRequest, reply: MantisReply): Promise<boolean> {
+  /** Synchronous when no token is taken (no team, or a limit of 0 already known). */
+  private check(req: MantisRequest, reply: MantisReply): boolean | Promise<boolean> {
     const principal = req.principal;
     const anonymous = principal ? undefined : req.target?.anonymous;
     if (anonymous && req.target) {
@@ -41,9 +42,10 @@ export class RateLimitGuard implements CanActivate {
     const only = principal?.memberships.length === 1 ? principal.memberships[0].teamId : undefined;
     const teamId = req.team?.id ?? only;
     if (!teamId) return true;
-    const team = await this.teamLimit(teamId);
-    if (!team) return true;
-    return this.take(reply, { key: teamId, limit: team.limit, slug: team.slug, policy: 'team' });
+    const cached = this.limits.get(teamId);
+    if (cached && cached.until > Date.now())
+      return cached.limit <= 0 || this.take(reply, { key: teamId, limit: cached.limit, slug: cached.slug, policy: 'team' });
+    return this.teamLimit(teamId).then((team) => !team || this.take(reply, { key: teamId, limit: team.limit, slug: team.slug, policy: 'team' }));
   }
 
   /** Takes one token from the bucket; `slug` labels the metric. A limit of 0 disables it. */
@@ -66,13 +68,11 @@ export class RateLimitGuard implements CanActivate {
     );
   }
 
+  /** The team's limit from the directory, kept for SETTINGS_TTL_MS. */
   private async teamLimit(teamId: string): Promise<{ limit: number; slug: string } | undefined> {
-    const now = Date.now();
-    const cached = this.limits.get(teamId);
-    if (cached && cached.until > now) return cached;
     const team = await this.teams.rateLimitOf(teamId);
     if (!team) return undefined;
-    const entry = { limit: team.limit, slug: team.slug, until: now + SETTINGS_TTL_MS };
+    const entry = { limit: team.limit, slug: team.slug, until: Date.now() + SETTINGS_TTL_MS };
     this.limits.set(teamId, entry);
     return entry;
   }

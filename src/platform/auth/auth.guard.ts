@@ -19,8 +19,13 @@ export class AuthGuard implements CanActivate {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
+    // A public route costs no promise (Nest awaits only what is one).
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
+    return this.authenticate(ctx);
+  }
+
+  private async authenticate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
     const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
     if (lookup) {

@@ -22,7 +22,8 @@ export class TeamGuard implements CanActivate {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  /** Synchronous unless the team must be looked up by name (Nest awaits only what is a promise). */
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
     const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
     if (lookup) {
@@ -37,8 +38,10 @@ export class TeamGuard implements CanActivate {
     const wanted = params.team ?? (typeof header === 'string' && header !== '' ? header : undefined);
 
     if (wanted !== undefined) {
-      req.team = await visibleTeam(principal, wanted, this.directory);
-      return true;
+      return visibleTeam(principal, wanted, this.directory).then((team) => {
+        req.team = team;
+        return true;
+      });
     }
     if (principal.memberships.length === 1) {
       const m = principal.memberships[0];
