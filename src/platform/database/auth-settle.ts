@@ -12,8 +12,9 @@ import type pg from 'pg';
  * statement that commits such a write (the `COMMIT` of its transaction, or the
  * write itself outside one) resolves only after the wait, on the same
  * connection, which is still the caller's. The auth-change trigger fires at
- * commit for the rows that matter; a write it ignores (`last_used_at`) costs
- * one check that finds no replica behind.
+ * commit for the rows that matter; a write to these tables that it ignores
+ * (`last_used_at`, a team's name) costs one check, and waits only if some
+ * replica happens to be behind at that moment.
  */
 
 /** A write to a table whose changes the auth-change trigger announces. */
