@@ -168,26 +168,33 @@ describe('audit log', () => {
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });
     const audit = t.app.get(AuditService);
     const odd = ['quote " and \\ backslash', 'line\nbreak\ttab\u0001', '\u2028 é 😀 ü', ''];
+    // Nested details with numbers, and flat ones of strings and literals (which the walk writes straight from the column's bytes).
+    const detailsOf = (text: string, i: number) => [
+      { z: [1, 2.5, null, text], a: { y: true, b: text }, [text || 'empty']: i },
+      { route: text, method: 'POST', b: true, a: null, [text || 'empty']: text, zz: `${text}", "x": "` },
+    ];
     for (const [i, text] of odd.entries()) {
-      await audit.record({
-        team: { id: team.id, slug: team.slug },
-        actor: { type: 'user', id: text, email: `${i}@example.com` },
-        action: 'test.escape',
-        target: { type: 'thing', id: text },
-        outcome: 'success',
-        status: 201,
-        userAgent: text,
-        details: { z: [1, 2.5, null, text], a: { y: true, b: text }, [text || 'empty']: i },
-      });
+      for (const details of detailsOf(text, i)) {
+        await audit.record({
+          team: { id: team.id, slug: team.slug },
+          actor: { type: 'user', id: text, email: `${i}@example.com` },
+          action: 'test.escape',
+          target: { type: 'thing', id: text },
+          outcome: 'success',
+          status: 201,
+          userAgent: text,
+          details,
+        });
+      }
     }
     const verify = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/verify`);
-    expect(verify.json()).toMatchObject({ ok: true, checked: odd.length, first_broken: null });
+    expect(verify.json()).toMatchObject({ ok: true, checked: 2 * odd.length, first_broken: null });
     // The export (a bulk read) gives exactly the events the page API (through Prisma) gives, oldest first.
     const nd = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=ndjson`);
     const page = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events?limit=100`);
     const expected = [...page.json().data].reverse();
     expect(nd.body).toBe(expected.map((e: unknown) => `${JSON.stringify(e)}\n`).join(''));
-    expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd);
+    expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd.flatMap((text) => [text, text]));
   });
 
   it('bulk reads (export, verify) see only their scope’s team, whatever the SQL asks for', async () => {
