@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
 import { CANONICAL_COLUMNS, canonicalOfColumns, writeCanonical } from './audit-chain.js';
+import { LINE_COLUMNS, toEvent, writeEventLine } from './audit-format.js';
+import type { AuditRow } from './audit.repository.js';
 
 /** A binary COPY of text columns, as PostgreSQL writes it (signature, flags, header extension, tuples, trailer). */
 function binaryCopy(rows: (string | null)[][]): Buffer {
@@ -76,6 +78,64 @@ describe('writeCanonical (the walk on binary COPY bytes)', () => {
       n++;
     }
     expect(n).toBe(rows.length);
+  });
+
+  it('writes export lines exactly as JSON.stringify(toEvent(row)) for every kind of column text', () => {
+    const rows: AuditRow[] = details.map((d, i) => {
+      const text = odd[i % odd.length];
+      return {
+        id: '0b7d1c9e-2f7a-4c1e-9a8b-3d2e1f0a9b8c',
+        seq: BigInt(1000 + i),
+        ts: new Date(Date.UTC(2026, 10, 30, 23, 59, 59, i)),
+        teamId: null,
+        teamSlug: i % 2 ? null : 'acme',
+        actorType: 'user',
+        actorId: text,
+        actorEmail: i % 3 ? null : `${i}@example.com`,
+        actorPrefix: null,
+        authMethod: i % 2 ? null : 'session',
+        action: 'secret.update',
+        targetType: 'secret',
+        targetId: text,
+        outcome: 'denied',
+        status: i % 2 ? null : 403,
+        ip: null,
+        userAgent: text,
+        requestId: `req_${i}`,
+        details: JSON.parse(d) as unknown,
+        prevHash: 'a'.repeat(64),
+        hash: text,
+      };
+    });
+    const texts = rows.map((r, i) => {
+      const byColumn: Record<string, string | null> = {
+        id: r.id,
+        seq: String(r.seq),
+        ts: r.ts.toISOString(),
+        team_slug: r.teamSlug,
+        actor_type: r.actorType,
+        actor_id: r.actorId,
+        actor_email: r.actorEmail,
+        actor_prefix: r.actorPrefix,
+        auth_method: r.authMethod,
+        action: r.action,
+        target_type: r.targetType,
+        target_id: r.targetId,
+        outcome: r.outcome,
+        status: r.status === null ? null : String(r.status),
+        ip: r.ip,
+        user_agent: r.userAgent,
+        request_id: r.requestId,
+        details: details[i],
+        prev_hash: r.prevHash,
+        hash: r.hash,
+      };
+      return LINE_COLUMNS.map((c) => byColumn[/^\((\w+)\)::text$/.exec(c)?.[1] ?? 'ts']);
+    });
+    const t = new CopyTuples(binaryCopy(texts), LINE_COLUMNS.length);
+    const w = new ByteWriter(16);
+    while (t.next()) writeEventLine(w, t);
+    expect(w.buf.toString('utf8', 0, w.pos)).toBe(rows.map((r) => `${JSON.stringify(toEvent(r))}\n`).join(''));
   });
 
   it('grows its buffer for long values', () => {

@@ -71,8 +71,12 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /** JSON written into one growing buffer, reset per value. */
 export class ByteWriter {
-  buf = Buffer.allocUnsafe(16 * 1024);
+  buf: Buffer;
   pos = 0;
+
+  constructor(size = 16 * 1024) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -132,19 +136,22 @@ SHORT_ESCAPE[0x0d] = 0x72;
 SHORT_ESCAPE[0x09] = 0x74;
 
 const MAX_MEMBERS = 32;
+// Scratch for one call at a time (nothing awaits in between).
 const spans = new Int32Array(MAX_MEMBERS * 4);
 const order = new Int32Array(MAX_MEMBERS);
 
 /**
- * Writes `canonicalJson(JSON.parse(text))` of a jsonb column's text output
- * when that text is a flat object whose keys are plain ASCII (no escapes)
- * and whose values are strings, `true`, `false` or `null`: then the
- * canonical form is those members sorted by key, each key and value copied
- * as PostgreSQL wrote it (its string escapes are JSON.stringify's), without
- * the spaces. Returns false, having written nothing, for anything else
- * (numbers, nesting, other keys), which the caller canonicalizes in full.
+ * Writes a jsonb column's text output in compact form when that text is a
+ * flat object whose keys are plain ASCII (no escapes) and whose values are
+ * strings, `true`, `false` or `null`: each key and value copied as
+ * PostgreSQL wrote it (its string escapes are JSON.stringify's), without the
+ * spaces. `sorted`: members by key, as `canonicalJson(JSON.parse(text))`
+ * writes them; otherwise in jsonb's order, as `JSON.stringify(JSON.parse(text))`
+ * does (then all-digit keys, which JavaScript puts first, are not taken).
+ * Returns false, having written nothing, for anything else (numbers,
+ * nesting, other keys), which the caller writes in full.
  */
-export function writeFlatCanonical(w: ByteWriter, src: Uint8Array, start: number, len: number): boolean {
+export function writeFlatDetails(w: ByteWriter, src: Uint8Array, start: number, len: number, sorted: boolean): boolean {
   const end = start + len;
   if (len < 2 || src[start] !== 0x7b || src[end - 1] !== 0x7d) return false;
   let n = 0;
@@ -153,11 +160,14 @@ export function writeFlatCanonical(w: ByteWriter, src: Uint8Array, start: number
     for (;;) {
       if (n === MAX_MEMBERS || src[p] !== 0x22) return false;
       const k = p;
+      let digits = true;
       p++;
       while (p < end && src[p] !== 0x22) {
         if (src[p] === 0x5c || src[p] >= 0x80) return false;
+        if (src[p] < 0x30 || src[p] > 0x39) digits = false;
         p++;
       }
+      if (!sorted && digits && p > k + 1) return false;
       p++;
       if (src[p] !== 0x3a || src[p + 1] !== 0x20) return false;
       spans[n * 4] = k;
@@ -187,7 +197,7 @@ export function writeFlatCanonical(w: ByteWriter, src: Uint8Array, start: number
   // Insertion sort of the members by key: few members; ASCII bytes order as JS strings do.
   for (let i = 0; i < n; i++) {
     let j = i;
-    while (j > 0 && keyBefore(src, i, order[j - 1])) {
+    while (sorted && j > 0 && keyBefore(src, i, order[j - 1])) {
       order[j] = order[j - 1];
       j--;
     }

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { ByteWriter, CopyTuples, writeFlatCanonical } from './audit-bytes.js';
+import { ByteWriter, CopyTuples, writeFlatDetails } from './audit-bytes.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -132,7 +132,7 @@ export function writeCanonical(w: ByteWriter, t: CopyTuples, offset = 0): void {
     const kind = EVENT_FIELDS[i].kind;
     if (kind === 'json') {
       if (len < 0) w.bytes(EMPTY_OBJECT, 0, 2);
-      else if (!writeFlatCanonical(w, t.buf, t.start[c], len)) w.text(canonicalJson(JSON.parse(t.text(c)!)));
+      else if (!writeFlatDetails(w, t.buf, t.start[c], len, true)) w.text(canonicalJson(JSON.parse(t.text(c)!)));
     } else if (len < 0) w.bytes(NULL_BYTES, 0, 4);
     else if (kind === 'number') w.bytes(t.buf, t.start[c], len);
     else w.jsonString(t.buf, t.start[c], len);

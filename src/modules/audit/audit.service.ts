@@ -7,6 +7,7 @@ import type { MantisRequest } from '../../platform/http/request-context.js';
 import { hash } from 'node:crypto';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
 import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical } from './audit-chain.js';
+import { LINE_COLUMNS, LINE_SEQ, LINE_TS, writeEventLine } from './audit-format.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
 import { AuditRepository, CHAIN_CANONICAL, CHAIN_COLUMNS, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
@@ -69,6 +70,20 @@ function chainBatchOf(buf: Buffer): ChainBatch {
   while (t.next()) count++;
   // After the last tuple the reader still holds its fields.
   return { buf, count, lastSeq: count ? BigInt(t.text(0)!) : 0n };
+}
+
+/** An NDJSON export batch as read: the binary COPY's bytes, its number of events and the last one's keyset. */
+interface LineBatch {
+  buf: Buffer;
+  count: number;
+  last: { ts: string; seq: string } | null;
+}
+
+function lineBatchOf(buf: Buffer): LineBatch {
+  const t = new CopyTuples(buf, LINE_COLUMNS.length);
+  let count = 0;
+  while (t.next()) count++;
+  return { buf, count, last: count ? { ts: t.text(LINE_TS)!, seq: t.text(LINE_SEQ)! } : null };
 }
 
 /** A link's `seq` from its digits, without a string. */
@@ -225,6 +240,27 @@ export class AuditService {
       (rows) => rows.length,
       undefined,
     );
+  }
+
+  /**
+   * `stream` as NDJSON, one chunk per batch: each batch one binary COPY
+   * (`AuditRepository.lineBatch`), its lines written from the column bytes
+   * (`writeEventLine`), the next batch read while this one is written.
+   */
+  async *ndjson(filter: AuditFilter, batch = EXPORT_BATCH): AsyncGenerator<Buffer> {
+    const batches = prefetched(
+      (cursor: LineBatch['last']) => this.repo.lineBatch(filter, batch, cursor).then(lineBatchOf),
+      (b) => (b.count === batch ? b.last : undefined),
+      (b) => b.count,
+      null,
+    );
+    for await (const b of batches) {
+      const t = new CopyTuples(b.buf, LINE_COLUMNS.length);
+      // Lines are longer than the COPY's rows by their keys (~170 bytes); the writer grows if a batch needs more.
+      const w = new ByteWriter(b.buf.length + b.count * 192);
+      while (t.next()) writeEventLine(w, t);
+      yield w.buf.subarray(0, w.pos);
+    }
   }
 
   /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
