@@ -225,36 +225,63 @@ try {
     for (let i = 0; i < 20; i++) await get(url()); // warm-up
     const ms = [];
     let rows = 0;
+    const c0 = process.cpuUsage();
     for (let i = 0; i < SAMPLES; i++) {
       const r = await get(url());
       ms.push(r.ms);
       rows += r.n;
     }
-    pages[name] = { p50_ms: +pct(ms, 50).toFixed(2), p95_ms: +pct(ms, 95).toFixed(2), mean_rows: Math.round(rows / SAMPLES) };
+    const c = process.cpuUsage(c0);
+    pages[name] = {
+      p50_ms: +pct(ms, 50).toFixed(2),
+      p95_ms: +pct(ms, 95).toFixed(2),
+      mean_rows: Math.round(rows / SAMPLES),
+      cpu_us_per_request: Math.round((c.user + c.system) / SAMPLES),
+    };
     process.stderr.write(`  ${name}: p50 ${pages[name].p50_ms} ms, p95 ${pages[name].p95_ms} ms\n`);
   }
 
+  // CPU time of this process (the API and this client) per event: far steadier under load than events/s.
+  const cpuUs = (since) => {
+    const c = process.cpuUsage(since);
+    return c.user + c.system;
+  };
   const e0 = performance.now();
+  const ec = process.cpuUsage();
   const res = await fetch(`${base}/export?format=ndjson`, { headers });
   let lines = 0;
   let bytes = 0;
-  const decoder = new TextDecoder();
   for await (const chunk of res.body) {
     bytes += chunk.length;
-    const text = decoder.decode(chunk, { stream: true });
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    // Newlines counted on the bytes: UTF-8 never has 0x0a inside a character.
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
   }
   const exportSeconds = (performance.now() - e0) / 1000;
+  const exportCpu = cpuUs(ec);
   const v0 = performance.now();
+  const vc = process.cpuUsage();
   const verify = await (await fetch(`${base}/verify`, { headers })).json();
   const verifySeconds = (performance.now() - v0) / 1000;
+  const verifyCpu = cpuUs(vc);
 
   const result = {
     events: EVENTS,
     fill_seconds: +fillSeconds.toFixed(1),
     pages,
-    export: { events: lines, mb: +(bytes / 1e6).toFixed(1), seconds: +exportSeconds.toFixed(1), events_per_s: Math.round(lines / exportSeconds) },
-    verify: { ok: verify.ok, checked: verify.checked, seconds: +verifySeconds.toFixed(1), events_per_s: Math.round(verify.checked / verifySeconds) },
+    export: {
+      events: lines,
+      mb: +(bytes / 1e6).toFixed(1),
+      seconds: +exportSeconds.toFixed(1),
+      events_per_s: Math.round(lines / exportSeconds),
+      cpu_us_per_event: +(exportCpu / lines).toFixed(2),
+    },
+    verify: {
+      ok: verify.ok,
+      checked: verify.checked,
+      seconds: +verifySeconds.toFixed(1),
+      events_per_s: Math.round(verify.checked / verifySeconds),
+      cpu_us_per_event: +(verifyCpu / verify.checked).toFixed(2),
+    },
     // Goals (issue 15): a filtered page's p95 <= 5 ms; export >= 150,000 and verify >= 200,000 events/s.
     ratios: [
       ...Object.entries(pages).map(([name, p]) => ({ name: `audit p95 ms ${name}`, ratio: p.p95_ms, goal: 5, higher_is_better: false })),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CopyTuples } from '../../src/modules/audit/audit-bytes.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { PrismaService } from '../../src/platform/database/prisma.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -168,26 +169,33 @@ describe('audit log', () => {
     const owner = await createUser(t.prisma, { team, role: 'team_owner' });
     const audit = t.app.get(AuditService);
     const odd = ['quote " and \\ backslash', 'line\nbreak\ttab\u0001', '\u2028 é 😀 ü', ''];
+    // Nested details with numbers, and flat ones of strings and literals (which the walk writes straight from the column's bytes).
+    const detailsOf = (text: string, i: number) => [
+      { z: [1, 2.5, null, text], a: { y: true, b: text }, [text || 'empty']: i },
+      { route: text, method: 'POST', b: true, a: null, [text || 'empty']: text, zz: `${text}", "x": "` },
+    ];
     for (const [i, text] of odd.entries()) {
-      await audit.record({
-        team: { id: team.id, slug: team.slug },
-        actor: { type: 'user', id: text, email: `${i}@example.com` },
-        action: 'test.escape',
-        target: { type: 'thing', id: text },
-        outcome: 'success',
-        status: 201,
-        userAgent: text,
-        details: { z: [1, 2.5, null, text], a: { y: true, b: text }, [text || 'empty']: i },
-      });
+      for (const details of detailsOf(text, i)) {
+        await audit.record({
+          team: { id: team.id, slug: team.slug },
+          actor: { type: 'user', id: text, email: `${i}@example.com` },
+          action: 'test.escape',
+          target: { type: 'thing', id: text },
+          outcome: 'success',
+          status: 201,
+          userAgent: text,
+          details,
+        });
+      }
     }
     const verify = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/verify`);
-    expect(verify.json()).toMatchObject({ ok: true, checked: odd.length, first_broken: null });
+    expect(verify.json()).toMatchObject({ ok: true, checked: 2 * odd.length, first_broken: null });
     // The export (a bulk read) gives exactly the events the page API (through Prisma) gives, oldest first.
     const nd = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=ndjson`);
     const page = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events?limit=100`);
     const expected = [...page.json().data].reverse();
     expect(nd.body).toBe(expected.map((e: unknown) => `${JSON.stringify(e)}\n`).join(''));
-    expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd);
+    expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd.flatMap((text) => [text, text]));
   });
 
   it('bulk reads (export, verify) see only their scope’s team, whatever the SQL asks for', async () => {
@@ -200,6 +208,31 @@ describe('audit log', () => {
     expect(await prisma.readRows(a.id, count, [b.id])).toEqual([['0']]);
     expect(await prisma.readRows(a.id, count, [a.id])).toEqual([['1']]);
     expect(await prisma.readRows(null, count, [b.id])).toEqual([['1']]);
+    // The binary COPY of the walk and the NDJSON export: the same scope.
+    const copied = async (teamId: string | null, of: string) => {
+      const t = new CopyTuples(await prisma.copyRows(teamId, `SELECT count(*)::text FROM audit_events WHERE team_id = '${of}'::uuid`), 1);
+      return t.next() ? t.text(0) : undefined;
+    };
+    expect(await copied(a.id, b.id)).toBe('0');
+    expect(await copied(a.id, a.id)).toBe('1');
+    expect(await copied(null, b.id)).toBe('1');
+  });
+
+  it('an export filter is a value, quotes and backslashes included', async () => {
+    const team = await createTeam(t.prisma);
+    const owner = await createUser(t.prisma, { team, role: 'team_owner' });
+    const audit = t.app.get(AuditService);
+    const action = "it's \\' OR true --";
+    await audit.record({ team: { id: team.id, slug: team.slug }, actor: { type: 'system' }, action, outcome: 'success' });
+    await audit.record({ team: { id: team.id, slug: team.slug }, actor: { type: 'system' }, action: 'other', outcome: 'success' });
+    const nd = await call(owner.key, 'GET', `/api/v1/teams/${team.slug}/audit-events/export?format=ndjson&action=${encodeURIComponent(action)}`);
+    expect(nd.statusCode).toBe(200);
+    expect(
+      nd.body
+        .trim()
+        .split('\n')
+        .map((l: string) => (JSON.parse(l) as { action: string }).action),
+    ).toEqual([action]);
   });
 
   describe('reading', () => {

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { ByteWriter, CopyTuples, writeFlatDetails } from './audit-bytes.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -107,6 +108,36 @@ export function canonicalOfColumns(row: readonly (string | null)[], offset = 0):
     out += i ? `,${f.key}${json}` : `${f.key}${json}`;
   }
   return `${out}}`;
+}
+
+/** Each field's key as it opens its member in the canonical form (`{"action":`, `,"actor_email":`, …). */
+const FIELD_KEYS = EVENT_FIELDS.map((f, i) => Buffer.from(`${i ? ',' : '{'}${f.key}`));
+const NULL_BYTES = Buffer.from('null');
+const EMPTY_OBJECT = Buffer.from('{}');
+const CLOSE = Buffer.from('}');
+
+/**
+ * `canonicalOfColumns` of the current tuple of a binary COPY of
+ * `CANONICAL_COLUMNS` (each as text, from column `offset`), written into `w`
+ * as its UTF-8 bytes: the same bytes, with no string per column. Details
+ * that are not a flat object of strings and literals are parsed and written
+ * by `canonicalJson`, as `canonicalOfColumns` does.
+ */
+export function writeCanonical(w: ByteWriter, t: CopyTuples, offset = 0): void {
+  for (let i = 0; i < EVENT_FIELDS.length; i++) {
+    const key = FIELD_KEYS[i];
+    w.bytes(key, 0, key.length);
+    const c = offset + i;
+    const len = t.len[c];
+    const kind = EVENT_FIELDS[i].kind;
+    if (kind === 'json') {
+      if (len < 0) w.bytes(EMPTY_OBJECT, 0, 2);
+      else if (!writeFlatDetails(w, t.buf, t.start[c], len, true)) w.text(canonicalJson(JSON.parse(t.text(c)!)));
+    } else if (len < 0) w.bytes(NULL_BYTES, 0, 4);
+    else if (kind === 'number') w.bytes(t.buf, t.start[c], len);
+    else w.jsonString(t.buf, t.start[c], len);
+  }
+  w.bytes(CLOSE, 0, 1);
 }
 
 /** One-shot SHA-256 (Node 20.12+), else a Hash object. */

@@ -1,3 +1,5 @@
+import { ByteWriter, CopyTuples, writeFlatDetails } from './audit-bytes.js';
+import { CANONICAL_COLUMNS, CANONICAL_TS } from './audit-chain.js';
 import type { AuditRow } from './audit.repository.js';
 import type { AuditCursor } from './audit.repository.js';
 import { ApiError } from '../../platform/http/api-error.js';
@@ -93,4 +95,66 @@ export function csvLine(r: AuditRow): string {
     hash: e.hash,
   };
   return `${CSV_COLUMNS.map((c) => csvCell(flat[c])).join(',')}\r\n`;
+}
+
+type LineField = 'text' | 'number' | 'json';
+
+/**
+ * An NDJSON export line, `JSON.stringify(toEvent(row))`, as literal pieces
+ * and the columns between them: each column `[sql, kind]` read as text by a
+ * binary COPY (`ts` as `toISOString` writes it, as in the canonical form).
+ */
+const LINE: [string, string, LineField][] = [
+  ['{"id":', 'id', 'text'],
+  [',"seq":', 'seq', 'number'],
+  [',"ts":', CANONICAL_COLUMNS[CANONICAL_TS], 'text'],
+  [',"team":', 'team_slug', 'text'],
+  [',"actor":{"type":', 'actor_type', 'text'],
+  [',"id":', 'actor_id', 'text'],
+  [',"email":', 'actor_email', 'text'],
+  [',"prefix":', 'actor_prefix', 'text'],
+  ['},"auth_method":', 'auth_method', 'text'],
+  [',"action":', 'action', 'text'],
+  [',"target":{"type":', 'target_type', 'text'],
+  [',"id":', 'target_id', 'text'],
+  ['},"outcome":', 'outcome', 'text'],
+  [',"status":', 'status', 'number'],
+  [',"ip":', 'ip', 'text'],
+  [',"user_agent":', 'user_agent', 'text'],
+  [',"request_id":', 'request_id', 'text'],
+  [',"details":', 'details', 'json'],
+  [',"prev_hash":', 'prev_hash', 'text'],
+  [',"hash":', 'hash', 'text'],
+];
+const LINE_KEYS = LINE.map(([key]) => Buffer.from(key));
+const LINE_KINDS = LINE.map(([, , kind]) => kind);
+const LINE_END = Buffer.from('}\n');
+const NULL_BYTES = Buffer.from('null');
+
+/** The columns `writeEventLine` reads, in its order, as SQL over `audit_events`. */
+export const LINE_COLUMNS: readonly string[] = LINE.map(([, sql]) => `(${sql})::text`);
+/** Where `ts` and `seq` are among `LINE_COLUMNS` (an export's keyset). */
+export const LINE_TS = 2;
+export const LINE_SEQ = 1;
+
+/**
+ * The NDJSON line of the current tuple of a binary COPY of `LINE_COLUMNS`:
+ * the bytes of `JSON.stringify(toEvent(row))` and a newline, without building
+ * the row (text as JSON.stringify escapes it, flat details copied in jsonb's
+ * order, other details through JSON.parse and JSON.stringify).
+ */
+export function writeEventLine(w: ByteWriter, t: CopyTuples): void {
+  for (let c = 0; c < LINE_KEYS.length; c++) {
+    const key = LINE_KEYS[c];
+    w.bytes(key, 0, key.length);
+    const len = t.len[c];
+    const kind = LINE_KINDS[c];
+    if (len < 0) {
+      if (kind === 'json') w.text('{}');
+      else w.bytes(NULL_BYTES, 0, 4);
+    } else if (kind === 'text') w.jsonString(t.buf, t.start[c], len);
+    else if (kind === 'number') w.bytes(t.buf, t.start[c], len);
+    else if (!writeFlatDetails(w, t.buf, t.start[c], len, false)) w.text(JSON.stringify(JSON.parse(t.text(c)!)));
+  }
+  w.bytes(LINE_END, 0, 2);
 }

@@ -111,21 +111,22 @@ export class AuditController {
   }
 
   private send(reply: MantisReply, filter: AuditFilter, format: 'ndjson' | 'csv', label: string) {
-    const batches = this.audit.stream(filter);
+    const audit = this.audit;
     // One chunk per batch of rows; the byte stream pulls the next batch only once the response has taken this one.
-    async function* chunks() {
-      if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
-      for await (const rows of batches) {
+    async function* csv() {
+      yield `${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const rows of audit.stream(filter)) {
         let out = '';
-        for (const r of rows) out += format === 'csv' ? csvLine(r) : `${JSON.stringify(toEvent(r))}\n`;
+        for (const r of rows) out += csvLine(r);
         yield out;
       }
     }
+    const chunks = format === 'csv' ? csv() : audit.ndjson(filter);
     const name = `audit-${label.replace(/[^a-z0-9_-]/gi, '')}.${format}`;
     reply
       .header('content-disposition', `attachment; filename="${name}"`)
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
-      .send(Readable.from(chunks(), { objectMode: false }));
+      .send(Readable.from(chunks, { objectMode: false }));
     return reply;
   }
 }

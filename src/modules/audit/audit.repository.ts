@@ -2,39 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type TextRow, type Tx } from '../../platform/database/prisma.service.js';
-import { CANONICAL_COLUMNS, CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, canonicalOfColumns, chainHash, type ChainedFields } from './audit-chain.js';
+import { UUID } from '../../platform/database/team-scope.js';
+import pg from 'pg';
+import { CANONICAL_COLUMNS, GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.js';
+import { LINE_COLUMNS } from './audit-format.js';
+
+/** A chain batch's columns: `seq`, `prev_hash`, `hash`, then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`, each as text. */
+export const CHAIN_COLUMNS: readonly string[] = ['seq', 'prev_hash', 'hash', ...CANONICAL_COLUMNS].map((c) => `(${c})::text`);
+export const CHAIN_CANONICAL = 3;
 
 /** Advisory lock namespace for the per-team audit chains. */
 const CHAIN_LOCK = 7270200;
 
 export type AuditRow = ChainedFields & { seq: bigint; prevHash: string; hash: string };
-
-/**
- * A link of a chain as verification reads it: the stored columns' texts,
- * its canonical JSON built from them only when asked (a walk hashes each
- * link once and drops it, so nothing per link outlives its turn).
- */
-export class ChainLink {
-  constructor(private readonly c: TextRow) {}
-  get seq(): bigint {
-    return BigInt(this.c[0]!);
-  }
-  get prevHash(): string {
-    return this.c[1]!;
-  }
-  get hash(): string {
-    return this.c[2]!;
-  }
-  get id(): string {
-    return this.c[3 + CANONICAL_ID]!;
-  }
-  get ts(): string {
-    return this.c[3 + CANONICAL_TS]!;
-  }
-  canonical(): string {
-    return canonicalOfColumns(this.c, 3);
-  }
-}
 
 export interface AuditFilter {
   /** Omitted: every team (admin view). `null`: the global chain. */
@@ -166,17 +146,20 @@ export class AuditRepository {
   }
 
   /**
-   * A chain in link order, in batches (for verification): a bulk read in the
-   * chain's own scope (its team, or the system path for the global chain).
+   * A chain in link order, in batches (for verification), as the bytes of a
+   * binary COPY of `CHAIN_COLUMNS` in the chain's own scope (its team, or the
+   * system path for the global chain).
    */
-  async chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<ChainLink[]> {
-    const team = teamId === null ? 'team_id IS NULL' : 'team_id = $3::uuid';
-    const rows = await this.prisma.readRows(
+  chainBatch(teamId: string | null, afterSeq: bigint, limit: number): Promise<Buffer> {
+    // COPY takes no parameters: only a checked uuid and integers go into the statement. The table's
+    // `seq` in ORDER BY: the output column of the same name is its text, which sorts differently.
+    if (teamId !== null && !UUID.test(teamId)) throw new Error('chainBatch: team id must be a uuid');
+    if (!Number.isSafeInteger(limit)) throw new Error('chainBatch: limit must be an integer');
+    const team = teamId === null ? 'team_id IS NULL' : `team_id = '${teamId}'::uuid`;
+    return this.prisma.copyRows(
       teamId,
-      `SELECT seq, prev_hash, hash, ${CANONICAL_COLUMNS.join(', ')} FROM audit_events WHERE ${team} AND seq > $1::int8 ORDER BY seq LIMIT $2`,
-      teamId === null ? [String(afterSeq), limit] : [String(afterSeq), limit, teamId],
+      `SELECT ${CHAIN_COLUMNS.join(', ')} FROM audit_events WHERE ${team} AND seq > ${BigInt(afterSeq)} ORDER BY audit_events.seq LIMIT ${limit}`,
     );
-    return rows.map((c) => new ChainLink(c));
   }
 
   /**
@@ -203,6 +186,40 @@ export class AuditRepository {
       `SELECT ${BULK_COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` + `ORDER BY ts, seq LIMIT ${param(limit, 'int4')}`;
     const rows = await this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
     return rows.map(rowOf);
+  }
+
+  /**
+   * The next batch of an NDJSON export as the bytes of a binary COPY of
+   * `LINE_COLUMNS`: the filters and keyset of `exportBatch`. COPY takes no
+   * parameters: the filter's texts go in as quoted literals (pg's
+   * `escapeLiteral`), the team as a checked uuid, the cursor's `seq` as an
+   * integer.
+   */
+  lineBatch(filter: AuditFilter, limit: number, cursor: { ts: string; seq: string } | null): Promise<Buffer> {
+    if (typeof filter.teamId === 'string' && !UUID.test(filter.teamId)) throw new Error('lineBatch: team id must be a uuid');
+    if (!Number.isSafeInteger(limit)) throw new Error('lineBatch: limit must be an integer');
+    const text = (v: string) => {
+      // PostgreSQL text holds no NUL, and a NUL would end the statement early.
+      if (v.includes('\0')) throw new Error('lineBatch: a filter holds a NUL character');
+      return pg.escapeLiteral(v);
+    };
+    const where: string[] = [];
+    if (filter.teamId === null) where.push('team_id IS NULL');
+    else if (filter.teamId !== undefined) where.push(`team_id = '${filter.teamId}'::uuid`);
+    if (filter.teamSlug) where.push(`team_slug = ${text(filter.teamSlug)}`);
+    if (filter.action) where.push(`action = ${text(filter.action)}`);
+    if (filter.outcome) where.push(`outcome = ${text(filter.outcome)}`);
+    if (filter.actorId) where.push(`actor_id = ${text(filter.actorId)}`);
+    if (filter.actorEmail) where.push(`actor_email = ${text(filter.actorEmail)}`);
+    if (filter.actorPrefix) where.push(`actor_prefix = ${text(filter.actorPrefix)}`);
+    if (filter.since) where.push(`ts >= ${text(filter.since.toISOString())}::timestamptz`);
+    if (filter.until) where.push(`ts < ${text(filter.until.toISOString())}::timestamptz`);
+    if (cursor) where.push(`(ts, seq) > (${text(cursor.ts)}::timestamptz, ${BigInt(cursor.seq)}::int8)`);
+    // The table's columns in ORDER BY: output columns of the same names are their texts.
+    const sql =
+      `SELECT ${LINE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY audit_events.ts, audit_events.seq LIMIT ${limit}`;
+    return this.prisma.copyRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql);
   }
 
   /** The newest link of a chain, if any. */

@@ -4,10 +4,13 @@ import { PrismaService, type Tx } from '../../platform/database/prisma.service.j
 import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
-import { GENESIS_HASH, linkHash } from './audit-chain.js';
+import { hash } from 'node:crypto';
+import { ByteWriter, CopyTuples } from './audit-bytes.js';
+import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical } from './audit-chain.js';
+import { LINE_COLUMNS, LINE_SEQ, LINE_TS, writeEventLine } from './audit-format.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
-import { AuditRepository, type AuditCursor, type AuditFilter, type AuditRow, type ChainLink } from './audit.repository.js';
+import { AuditRepository, CHAIN_CANONICAL, CHAIN_COLUMNS, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
 import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 
 /** Detail keys whose values are never written, whatever they hold. */
@@ -34,22 +37,60 @@ function cleanDetails(details: Record<string, unknown> | undefined): Record<stri
 
 /** Rows per bulk read of an export and of a chain walk. */
 const EXPORT_BATCH = 5000;
-const VERIFY_BATCH = 1000;
+const VERIFY_BATCH = 5000;
 
 /**
  * Keyset batches, each requested as soon as the one before it arrives, so
  * the database reads the next batch while the caller works on this one. At
  * most one read is ahead; a caller that stops early leaves it to finish and
- * release its connection on its own.
+ * release its connection on its own. `after` names the key after a full
+ * batch (undefined: that was the last); empty batches are not yielded.
  */
-async function* prefetched<R, K>(read: (key: K) => Promise<R[]>, batch: number, keyOf: (last: R) => K, first?: K): AsyncGenerator<R[]> {
-  let next: Promise<R[]> | null = read(first as K);
+async function* prefetched<B, K>(read: (key: K) => Promise<B>, after: (b: B) => K | undefined, size: (b: B) => number, first: K): AsyncGenerator<B> {
+  let next: Promise<B> | null = read(first);
   while (next) {
-    const rows: R[] = await next;
-    next = rows.length === batch ? read(keyOf(rows[rows.length - 1])) : null;
+    const b: B = await next;
+    const key = after(b);
+    next = key === undefined ? null : read(key);
     next?.catch(() => undefined); // awaited on the next turn; a caller gone by then does not leave it unhandled
-    if (rows.length) yield rows;
+    if (size(b)) yield b;
   }
+}
+
+/** A chain batch as read: the binary COPY's bytes, its number of links and the last one's `seq`. */
+interface ChainBatch {
+  buf: Buffer;
+  count: number;
+  lastSeq: bigint;
+}
+
+function chainBatchOf(buf: Buffer): ChainBatch {
+  const t = new CopyTuples(buf, CHAIN_COLUMNS.length);
+  let count = 0;
+  while (t.next()) count++;
+  // After the last tuple the reader still holds its fields.
+  return { buf, count, lastSeq: count ? BigInt(t.text(0)!) : 0n };
+}
+
+/** An NDJSON export batch as read: the binary COPY's bytes, its number of events and the last one's keyset. */
+interface LineBatch {
+  buf: Buffer;
+  count: number;
+  last: { ts: string; seq: string } | null;
+}
+
+function lineBatchOf(buf: Buffer): LineBatch {
+  const t = new CopyTuples(buf, LINE_COLUMNS.length);
+  let count = 0;
+  while (t.next()) count++;
+  return { buf, count, last: count ? { ts: t.text(LINE_TS)!, seq: t.text(LINE_SEQ)! } : null };
+}
+
+/** A link's `seq` from its digits, without a string. */
+function seqOf(t: CopyTuples): number {
+  let n = 0;
+  for (let p = t.start[0], end = p + t.len[0]; p < end; p++) n = n * 10 + (t.buf[p] - 0x30);
+  return n;
 }
 
 export interface VerifyResult {
@@ -195,14 +236,36 @@ export class AuditService {
   async *stream(filter: AuditFilter, batch = EXPORT_BATCH): AsyncGenerator<AuditRow[]> {
     yield* prefetched(
       (cursor: AuditCursor | undefined) => this.repo.exportBatch(filter, batch, cursor),
-      batch,
-      (last) => ({ ts: last.ts, seq: last.seq }),
+      (rows) => (rows.length === batch ? { ts: rows[rows.length - 1].ts, seq: rows[rows.length - 1].seq } : undefined),
+      (rows) => rows.length,
+      undefined,
     );
+  }
+
+  /**
+   * `stream` as NDJSON, one chunk per batch: each batch one binary COPY
+   * (`AuditRepository.lineBatch`), its lines written from the column bytes
+   * (`writeEventLine`), the next batch read while this one is written.
+   */
+  async *ndjson(filter: AuditFilter, batch = EXPORT_BATCH): AsyncGenerator<Buffer> {
+    const batches = prefetched(
+      (cursor: LineBatch['last']) => this.repo.lineBatch(filter, batch, cursor).then(lineBatchOf),
+      (b) => (b.count === batch ? b.last : undefined),
+      (b) => b.count,
+      null,
+    );
+    for await (const b of batches) {
+      const t = new CopyTuples(b.buf, LINE_COLUMNS.length);
+      // Lines are longer than the COPY's rows by their keys (~170 bytes); the writer grows if a batch needs more.
+      const w = new ByteWriter(b.buf.length + b.count * 192);
+      while (t.next()) writeEventLine(w, t);
+      yield w.buf.subarray(0, w.pos);
+    }
   }
 
   /** Walks a chain from its first link; names the first event whose link or hash does not hold. */
   async verify(teamId: string | null): Promise<VerifyResult> {
-    return this.walk(teamId);
+    return (await this.walk(teamId)).result;
   }
 
   /** The newest link of a team's chain (seq 0 and the genesis hash while it is empty). */
@@ -217,10 +280,9 @@ export class AuditService {
    * must hold. Cutting the newest events off removes the saved head.
    */
   async verifyCheckpoint(teamId: string, checkpoint: Checkpoint): Promise<CheckpointResult> {
-    let seen: { found: boolean; hash?: string } = { found: checkpoint.seq === 0 && checkpoint.hash === GENESIS_HASH };
-    const result = await this.walk(teamId, (r) => {
-      if (Number(r.seq) === checkpoint.seq) seen = { found: true, hash: r.hash };
-    });
+    const { result, watched } = await this.walk(teamId, checkpoint.seq);
+    const seen: { found: boolean; hash?: string } =
+      watched !== undefined ? { found: true, hash: watched } : { found: checkpoint.seq === 0 && checkpoint.hash === GENESIS_HASH };
     const reason: CheckpointReason | null = !result.ok
       ? 'chain_broken'
       : !seen.found
@@ -231,27 +293,52 @@ export class AuditService {
     return { ...result, ok: reason === null, reason, checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash, found: seen.found } };
   }
 
-  private async walk(teamId: string | null, visit?: (r: ChainLink) => void): Promise<VerifyResult> {
-    let prev = GENESIS_HASH;
+  /**
+   * The links in `seq` order, each checked as `prev_hash` = the hash before
+   * it and `hash` = sha256(`prev_hash` ‖ canonical), straight on the bytes
+   * of binary COPY batches (see `writeCanonical`): nothing per link is kept
+   * or allocated but its digest. `watch`: the `hash` of the valid link with
+   * that `seq`, if the walk reached it.
+   */
+  private async walk(teamId: string | null, watch?: number): Promise<{ result: VerifyResult; watched?: string }> {
+    // The previous link's hash, as a span of the bytes it was read in.
+    let prevBuf: Buffer = Buffer.from(GENESIS_HASH);
+    let prevStart = 0;
+    let prevLen = prevBuf.length;
+    const prevText = () => prevBuf.toString('utf8', prevStart, prevStart + prevLen);
     let checked = 0;
+    let watched: string | undefined;
+    const w = new ByteWriter();
     const batches = prefetched(
-      (after: bigint) => this.repo.chainBatch(teamId, after, VERIFY_BATCH),
-      VERIFY_BATCH,
-      (last: ChainLink) => last.seq,
+      (after: bigint) => this.repo.chainBatch(teamId, after, VERIFY_BATCH).then(chainBatchOf),
+      (b) => (b.count === VERIFY_BATCH ? b.lastSeq : undefined),
+      (b) => b.count,
       -1n,
     );
-    for await (const rows of batches) {
-      for (const r of rows) {
-        const reason = r.prevHash !== prev ? 'prev_hash_mismatch' : linkHash(r.prevHash, r.canonical()) !== r.hash ? 'hash_mismatch' : null;
-        if (reason) {
-          return { ok: false, checked, last_hash: prev, first_broken: { id: r.id, seq: Number(r.seq), ts: r.ts, reason } };
+    for await (const b of batches) {
+      const t = new CopyTuples(b.buf, CHAIN_COLUMNS.length);
+      while (t.next()) {
+        let reason: 'prev_hash_mismatch' | 'hash_mismatch' | null = null;
+        if (!t.equals(1, prevBuf, prevStart, prevLen)) reason = 'prev_hash_mismatch';
+        else {
+          w.pos = 0;
+          w.bytes(t.buf, t.start[1], t.len[1]);
+          writeCanonical(w, t, CHAIN_CANONICAL);
+          if (!t.isHexOf(2, hash('sha256', w.buf.subarray(0, w.pos), 'buffer') as unknown as Uint8Array)) reason = 'hash_mismatch';
         }
-        visit?.(r);
-        prev = r.hash;
+        if (reason) {
+          const id = t.text(CHAIN_CANONICAL + CANONICAL_ID)!;
+          const ts = t.text(CHAIN_CANONICAL + CANONICAL_TS)!;
+          return { result: { ok: false, checked, last_hash: prevText(), first_broken: { id, seq: Number(t.text(0)), ts, reason } }, watched };
+        }
+        if (watch !== undefined && seqOf(t) === watch) watched = t.text(2)!;
+        prevBuf = t.buf;
+        prevStart = t.start[2];
+        prevLen = t.len[2];
         checked++;
       }
     }
-    return { ok: true, checked, last_hash: prev, first_broken: null };
+    return { result: { ok: true, checked, last_hash: prevText(), first_broken: null }, watched };
   }
 
   userIdByEmail(email: string): Promise<string | null> {

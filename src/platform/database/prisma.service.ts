@@ -3,6 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { to as copyTo } from 'pg-copy-streams';
 import { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { LOGGER } from '../http/logger.js';
 import { settleAuthChanges, type SettleReport } from './auth-settle.js';
@@ -170,6 +171,34 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       throw e;
     } finally {
       // A connection whose statement failed midway is not put back.
+      client.release(failed);
+    }
+  }
+
+  /**
+   * `COPY (select) TO STDOUT (FORMAT binary)` in the same short read-only,
+   * team-scoped transaction as `readRows`, the whole output as one buffer:
+   * each column's bytes as PostgreSQL sent them, no string per value (the
+   * chain walk reads a million rows). COPY takes no parameters, so `select`
+   * must hold only values the caller has validated (uuids, integers).
+   */
+  async copyRows(teamId: string | null, select: string): Promise<Buffer> {
+    if (teamId !== null && !UUID.test(teamId)) throw new Error('copyRows: team id must be a uuid');
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      if (teamId) await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
+      const chunks: Buffer[] = [];
+      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      await client.query('COMMIT');
+      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    } catch (e) {
+      failed = e as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
       client.release(failed);
     }
   }
