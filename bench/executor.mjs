@@ -7,16 +7,26 @@
 // Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust) or BENCH_PG_URL
 // (an admin connection URL); creates and drops its own database.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '50' }, workers: { type: 'string', default: '2' } } });
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '2' },
+    // plain: the script; plain-trace / plain-video: the script with the product's trace (and video) options; trace, video: Mantis.
+    variants: { type: 'string', default: 'plain,trace,video' },
+    // A directory: writes a CPU profile of this process over each variant's measured window.
+    profile: { type: 'string' },
+  },
+});
 const RUNS = Number(args.runs);
 const WORKERS = Number(args.workers);
+const VARIANTS = new Set(args.variants.split(','));
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CHROMIUM = process.env.MANTIS_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -59,8 +69,79 @@ const plan = {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
+// --- what survives load: CPU time and statements per run ---------------------
+// CPU of this process's children (Chromium and its renderers, ffmpeg): user +
+// system time of every live descendant plus what each has reaped (a closed
+// context's renderer is counted by the process that waited for it).
+const TICK_MS = 10; // getconf CLK_TCK = 100 on Linux
+function childrenCpuMs() {
+  const procs = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.push({ pid: Number(d), ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) });
+    } catch {
+      // exited while listed
+    }
+  }
+  const inTree = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (!inTree.has(p.pid) && inTree.has(p.ppid)) grew = inTree.add(p.pid) !== null;
+  }
+  let ticks = 0;
+  for (const p of procs) if (inTree.has(p.pid)) ticks += p.pid === process.pid ? p.reaped : p.own + p.reaped;
+  return ticks * TICK_MS;
+}
+// Every statement Mantis's pg clients send (Prisma's adapter included); the bench's own clients are not counted.
+let statements = 0;
+const statementKinds = new Map();
+const benchClients = new WeakSet();
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (config, ...rest) {
+  if (benchClients.has(this)) return sendQuery.call(this, config, ...rest);
+  statements++;
+  const text = typeof config === 'string' ? config : (config?.text ?? '');
+  const kind = text.trim().split(/\s+/).slice(0, 3).join(' ').slice(0, 40);
+  statementKinds.set(kind, (statementKinds.get(kind) ?? 0) + 1);
+  return sendQuery.call(this, config, ...rest);
+};
+async function profiler(name) {
+  if (!args.profile) return async () => undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(args.profile, { recursive: true });
+    writeFileSync(join(args.profile, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+function meter() {
+  const cpu = process.cpuUsage();
+  const children = childrenCpuMs();
+  const st = statements;
+  const kinds = new Map(statementKinds);
+  return () => {
+    const d = process.cpuUsage(cpu);
+    const byKind = [...statementKinds].map(([k, n]) => [k, (n - (kinds.get(k) ?? 0)) / RUNS]).filter(([, n]) => n > 0);
+    return {
+      nodeCpuMsPerRun: (d.user + d.system) / 1000 / RUNS,
+      childCpuMsPerRun: (childrenCpuMs() - children) / RUNS,
+      statementsPerRun: (statements - st) / RUNS,
+      statementKinds: Object.fromEntries(byKind.sort((a, b) => b[1] - a[1])),
+    };
+  };
+}
+
 // --- baseline: plain Playwright --------------------------------------------
-async function plainPlaywright() {
+async function plainPlaywright({ trace = false, video = false } = {}) {
   const browser = await playwright.chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -75,9 +156,17 @@ async function plainPlaywright() {
     ],
   });
   const setup = [];
+  const out = mkdtempSync(join(tmpdir(), 'mantis-bench-plain-'));
+  let n = 0;
   const one = async () => {
     const t0 = performance.now();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const dir = join(out, String(n++));
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 720 },
+      ...(video && { recordVideo: { dir, size: { width: 1280, height: 720 } } }),
+    });
+    // The product's trace options (modules/executor/browser-run-executor).
+    if (trace) await context.tracing.start({ screenshots: false, snapshots: true });
     const p = await context.newPage();
     setup.push(performance.now() - t0);
     await p.goto(`${SITE}/`);
@@ -85,11 +174,15 @@ async function plainPlaywright() {
     await p.locator('.item').evaluateAll((els) => els.map((e) => e.textContent));
     await p.goto(`${SITE}/form`);
     await p.fill('#name', 'bench');
+    if (trace) await context.tracing.stop({ path: join(dir, 'trace.zip') });
     await context.close();
+    if (video) await p.video().path();
   };
   await one(); // warm
   setup.length = 0;
   let next = 0;
+  const profiled = await profiler(`plain${trace ? '-trace' : ''}${video ? '-video' : ''}`);
+  const measured = meter();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
@@ -97,14 +190,18 @@ async function plainPlaywright() {
     }),
   );
   const ms = performance.now() - t0;
+  const cost = measured();
+  await profiled();
   await browser.close();
-  return { runsPerMin: (RUNS / ms) * 60_000, seconds: ms / 1000, setupMedian: median(setup), setupP95: p95(setup) };
+  rmSync(out, { recursive: true, force: true });
+  return { runsPerMin: (RUNS / ms) * 60_000, seconds: ms / 1000, setupMedian: median(setup), setupP95: p95(setup), ...cost };
 }
 
 // --- Mantis: /v1/predict through the dispatcher and executor ---------------
 async function mantis(recordVideo) {
   const dbName = `mantis_bench_exec_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
+  benchClients.add(admin);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(ADMIN_URL);
@@ -134,6 +231,7 @@ async function mantis(recordVideo) {
   });
   const app = await createHttpApp({ config, logger: createLogger('error'), databaseUrl, roles: ['api', 'worker'] });
   const db = new pg.Client({ connectionString: databaseUrl });
+  benchClients.add(db);
   await db.connect();
   const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute, max_concurrent_runs) VALUES ('bench', 'bench', 0, 1000) RETURNING id`))
     .rows[0].id;
@@ -159,11 +257,15 @@ async function mantis(recordVideo) {
     }
   };
   await waitAll([await submit()]); // warm: Chromium is up, first run done
+  const profiled = await profiler(recordVideo ? 'mantis-video' : 'mantis-trace');
+  const measured = meter();
   const t0 = performance.now();
   const ids = [];
   for (let i = 0; i < RUNS; i++) ids.push(await submit());
   await waitAll(ids);
   const ms = performance.now() - t0;
+  const cost = measured();
+  await profiled();
   const statuses = (
     await db.query(`SELECT status || COALESCE(' (' || (error->>'code') || ')', '') AS status, count(*)::int AS n FROM runs WHERE id = ANY($1) GROUP BY 1`, [
       ids,
@@ -192,12 +294,16 @@ async function mantis(recordVideo) {
     setupMedian: median(setup),
     setupP95: p95(setup),
     execMedian: median(exec),
+    ...cost,
   };
 }
 
-const base = await plainPlaywright();
-const noVideo = await mantis(false);
-const video = await mantis(true);
+const skipped = { runsPerMin: NaN, statuses: [], succeeded: 0, videos: 0 };
+const base = VARIANTS.has('plain') ? await plainPlaywright() : skipped;
+const baseTrace = VARIANTS.has('plain-trace') ? await plainPlaywright({ trace: true }) : skipped;
+const baseVideo = VARIANTS.has('plain-video') ? await plainPlaywright({ trace: true, video: true }) : skipped;
+const noVideo = VARIANTS.has('trace') ? await mantis(false) : skipped;
+const video = VARIANTS.has('video') ? await mantis(true) : skipped;
 site.close();
 rmSync(browsersDir, { recursive: true, force: true });
 
@@ -208,15 +314,20 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-console.log('| variant | runs/min | ratio to plain | setup ms (median / p95) | run ms (median) | statuses | runs with a video |');
-console.log('|---|---|---|---|---|---|---|');
-console.log(`| plain Playwright script | ${fmt(base.runsPerMin)} | 1.00 | ${fmt(base.setupMedian)} / ${fmt(base.setupP95)} | | | |`);
+console.log(
+  '| variant | runs/min | ratio to plain | setup ms (median / p95) | run ms (median) | CPU ms/run: this process / browser + ffmpeg | statements/run | statuses | runs with a video |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [name, r] of [
+  ['plain Playwright script', base],
+  ['plain script, product trace options', baseTrace],
+  ['plain script, product trace + video options', baseVideo],
   ['Mantis, trace, no video', noVideo],
   ['Mantis, trace + webm video (default)', video],
 ]) {
+  if (Number.isNaN(r.runsPerMin)) continue;
   console.log(
-    `| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${r.statuses.map((s) => `${s.status} ${s.n}`).join(', ')} | ${r.videos} |`,
+    `| ${name} | ${fmt(r.runsPerMin)} | ${(r.runsPerMin / base.runsPerMin).toFixed(2)} | ${fmt(r.setupMedian)} / ${fmt(r.setupP95)} | ${fmt(r.execMedian)} | ${fmt(r.nodeCpuMsPerRun)} / ${fmt(r.childCpuMsPerRun)} | ${fmt(r.statementsPerRun)} | ${(r.statuses ?? []).map((s) => `${s.status} ${s.n}`).join(', ')} | ${r.videos ?? ''} |`,
   );
 }
 // A variant counts only when every run succeeded (and, with video, every run recorded one): otherwise its ratio is 0.
@@ -232,6 +343,8 @@ console.log(
     runs: RUNS,
     workers: WORKERS,
     plain: base,
+    plain_trace: baseTrace,
+    plain_trace_video: baseVideo,
     trace_only: noVideo,
     trace_video: video,
     // Goals (issue 15): 0.9 trace only, 0.75 with the default webm video.

@@ -168,4 +168,36 @@ describe('dispatch and execution of runs', () => {
     expect(metrics).toMatch(new RegExp(`mantis_run_cost_usd_total\\{tenant_id="${team.slug}"\\} [0-9.]+`));
     expect(metrics).toMatch(new RegExp(`mantis_run_duration_seconds_count\\{tenant_id="${team.slug}",status="succeeded"\\} [1-9]`));
   });
+  it('keeps every event in the order recorded, shows progress while the run goes on, and commits what was left queued with the outcome', async () => {
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    exec.hold(false).use(async (run, ctx) => {
+      // Fired without waiting, as browser callbacks do: one burst, then progress.
+      for (let i = 0; i < 25; i++) void ctx.emit({ type: 'step.finished', data: { index: i } });
+      void ctx.progress({ stepsCompleted: 2, costUsd: 0.25 });
+      await paused;
+      void ctx.emit({ type: 'run.finished', data: { status: 'succeeded' } });
+      // Returns with its last event still queued: the dispatcher writes it.
+      return { status: 'succeeded', costUsd: 0.3, stepsCompleted: 2, result: { extracted: {}, agent: null, screenshots: [], final_url: null } };
+    });
+    const res = await predict({ plan: PLAN, detached: true });
+    const runId = res.json().run_id;
+    await expect.poll(async () => (await t.prisma.run.findUniqueOrThrow({ where: { id: runId } })).stepsCompleted, soon).toBe(2);
+    expect(await status(runId)).toBe('running');
+    resume();
+    await expect.poll(() => status(runId), soon).toBe('succeeded');
+    const events = await t.prisma.runEvent.findMany({ where: { runId }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => (e.type === 'step.finished' ? `${e.type}:${(e.data as { index: number }).index}` : e.type))).toEqual([
+      'run.queued',
+      'run.started',
+      'step.started',
+      ...Array.from({ length: 25 }, (_, i) => `step.finished:${i}`),
+      'run.finished',
+      'run.succeeded',
+    ]);
+    const times = events.map((e) => e.ts.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    exec.use(undefined);
+  });
 });

@@ -50,6 +50,8 @@ export async function executePlan(t: TestApp, team: TeamFixture, plan: ClaimedRu
   });
   const row = await t.prisma.team.findUniqueOrThrow({ where: { id: team.id } });
   let seq = 0;
+  // The context's writes, in call order; still in flight when the executor returns (see RunContext.emit).
+  let writes: Promise<unknown> = Promise.resolve();
   const controller = new AbortController();
   if (opts.abortAfterMs !== undefined) setTimeout(() => controller.abort(opts.abortReason ?? 'cancelled'), opts.abortAfterMs);
   const executor = t.app.get(RunExecutor);
@@ -72,13 +74,19 @@ export async function executePlan(t: TestApp, team: TeamFixture, plan: ClaimedRu
       emit: async (e) => {
         // A moment after the event, so the abort meets the step in flight rather than before it starts.
         if (opts.abortOn?.(e)) setTimeout(() => controller.abort(opts.abortReason ?? 'cancelled'), 200);
-        await t.prisma.runEvent.create({ data: { runId, teamId: team.id, seq: ++seq, type: e.type, data: (e.data ?? {}) as object } });
+        const n = ++seq;
+        await (writes = writes
+          .catch(() => undefined)
+          .then(() => t.prisma.runEvent.create({ data: { runId, teamId: team.id, seq: n, type: e.type, data: (e.data ?? {}) as object } })));
       },
       progress: async (p) => {
-        await t.prisma.run.update({ where: { id: runId }, data: { stepsCompleted: p.stepsCompleted, costUsd: p.costUsd } });
+        await (writes = writes
+          .catch(() => undefined)
+          .then(() => t.prisma.run.update({ where: { id: runId }, data: { stepsCompleted: p.stepsCompleted, costUsd: p.costUsd } })));
       },
     },
   );
+  await writes.catch(() => undefined);
   const events = await t.prisma.runEvent.findMany({ where: { runId }, orderBy: { seq: 'asc' } });
   return { runId, outcome, events: events.map((e) => ({ seq: e.seq, type: e.type, data: e.data as Record<string, unknown> })) };
 }

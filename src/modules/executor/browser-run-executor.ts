@@ -97,7 +97,6 @@ export class BrowserRunExecutor extends RunExecutor {
     const status = !failure ? 'succeeded' : failure.code === 'timed_out' ? 'timed_out' : failure.code === 'cancelled' ? 'cancelled' : 'failed';
     const error = failure ? session.templating.redact({ code: failure.code, message: failure.message }) : null;
     session.record('run.finished', { status, duration_ms: Date.now() - started, ...(error ? { error } : {}) });
-    await session.flush();
     this.logger.info({ runId: run.id, tenant_id: run.teamSlug, status, ms: Date.now() - started }, 'run executed');
     return {
       status,
@@ -137,13 +136,13 @@ export class BrowserRunExecutor extends RunExecutor {
     guard: NavigationGuard,
     proxy: EgressProxy,
   ): Promise<Execution> {
-    await guard.install(context, proxy);
     context.on('page', (p) => {
       if (x.page && p !== x.page) session.record('popup', { url: p.url() });
     });
     // DOM snapshots let the trace viewer show every action; screencast frames are
     // left to the video, which costs far less CPU than recording them twice.
-    await context.tracing.start({ screenshots: false, snapshots: true });
+    // Both are in place before the first step; neither waits for the other.
+    await Promise.all([guard.install(context, proxy), context.tracing.start({ screenshots: false, snapshots: true })]);
     const x: Execution = {
       session,
       artifacts,

@@ -37,9 +37,14 @@ export interface RunEventInput {
 export interface RunContext {
   /** Aborted on cancel, on timeout and on worker shutdown; `signal.reason` says which. */
   signal: AbortSignal;
-  /** Appends to the run's events (the logs). Never pass secret values. */
+  /**
+   * Appends to the run's events (the logs), in the order of the calls; resolves
+   * once written. Never pass secret values. What is still unwritten when
+   * `execute` returns is the context owner's to write (the dispatcher commits
+   * it with the run's outcome), so an executor need not wait for it.
+   */
   emit(event: RunEventInput): Promise<void>;
-  /** Records progress so status polling shows it (steps done, cost so far). */
+  /** Records progress so status polling shows it (steps done, cost so far); written with the events. */
   progress(p: { stepsCompleted?: number; costUsd?: number }): Promise<void>;
 }
 

@@ -124,9 +124,9 @@ export class NavigationGuard {
     context.on('requestfailed', (req) => {
       if (isTopLevelNavigation(req)) this.navigationRefused(req.url());
     });
-    await context.route(NON_NETWORK, (route) => this.refuseScheme(route));
     this.watch = new RendererWatch((url, topLevel) => this.schemeAttempt(url, topLevel));
-    await this.watch.install(context);
+    // Independent of each other: both are in place before install returns.
+    await Promise.all([context.route(NON_NETWORK, (route) => this.refuseScheme(route)), this.watch.install(context)]);
   }
 
   private committed(frame: Frame, page: number): void {

@@ -126,12 +126,13 @@ export class RendererWatch {
       this.onAttempt(url, topLevel);
     });
     try {
-      if (top === null) {
-        const tree = (await session.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
-        top = tree.frameTree.frame.id;
-      }
-      await session.send('Page.enable');
-      await session.send('Log.enable');
+      // One session's commands run in the order sent: sent together, they cost one round trip.
+      const [tree] = await Promise.all([
+        top === null ? (session.send('Page.getFrameTree') as Promise<{ frameTree: { frame: { id: string } } }>) : null,
+        session.send('Page.enable'),
+        session.send('Log.enable'),
+      ]);
+      top ??= tree!.frameTree.frame.id;
     } catch {
       this.sessions.delete(session);
       return null; // closed while attaching

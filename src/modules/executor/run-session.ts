@@ -12,12 +12,11 @@ export function abortFailure(reason: unknown, deadline: Date): RunFailure {
 }
 
 /**
- * Per-run plumbing: an event queue that keeps the order of events fired by
- * browser callbacks and redacts every secret value before it is written, and
+ * Per-run plumbing: events fired by steps and browser callbacks, handed on in
+ * order with every secret value redacted before it is written, and
  * one abort signal for cancellation, worker shutdown and the run's deadline.
  */
 export class RunSession {
-  private chain: Promise<void> = Promise.resolve();
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private readonly secretsReported = new Set<string>();
@@ -59,14 +58,17 @@ export class RunSession {
     return this.run.deadline.getTime() - Date.now();
   }
 
-  /** Queues an event; values are redacted before they reach the run's logs. */
+  /**
+   * Hands an event to the run's context, which writes events in the order
+   * they are recorded; values are redacted before they reach the run's logs.
+   * Nothing here waits for the database: what is still unwritten when the run
+   * returns is written by the context's owner (the dispatcher: with the outcome).
+   */
   record(type: string, data: Record<string, unknown> = {}): void {
     const safe = this.templating ? this.templating.redact(data) : data;
-    this.chain = this.chain.then(() =>
-      this.ctx.emit({ type, data: safe }).catch((e: Error) => {
-        this.logger.warn({ runId: this.run.id, type, err: e.message }, 'run event not written');
-      }),
-    );
+    this.ctx.emit({ type, data: safe }).catch((e: Error) => {
+      this.logger.warn({ runId: this.run.id, type, err: e.message }, 'run event not written');
+    });
   }
 
   secretUsed(name: string): void {
@@ -75,19 +77,12 @@ export class RunSession {
     this.record('secret.used', { name });
   }
 
-  /** Queued behind the events so a step never waits for the database; `flush` awaits it. */
+  /** Queued with the events, so a step never waits for the database. */
   progress(p: { stepsCompleted?: number; costUsd?: number }): Promise<void> {
-    this.chain = this.chain.then(() =>
-      this.ctx.progress(p).catch((e: Error) => {
-        this.logger.warn({ runId: this.run.id, err: e.message }, 'run progress not written');
-      }),
-    );
+    this.ctx.progress(p).catch((e: Error) => {
+      this.logger.warn({ runId: this.run.id, err: e.message }, 'run progress not written');
+    });
     return Promise.resolve();
-  }
-
-  /** Waits for every queued event to be written. */
-  async flush(): Promise<void> {
-    await this.chain;
   }
 
   dispose(): void {

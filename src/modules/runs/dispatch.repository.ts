@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
 import type { Run } from './run.js';
-import { toRun } from './runs.repository.js';
+import { fromColumns, toRun, type RunColumns } from './runs.repository.js';
 
 export interface ClaimedRow {
   run: Run;
@@ -24,6 +24,8 @@ const FAIRNESS_WINDOW = '60 seconds';
 /**
  * The queue side of runs: claims, leases and lost workers. Claims take no
  * team id: the dispatcher serves every team, and fairness between them is the point.
+ * A worker's single statements (claim, renewals, cancel and expiry checks)
+ * are atomic on their own and run without a transaction around them.
  */
 @Injectable()
 export class DispatchRepository {
@@ -35,13 +37,10 @@ export class DispatchRepository {
    * their weight, ties to the team waiting longest: a weighted round robin in
    * which a team with a flood of queued runs gets its share and no more.
    */
-  claim(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
-    // Across every team's queue: the system path.
-    return this.prisma.system(() => this.claimNext(workerId, leaseSeconds));
-  }
-
-  private async claimNext(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
-    const rows = await this.prisma.$queryRaw<{ id: string; slug: string; allowed_domains: string[]; anthropic_secret_name: string }[]>`
+  async claim(workerId: string, leaseSeconds: number): Promise<ClaimedRow | null> {
+    // Across every team's queue: the system path. One statement (atomic on its own), so no transaction around it.
+    const rows = await this.prisma.system(
+      (tx) => tx.$queryRaw<(RunColumns & { team_slug: string; allowed_domains: string[]; anthropic_secret_name: string })[]>`
       WITH waiting AS (
         SELECT team_id, min(created_at) AS oldest FROM runs WHERE status = 'queued' GROUP BY team_id
       ), ranked AS (
@@ -63,11 +62,12 @@ export class DispatchRepository {
              attempts = runs.attempts + 1, started_at = coalesce(runs.started_at, now()), updated_at = now()
         FROM pick, teams t
        WHERE runs.id = pick.id AND t.id = runs.team_id
-      RETURNING runs.id, t.slug, t.allowed_domains, t.anthropic_secret_name`;
+      RETURNING runs.*, t.slug AS team_slug, t.allowed_domains, t.anthropic_secret_name`,
+      { transaction: false },
+    );
     if (rows.length === 0) return null;
-    const run = await this.prisma.run.findUnique({ where: { id: rows[0].id } });
-    if (!run) return null;
-    return { run: toRun(run), teamSlug: rows[0].slug, allowedDomains: rows[0].allowed_domains, anthropicSecretName: rows[0].anthropic_secret_name };
+    const { team_slug, allowed_domains, anthropic_secret_name, ...run } = rows[0];
+    return { run: toRun(fromColumns(run)), teamSlug: team_slug, allowedDomains: allowed_domains, anthropicSecretName: anthropic_secret_name };
   }
 
   /** Extends the leases this worker holds; returns the ids it still holds. */
@@ -79,6 +79,7 @@ export class DispatchRepository {
       UPDATE runs SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
        WHERE id = ANY(${runIds}::text[]) AND lease_owner = ${workerId} AND status = 'running'
       RETURNING id`,
+      { transaction: false },
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -87,17 +88,9 @@ export class DispatchRepository {
     const rows = await this.prisma.system(
       (tx) => tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM runs WHERE lease_owner = ${workerId} AND status = 'running' AND cancel_requested`,
+      { transaction: false },
     );
     return rows.map((r) => r.id);
-  }
-
-  async progress(teamId: string, runId: string, workerId: string, p: { stepsCompleted?: number; costUsd?: number }): Promise<void> {
-    await this.prisma.withTeam(teamId, (tx) =>
-      tx.run.updateMany({
-        where: { id: runId, teamId, leaseOwner: workerId, status: 'running' },
-        data: { ...(p.stepsCompleted !== undefined && { stepsCompleted: p.stepsCompleted }), ...(p.costUsd !== undefined && { costUsd: p.costUsd }) },
-      }),
-    );
   }
 
   /** Puts a run this worker holds back in the queue (graceful shutdown); the attempt does not count. */
@@ -109,6 +102,15 @@ export class DispatchRepository {
              attempts = greatest(attempts - 1, 0), updated_at = now()
        WHERE id = ${runId} AND team_id = ${teamId}::uuid AND lease_owner = ${workerId} AND status = 'running'`,
     );
+  }
+
+  /** Whether any running run's lease ran out: one statement, so the reaper opens its transaction only when there is work. */
+  async anyExpired(): Promise<boolean> {
+    const rows = await this.prisma.system(
+      (tx) => tx.$queryRaw<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM runs WHERE status = 'running' AND lease_expires_at < now()) AS any`,
+      { transaction: false },
+    );
+    return rows[0]?.any === true;
   }
 
   /** Locks running runs whose lease ran out (their worker died). */
@@ -133,6 +135,7 @@ export class DispatchRepository {
       (tx) => tx.$queryRaw<{ slug: string; n: number }[]>`
       SELECT t.slug, count(*)::int AS n FROM runs r JOIN teams t ON t.id = r.team_id
        WHERE r.status IN ('queued', 'running') GROUP BY t.slug`,
+      { transaction: false },
     );
   }
 }

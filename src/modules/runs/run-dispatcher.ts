@@ -11,7 +11,8 @@ import { RunCompletionNotifier } from '../webhooks/run-completion.port.js';
 import { DispatchRepository, type ClaimedRow } from './dispatch.repository.js';
 import { RunExecutor, type ClaimedRun, type RunOutcome } from '../executor/executor.port.js';
 import { toRunObject } from './run-object.js';
-import { RunsRepository, type TerminalUpdate } from './runs.repository.js';
+import { RunEventQueue } from './run-event-queue.js';
+import { RunsRepository, type QueuedEvent, type TerminalUpdate } from './runs.repository.js';
 import { cancelledError, RunsService } from './runs.service.js';
 
 /** Why a run's signal was aborted. */
@@ -188,38 +189,41 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     const deadline = new Date((run.startedAt ?? new Date()).getTime() + run.maxTimeMinutes * 60_000);
     const timer = setTimeout(() => entry.controller.abort('timed_out' satisfies AbortReason), Math.max(0, deadline.getTime() - Date.now()));
     timer.unref();
-    let emitting = Promise.resolve();
+    const queue = new RunEventQueue(this.runsRepo, run.teamId, run.id, this.workerId, this.logger);
     const ctx = {
       signal,
-      emit: (event: { type: string; data?: Record<string, unknown> }) => {
-        emitting = emitting.then(() => this.runsRepo.appendEvent(run.teamId, run.id, event).then(() => undefined));
-        return emitting;
-      },
-      progress: async (p: { stepsCompleted?: number; costUsd?: number }) => {
+      emit: (event: { type: string; data?: Record<string, unknown> }) => queue.event(event),
+      progress: (p: { stepsCompleted?: number; costUsd?: number }) => {
         if (p.costUsd !== undefined) entry.costUsd = p.costUsd;
         if (p.stepsCompleted !== undefined) entry.stepsCompleted = p.stepsCompleted;
-        await this.dispatch.progress(run.teamId, run.id, this.workerId, p);
+        return queue.recordProgress(p);
       },
     };
     let outcome: RunOutcome | undefined;
     let failure: unknown;
     try {
-      await this.runsRepo.appendEvent(run.teamId, run.id, { type: 'run.started', data: { attempt: run.attempts } });
+      // Written with the executor's first events (the queue keeps their order).
+      void queue.event({ type: 'run.started', data: { attempt: run.attempts } });
       outcome = await this.executor!.execute(this.toClaimedRun(entry.claimed, deadline), ctx);
     } catch (err) {
       failure = err;
     } finally {
       clearTimeout(timer);
     }
-    await emitting.catch(() => undefined);
     const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
-    if (reason === 'lease_lost') return;
-    if (reason === 'shutdown') {
-      await this.dispatch.requeue(run.teamId, run.id, this.workerId);
+    if (reason === 'lease_lost' || reason === 'shutdown') {
+      await queue.flush();
+      if (reason === 'shutdown') await this.dispatch.requeue(run.teamId, run.id, this.workerId);
       return;
     }
     if (failure) this.logger.error({ err: failure, runId: run.id }, 'executor failed');
-    await this.finish(entry, this.terminalUpdate(entry, reason, outcome, failure), teamSlug);
+    // What the run recorded last (its `run.finished`, usually) commits with its outcome.
+    const rest = await queue.take();
+    try {
+      await this.finish(entry, this.terminalUpdate(entry, reason, outcome, failure), teamSlug, rest.events);
+    } finally {
+      rest.written();
+    }
   }
 
   private terminalUpdate(entry: Active, reason: AbortReason | undefined, outcome: RunOutcome | undefined, failure: unknown): TerminalUpdate {
@@ -239,14 +243,23 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
-  private async finish(entry: Active, update: TerminalUpdate, teamSlug: string): Promise<void> {
+  private async finish(entry: Active, update: TerminalUpdate, teamSlug: string, queued: QueuedEvent[]): Promise<void> {
     const { run } = entry.claimed;
-    const row = await this.runsRepo.transaction(run.teamId, async (tx) => {
-      const done = await this.runsRepo.finish(tx, run.teamId, run.id, update, { status: ['running'], leaseOwner: this.workerId });
-      if (done) await this.notifier?.enqueue(tx, run.teamId, toRunObject(done, teamSlug) as unknown as Record<string, unknown>, done.callbackUrl);
-      return done;
-    });
+    let row: Awaited<ReturnType<RunsRepository['finish']>>;
+    try {
+      row = await this.runsRepo.transaction(run.teamId, async (tx) => {
+        const done = await this.runsRepo.finish(tx, run.teamId, run.id, update, { status: ['running'], leaseOwner: this.workerId }, queued);
+        if (done) await this.notifier?.enqueue(tx, run.teamId, toRunObject(done, teamSlug) as unknown as Record<string, unknown>, done.callbackUrl);
+        return done;
+      });
+    } catch (e) {
+      // The run stays running until its lease runs out (then it is retried); its log keeps what it recorded.
+      if (queued.length > 0) await this.runsRepo.appendEvents(run.teamId, run.id, queued, null).catch(() => undefined);
+      throw e;
+    }
     if (row) this.runs.recordTerminal(teamSlug, row);
+    // No longer this worker's run (its lease was taken over): its events are still the run's log.
+    else if (queued.length > 0) await this.runsRepo.appendEvents(run.teamId, run.id, queued, null);
   }
 
   private toClaimedRun(c: ClaimedRow, deadline: Date): ClaimedRun {
@@ -286,6 +299,7 @@ export class RunDispatcher implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Runs whose worker died: retried once, else failed with worker_lost (or cancelled, if that was asked). */
   private async reapLost(): Promise<void> {
+    if (!(await this.dispatch.anyExpired())) return;
     const finished = await this.runsRepo.systemTransaction(async (tx) => {
       const out: { slug: string; row: NonNullable<Awaited<ReturnType<RunsRepository['finish']>>> }[] = [];
       for (const lost of await this.dispatch.lockExpired(tx, 50)) {

@@ -224,6 +224,36 @@ export class RunsRepository {
     }
   }
 
+  /**
+   * Appends events in one statement, in order, with the next sequence numbers,
+   * and with `progress` also records the run's progress (only while `workerId`
+   * holds it). `ageMs` dates each event by
+   * when it was recorded, on the database's clock. Without `tx`: one statement
+   * in the team's scope straight through the pool; a concurrent writer makes
+   * us retry. With `tx`: in the caller's transaction.
+   */
+  async appendEvents(teamId: string, runId: string, events: QueuedEvent[], progress: QueuedProgress | null, tx?: Tx): Promise<void> {
+    const values = [
+      runId,
+      teamId,
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data ?? {})),
+      events.map((e) => Math.max(0, e.ageMs) / 1000),
+      progress?.workerId ?? null,
+      progress?.stepsCompleted ?? null,
+      progress?.costUsd ?? null,
+    ];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (tx) await tx.$queryRawUnsafe(APPEND_EVENTS_SQL, ...values);
+        else await this.prisma.teamWrite(teamId, APPEND_EVENTS_SQL, values);
+        return;
+      } catch (e) {
+        if (tx || attempt >= 5 || !String((e as Error).message).includes('run_events_run_id_seq_key')) throw e;
+      }
+    }
+  }
+
   /** Locks the run row for a status change. */
   async lockForUpdate(tx: Tx, teamId: string, runId: string): Promise<RunRow | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM runs WHERE id = ${runId} AND team_id = ${teamId}::uuid FOR UPDATE`;
@@ -251,7 +281,15 @@ export class RunsRepository {
    * cost) and clears the lease. `expect` guards the transition (e.g. only from
    * the worker that holds the lease); returns null when it no longer applies.
    */
-  async finish(tx: Tx, teamId: string, runId: string, u: TerminalUpdate, expect: { status: string[]; leaseOwner?: string }): Promise<RunRow | null> {
+  async finish(
+    tx: Tx,
+    teamId: string,
+    runId: string,
+    u: TerminalUpdate,
+    expect: { status: string[]; leaseOwner?: string },
+    /** The run's events still queued, written before its terminal event (their progress is the update's). */
+    queued: QueuedEvent[] = [],
+  ): Promise<RunRow | null> {
     const where: Prisma.RunWhereInput = { id: runId, teamId, status: { in: expect.status } };
     if (expect.leaseOwner) where.leaseOwner = expect.leaseOwner;
     const data: Prisma.RunUpdateManyMutationInput = {
@@ -268,6 +306,7 @@ export class RunsRepository {
     if (u.stepOutputs !== undefined) data.stepOutputs = json(u.stepOutputs);
     const { count } = await tx.run.updateMany({ where, data });
     if (count === 0) return null;
+    if (queued.length > 0) await this.appendEvents(teamId, runId, queued, null, tx);
     await this.appendEvent(teamId, runId, { type: `run.${u.status}`, data: u.error ? { error: u.error } : {} }, tx);
     return toRunOrNull(await tx.run.findUnique({ where: { id: runId } }));
   }
@@ -275,13 +314,41 @@ export class RunsRepository {
 
 const FIND_RUN_SQL = 'SELECT * FROM runs WHERE id = $1 AND team_id = $2::uuid';
 
+/** An event waiting to be written, and how long ago it was recorded. */
+export interface QueuedEvent extends RunEventInput {
+  ageMs: number;
+}
+
+/** Progress to record with a batch of events, under the lease of `workerId`. */
+export interface QueuedProgress {
+  workerId: string;
+  stepsCompleted?: number;
+  costUsd?: number;
+}
+
+// $1 run, $2 team, $3 types, $4 data (JSON texts), $5 ages in seconds, $6 lease owner (null: no progress), $7 steps, $8 cost.
+// An event is dated when it was recorded, never before the run's last event nor after this transaction began.
+const APPEND_EVENTS_SQL = `
+  WITH base AS (SELECT coalesce(max(seq), 0) AS n, max(ts) AS last FROM run_events WHERE run_id = $1),
+  ev AS (
+    INSERT INTO run_events (run_id, team_id, seq, type, data, ts)
+    SELECT $1, $2::uuid, base.n + e.ord, e.type, e.data::jsonb, greatest(base.last, now() - make_interval(secs => e.age))
+      FROM base, unnest($3::text[], $4::text[], $5::float8[]) WITH ORDINALITY AS e(type, data, age, ord)
+    RETURNING seq
+  ), pr AS (
+    UPDATE runs SET steps_completed = coalesce($7::int, steps_completed), cost_usd = coalesce($8::float8, cost_usd), updated_at = now()
+     WHERE $6::text IS NOT NULL AND id = $1 AND team_id = $2::uuid AND lease_owner = $6::text AND status = 'running'
+    RETURNING id
+  )
+  SELECT (SELECT count(*) FROM ev)::int AS events, (SELECT count(*) FROM pr)::int AS progressed`;
+
 /** A `runs` row as the database names its columns. */
-type RunColumns = {
+export type RunColumns = {
   [K in keyof RunRecord as K extends string ? SnakeCase<K> : never]: RunRecord[K];
 };
 type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
 
-function fromColumns(c: RunColumns): RunRecord {
+export function fromColumns(c: RunColumns): RunRecord {
   return {
     id: c.id,
     teamId: c.team_id,

@@ -67,6 +67,8 @@ export class WebhooksRepository {
       FROM due, teams t
       WHERE d.id = due.id AND t.id = d.team_id
       RETURNING d.id, d.team_id::text AS team_id, t.slug, t.webhook_secret_name, d.url, d.payload, d.attempts`,
+      // One statement, atomic on its own: no transaction around it (senders poll this).
+      { transaction: false },
     );
     return rows.map((r) => ({
       id: r.id,
