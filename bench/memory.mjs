@@ -5,7 +5,12 @@
 // script reports the first, peak and last readings and the growth between the
 // first and the last minute.
 //
-//   npm run build && node bench/memory.mjs [--minutes 10] [--part api|worker|both]
+//   npm run build && node bench/memory.mjs [--minutes 10] [--part api|worker|both] [--snapshots 20,60]
+//
+// `--snapshots N,M,…` writes a heap snapshot of the worker's node process
+// (`--heapsnapshot-signal`, which collects garbage first) once N, M, … runs
+// have finished, into a directory the script prints; `node bench/heap-diff.mjs
+// a.heapsnapshot b.heapsnapshot` then lists what grew between two of them.
 //
 // Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL, an admin URL); creates and
 // drops its own database. The processes are the real CLI (`mantis serve`,
@@ -13,14 +18,17 @@
 // from this script, both in other processes than the measured ones.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, part: { type: 'string', default: 'both' } } });
+const { values: args } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, part: { type: 'string', default: 'both' }, snapshots: { type: 'string', default: '' } },
+});
+const SNAPSHOTS_AT = args.snapshots ? args.snapshots.split(',').map(Number) : [];
 const MINUTES = Number(args.minutes);
 const SAMPLE_MS = 10_000;
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -81,8 +89,8 @@ function rssMb(pid, tree = false) {
   return sum;
 }
 
-function startCli(command, port) {
-  const child = spawn(process.execPath, [CLI, command], { env: { ...env, PORT: String(port ?? 0) }, stdio: ['ignore', 'ignore', 'inherit'] });
+function startCli(command, port, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, command], { env: { ...env, PORT: String(port ?? 0) }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -170,11 +178,28 @@ try {
         { fill: { selector: '#name', value: 'bench' } },
       ],
     };
-    const worker = startCli('worker');
+    const snapshotDir = SNAPSHOTS_AT.length > 0 ? mkdtempSync(join(tmpdir(), 'mantis-bench-heap-')) : null;
+    const worker = startCli('worker', undefined, snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []);
     procs.push(worker);
     let stop = false;
     let finished = 0;
     let failed = 0;
+    const snapshots = [];
+    const snapshotAfter = async (runs) => {
+      const before = readdirSync(snapshotDir).length;
+      worker.kill('SIGUSR2');
+      // The file appears when the snapshot starts; it is complete once its size stops changing.
+      let last = -1;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const files = readdirSync(snapshotDir).filter((f) => f.endsWith('.heapsnapshot'));
+        if (files.length <= before) continue;
+        const file = join(snapshotDir, files.sort().at(-1));
+        const size = statSync(file).size;
+        if (size > 0 && size === last && readFileSync(file, 'utf8').trimEnd().endsWith(']}')) return snapshots.push({ runs, file });
+        last = size;
+      }
+    };
     // Keeps the worker's two slots busy: two submitters, each waiting for its run to end before the next.
     const submitter = async () => {
       while (!stop) {
@@ -186,6 +211,7 @@ try {
           if (!['queued', 'running'].includes(s.status)) {
             if (s.status === 'succeeded') finished++;
             else failed++;
+            if (SNAPSHOTS_AT.includes(finished + failed)) await snapshotAfter(finished + failed);
             break;
           }
           await new Promise((r) => setTimeout(r, 100));
@@ -208,6 +234,7 @@ try {
     result.worker_node = summary(node);
     result.worker_with_browsers = summary(withBrowsers);
     result.worker_runs = { succeeded: finished, failed };
+    if (snapshotDir) result.worker_heap_snapshots = snapshots;
   }
 } finally {
   for (const p of procs) p.kill('SIGTERM');
