@@ -62,15 +62,23 @@ const env = {
  * Chromium's code are not counted many times) of it and all its descendants.
  */
 function rssMb(pid, tree = false) {
-  const own = (p) => {
-    try {
-      if (tree) return Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    } catch {
-      return 0;
-    }
-  };
-  if (!tree) return own(pid);
+  if (!tree) return own(pid, false);
+  let sum = 0;
+  for (const p of descendants(pid)) sum += own(p, true);
+  return sum;
+}
+
+function own(p, pss) {
+  try {
+    if (pss) return Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The process and all its descendants. */
+function descendants(pid) {
   const children = new Map();
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
@@ -80,13 +88,55 @@ function rssMb(pid, tree = false) {
       // gone
     }
   }
-  let sum = 0;
+  const out = [];
   const walk = (p) => {
-    sum += own(p);
+    out.push(p);
     for (const c of children.get(p) ?? []) walk(c);
   };
   walk(pid);
-  return sum;
+  return out;
+}
+
+/**
+ * The tree's PSS by kind of process (the worker's node, Chromium's browser
+ * process, its renderers and helpers by `--type`, the ffmpeg Playwright runs
+ * for each recorded page): which of them a growing total comes from.
+ */
+function pssByKind(pid) {
+  const kinds = {};
+  for (const p of descendants(pid)) {
+    let kind;
+    try {
+      // Chromium rewrites its helpers' command lines into one string: match, do not split.
+      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
+      kind = p === pid ? 'node' : type ? `chromium ${type}` : /ffmpeg/.test(cmdline) ? 'ffmpeg' : /chrom/i.test(cmdline) ? 'chromium browser' : 'other';
+    } catch {
+      continue;
+    }
+    const k = (kinds[kind] ??= { mb: 0, processes: 0 });
+    k.mb += own(p, true);
+    k.processes++;
+  }
+  return kinds;
+}
+
+/** Per kind, the first and the last minute's averages of PSS and process count. */
+function kindSummary(samples) {
+  const perMinute = 60_000 / SAMPLE_MS;
+  const avg = (xs, kind, field) => xs.reduce((t, s) => t + (s[kind]?.[field] ?? 0), 0) / xs.length;
+  const first = samples.slice(0, perMinute);
+  const last = samples.slice(-perMinute);
+  const out = {};
+  for (const kind of new Set(samples.flatMap((s) => Object.keys(s))).values()) {
+    out[kind] = {
+      first_minute_mb: Math.round(avg(first, kind, 'mb')),
+      last_minute_mb: Math.round(avg(last, kind, 'mb')),
+      first_minute_processes: Number(avg(first, kind, 'processes').toFixed(1)),
+      last_minute_processes: Number(avg(last, kind, 'processes').toFixed(1)),
+    };
+  }
+  return out;
 }
 
 function startCli(command, port, nodeArgs = []) {
@@ -223,9 +273,12 @@ try {
     result.worker_idle_node_mb = Math.round(rssMb(worker.pid));
     const node = [];
     const withBrowsers = [];
+    const byKind = [];
     await sampleFor(MINUTES * 60_000, () => {
       node.push(rssMb(worker.pid));
-      withBrowsers.push(rssMb(worker.pid, true));
+      const kinds = pssByKind(worker.pid);
+      byKind.push(kinds);
+      withBrowsers.push(Object.values(kinds).reduce((t, k) => t + k.mb, 0));
       return 0;
     });
     stop = true;
@@ -233,6 +286,7 @@ try {
     site.close();
     result.worker_node = summary(node);
     result.worker_with_browsers = summary(withBrowsers);
+    result.worker_with_browsers_by_kind = kindSummary(byKind);
     result.worker_runs = { succeeded: finished, failed };
     if (snapshotDir) result.worker_heap_snapshots = snapshots;
   }
