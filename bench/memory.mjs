@@ -268,7 +268,13 @@ try {
         }
       }
     };
-    const submitters = [submitter(), submitter()];
+    // A submitter that fails (the API went away) stops the load; the script still reports and cleans up.
+    const submitters = [submitter(), submitter()].map((p) =>
+      p.catch((e) => {
+        result.worker_submit_error = String(e.cause?.code ?? e.message);
+        stop = true;
+      }),
+    );
     await waitFor(async () => finished + failed > 0, 'the first run');
     result.worker_idle_node_mb = Math.round(rssMb(worker.pid));
     const node = [];
