@@ -5,7 +5,12 @@
 // script reports the first, peak and last readings and the growth between the
 // first and the last minute.
 //
-//   npm run build && node bench/memory.mjs [--minutes 10] [--part api|worker|both]
+//   npm run build && node bench/memory.mjs [--minutes 10] [--part api|worker|both] [--snapshots 20,60]
+//
+// `--snapshots N,M,…` writes a heap snapshot of the worker's node process
+// (`--heapsnapshot-signal`, which collects garbage first) once N, M, … runs
+// have finished, into a directory the script prints; `node bench/heap-diff.mjs
+// a.heapsnapshot b.heapsnapshot` then lists what grew between two of them.
 //
 // Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL, an admin URL); creates and
 // drops its own database. The processes are the real CLI (`mantis serve`,
@@ -13,14 +18,17 @@
 // from this script, both in other processes than the measured ones.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, part: { type: 'string', default: 'both' } } });
+const { values: args } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, part: { type: 'string', default: 'both' }, snapshots: { type: 'string', default: '' } },
+});
+const SNAPSHOTS_AT = args.snapshots ? args.snapshots.split(',').map(Number) : [];
 const MINUTES = Number(args.minutes);
 const SAMPLE_MS = 10_000;
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -54,15 +62,23 @@ const env = {
  * Chromium's code are not counted many times) of it and all its descendants.
  */
 function rssMb(pid, tree = false) {
-  const own = (p) => {
-    try {
-      if (tree) return Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    } catch {
-      return 0;
-    }
-  };
-  if (!tree) return own(pid);
+  if (!tree) return own(pid, false);
+  let sum = 0;
+  for (const p of descendants(pid)) sum += own(p, true);
+  return sum;
+}
+
+function own(p, pss) {
+  try {
+    if (pss) return Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The process and all its descendants. */
+function descendants(pid) {
   const children = new Map();
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
@@ -72,17 +88,59 @@ function rssMb(pid, tree = false) {
       // gone
     }
   }
-  let sum = 0;
+  const out = [];
   const walk = (p) => {
-    sum += own(p);
+    out.push(p);
     for (const c of children.get(p) ?? []) walk(c);
   };
   walk(pid);
-  return sum;
+  return out;
 }
 
-function startCli(command, port) {
-  const child = spawn(process.execPath, [CLI, command], { env: { ...env, PORT: String(port ?? 0) }, stdio: ['ignore', 'ignore', 'inherit'] });
+/**
+ * The tree's PSS by kind of process (the worker's node, Chromium's browser
+ * process, its renderers and helpers by `--type`, the ffmpeg Playwright runs
+ * for each recorded page): which of them a growing total comes from.
+ */
+function pssByKind(pid) {
+  const kinds = {};
+  for (const p of descendants(pid)) {
+    let kind;
+    try {
+      // Chromium rewrites its helpers' command lines into one string: match, do not split.
+      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
+      kind = p === pid ? 'node' : type ? `chromium ${type}` : /ffmpeg/.test(cmdline) ? 'ffmpeg' : /chrom/i.test(cmdline) ? 'chromium browser' : 'other';
+    } catch {
+      continue;
+    }
+    const k = (kinds[kind] ??= { mb: 0, processes: 0 });
+    k.mb += own(p, true);
+    k.processes++;
+  }
+  return kinds;
+}
+
+/** Per kind, the first and the last minute's averages of PSS and process count. */
+function kindSummary(samples) {
+  const perMinute = 60_000 / SAMPLE_MS;
+  const avg = (xs, kind, field) => xs.reduce((t, s) => t + (s[kind]?.[field] ?? 0), 0) / xs.length;
+  const first = samples.slice(0, perMinute);
+  const last = samples.slice(-perMinute);
+  const out = {};
+  for (const kind of new Set(samples.flatMap((s) => Object.keys(s))).values()) {
+    out[kind] = {
+      first_minute_mb: Math.round(avg(first, kind, 'mb')),
+      last_minute_mb: Math.round(avg(last, kind, 'mb')),
+      first_minute_processes: Number(avg(first, kind, 'processes').toFixed(1)),
+      last_minute_processes: Number(avg(last, kind, 'processes').toFixed(1)),
+    };
+  }
+  return out;
+}
+
+function startCli(command, port, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, command], { env: { ...env, PORT: String(port ?? 0) }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -170,11 +228,28 @@ try {
         { fill: { selector: '#name', value: 'bench' } },
       ],
     };
-    const worker = startCli('worker');
+    const snapshotDir = SNAPSHOTS_AT.length > 0 ? mkdtempSync(join(tmpdir(), 'mantis-bench-heap-')) : null;
+    const worker = startCli('worker', undefined, snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []);
     procs.push(worker);
     let stop = false;
     let finished = 0;
     let failed = 0;
+    const snapshots = [];
+    const snapshotAfter = async (runs) => {
+      const before = readdirSync(snapshotDir).length;
+      worker.kill('SIGUSR2');
+      // The file appears when the snapshot starts; it is complete once its size stops changing.
+      let last = -1;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const files = readdirSync(snapshotDir).filter((f) => f.endsWith('.heapsnapshot'));
+        if (files.length <= before) continue;
+        const file = join(snapshotDir, files.sort().at(-1));
+        const size = statSync(file).size;
+        if (size > 0 && size === last && readFileSync(file, 'utf8').trimEnd().endsWith(']}')) return snapshots.push({ runs, file });
+        last = size;
+      }
+    };
     // Keeps the worker's two slots busy: two submitters, each waiting for its run to end before the next.
     const submitter = async () => {
       while (!stop) {
@@ -186,20 +261,30 @@ try {
           if (!['queued', 'running'].includes(s.status)) {
             if (s.status === 'succeeded') finished++;
             else failed++;
+            if (SNAPSHOTS_AT.includes(finished + failed)) await snapshotAfter(finished + failed);
             break;
           }
           await new Promise((r) => setTimeout(r, 100));
         }
       }
     };
-    const submitters = [submitter(), submitter()];
+    // A submitter that fails (the API went away) stops the load; the script still reports and cleans up.
+    const submitters = [submitter(), submitter()].map((p) =>
+      p.catch((e) => {
+        result.worker_submit_error = String(e.cause?.code ?? e.message);
+        stop = true;
+      }),
+    );
     await waitFor(async () => finished + failed > 0, 'the first run');
     result.worker_idle_node_mb = Math.round(rssMb(worker.pid));
     const node = [];
     const withBrowsers = [];
+    const byKind = [];
     await sampleFor(MINUTES * 60_000, () => {
       node.push(rssMb(worker.pid));
-      withBrowsers.push(rssMb(worker.pid, true));
+      const kinds = pssByKind(worker.pid);
+      byKind.push(kinds);
+      withBrowsers.push(Object.values(kinds).reduce((t, k) => t + k.mb, 0));
       return 0;
     });
     stop = true;
@@ -207,7 +292,9 @@ try {
     site.close();
     result.worker_node = summary(node);
     result.worker_with_browsers = summary(withBrowsers);
+    result.worker_with_browsers_by_kind = kindSummary(byKind);
     result.worker_runs = { succeeded: finished, failed };
+    if (snapshotDir) result.worker_heap_snapshots = snapshots;
   }
 } finally {
   for (const p of procs) p.kill('SIGTERM');

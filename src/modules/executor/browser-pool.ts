@@ -1,7 +1,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Page } from 'playwright';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../platform/http/logger.js';
@@ -103,16 +103,32 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
     if (b) await (await b.catch(() => null))?.close().catch(() => undefined);
   }
 
-  /** Runs `fn` with a fresh context (its first page open); the context is closed afterwards whatever happens. */
+  /**
+   * Runs `fn` with a fresh context (its first page open); the context is
+   * closed afterwards whatever happens, and every video its pages recorded is
+   * deleted: Playwright keeps a page's video (its file, and its record of it,
+   * which holds the whole closed context) on the browser until it is deleted
+   * or the browser closes, so the worker's long-lived browser would keep
+   * every run's. A video `fn` wants to keep, it moves away before returning.
+   */
   async withContext<T>(options: BrowserContextOptions, fn: (context: BrowserContext) => Promise<T>): Promise<T> {
     await this.slots.take();
+    const pages = new Set<Page>();
     try {
       const browser = await this.getBrowser();
-      const context = await this.newContext(browser, options);
+      const context = await this.newContext(browser, options, pages);
       try {
         return await fn(context);
       } finally {
         await context.close().catch(() => undefined);
+        await Promise.all(
+          [...pages].map((p) =>
+            p
+              .video()
+              ?.delete()
+              .catch(() => undefined),
+          ),
+        );
       }
     } finally {
       this.slots.give();
@@ -126,23 +142,23 @@ export class BrowserPool implements OnApplicationBootstrap, OnApplicationShutdow
    * when the first page opens), video is turned off for this process and the
    * run goes on with its trace only.
    */
-  private async newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
-    if (!options.recordVideo) {
-      const context = await browser.newContext(options);
-      await context.newPage();
+  private async newContext(browser: Browser, options: BrowserContextOptions, pages: Set<Page>): Promise<BrowserContext> {
+    const open = async (context: BrowserContext) => {
+      context.on('page', (p) => pages.add(p));
+      pages.add(await context.newPage());
       return context;
-    }
+    };
+    if (!options.recordVideo) return open(await browser.newContext(options));
     let context: BrowserContext | null = null;
     try {
       context = await browser.newContext(options);
-      await context.newPage();
-      return context;
+      return await open(context);
     } catch (e) {
       await context?.close().catch(() => undefined);
       this.videoAvailable = false;
       this.logger.warn({ component: 'browser-pool', err: (e as Error).message.split('\n')[0] }, 'video recording unavailable; recording traces only');
       const { recordVideo: _, ...rest } = options;
-      return this.newContext(browser, rest);
+      return this.newContext(browser, rest, pages);
     }
   }
 
