@@ -19,7 +19,9 @@
 // postgresql://postgres@127.0.0.1:5432/postgres); a scratch database is
 // created and dropped. MANTIS_DIST points at another build (default ./dist).
 import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -131,9 +133,15 @@ function bareApp(pool, teamId) {
  * its transaction's COMMIT or ROLLBACK on the same connection.
  */
 const probe = { on: false, statements: 0, begins: 0, held: [] };
+// Only statements made for an HTTP request count, not those of the app's own timers (usage flushes).
+const inRequest = new AsyncLocalStorage();
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, ...args) {
+  return event === 'request' && probe.on ? inRequest.run(true, () => emit.call(this, event, ...args)) : emit.call(this, event, ...args);
+};
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (config, ...rest) {
-  if (!probe.on) return query.call(this, config, ...rest);
+  if (!probe.on || !inRequest.getStore()) return query.call(this, config, ...rest);
   const text = typeof config === 'string' ? config : (config?.text ?? '');
   probe.statements++;
   if (/^\s*BEGIN/i.test(text)) probe.begins++;
@@ -154,7 +162,6 @@ let mantis;
 let bare;
 let pool;
 let cleaner;
-let paused = false;
 try {
   await migrate(databaseUrl);
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -186,7 +193,7 @@ try {
   // Nobody executes the runs: finish them as they pile up, so both sides count a small active set.
   let cleaning = false;
   cleaner = setInterval(() => {
-    if (cleaning || paused) return;
+    if (cleaning) return;
     cleaning = true;
     db.query(
       `UPDATE runs SET status = 'succeeded', finished_at = now(), reserved_usd = 0 WHERE status = 'queued' AND created_at < now() - interval '200 milliseconds'`,
@@ -233,27 +240,15 @@ try {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
-  // Statements and transactions per request, one request at a time, the cleaner paused; what the
-  // app's own timers send meanwhile (usage flushes) is counted over as long again idle and taken off.
+  // Statements and transactions per request, one request at a time.
   const STATEMENT_REQUESTS = 100;
   const statements = {};
-  paused = true;
   for (const [name, t] of Object.entries(targets)) {
-    const count = async (work) => {
-      Object.assign(probe, { on: true, statements: 0, begins: 0 });
-      const started = performance.now();
-      await work();
-      probe.on = false;
-      return { statements: probe.statements, begins: probe.begins, ms: performance.now() - started };
-    };
-    const busy = await count(() => run({ ...t, amount: STATEMENT_REQUESTS }, undefined, 1));
-    const idle = await count(() => new Promise((r) => setTimeout(r, busy.ms)));
-    statements[name] = {
-      statements: (busy.statements - idle.statements) / STATEMENT_REQUESTS,
-      transactions: (busy.begins - idle.begins) / STATEMENT_REQUESTS,
-    };
+    Object.assign(probe, { on: true, statements: 0, begins: 0 });
+    await run({ ...t, amount: STATEMENT_REQUESTS }, undefined, 1);
+    probe.on = false;
+    statements[name] = { statements: probe.statements / STATEMENT_REQUESTS, transactions: probe.begins / STATEMENT_REQUESTS };
   }
-  paused = false;
   // The admission lock's hold under -c 50, and CPU per request (no probe: its own cost stays out).
   const lockHeld = {};
   for (const name of ['submit_bare', 'submit_mantis']) {

@@ -130,12 +130,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       });
     }
     const client = await this.pool.connect();
+    // Pipelined statements are written as they are queued: corked, the batch leaves in one write, not five per statement.
+    const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+    socket?.cork?.();
     const sent = [
       client.query('BEGIN'),
       client.query(SET_TEAM_SQL, [APP_ROLE, teamId]),
       ...statements.map((s) => client.query(s.text, s.values)),
       client.query('COMMIT'),
     ];
+    socket?.uncork?.();
     const settled = await Promise.allSettled(sent);
     // A connection still inside a transaction (its COMMIT never ran) is not returned to the pool.
     client.release(client.getTransactionStatus() !== 'I');
