@@ -7,11 +7,21 @@
 //
 //   npm run build && node bench/predict.mjs
 //
+// Besides req/s it prints what moves little with other work on the machine:
+// statements (and transactions) per request, counted on every pg client of
+// the process over sequential requests; CPU µs per request
+// (`process.cpuUsage()` over BENCH_CPU_REQUESTS requests at -c 50, server and
+// load generator together, as auth-me.mjs); and how long each submit held its
+// team's admission lock (from sending the lock statement to the end of its
+// COMMIT), under -c 50.
+//
 // Needs a PostgreSQL server: BENCH_DATABASE_URL (default
 // postgresql://postgres@127.0.0.1:5432/postgres); a scratch database is
 // created and dropped. MANTIS_DIST points at another build (default ./dist).
 import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +40,7 @@ const { generateApiKey } = await load('platform/auth/api-key-format.js');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 2000);
 const PLAN = { steps: [{ navigate: 'https://example.com/' }, { extract: { name: 'title', selector: 'h1' } }] };
 
 const server = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
@@ -115,6 +126,38 @@ function bareApp(pool, teamId) {
   return app;
 }
 
+/**
+ * Counts the statements every pg client of this process sends (Prisma's
+ * driver adapter and the bare baseline both go through pg.Client#query) and
+ * times the admission lock: from the statement that takes it to the end of
+ * its transaction's COMMIT or ROLLBACK on the same connection.
+ */
+const probe = { on: false, statements: 0, begins: 0, held: [] };
+// Only statements made for an HTTP request count, not those of the app's own timers (usage flushes).
+const inRequest = new AsyncLocalStorage();
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, ...args) {
+  return event === 'request' && probe.on ? inRequest.run(true, () => emit.call(this, event, ...args)) : emit.call(this, event, ...args);
+};
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (config, ...rest) {
+  if (!probe.on || !inRequest.getStore()) return query.call(this, config, ...rest);
+  const text = typeof config === 'string' ? config : (config?.text ?? '');
+  probe.statements++;
+  if (/^\s*BEGIN/i.test(text)) probe.begins++;
+  if (text.includes('pg_advisory_xact_lock(hashtextextended(')) this.lockedAt ??= performance.now();
+  const out = query.call(this, config, ...rest);
+  if (this.lockedAt !== undefined && /^\s*(COMMIT|ROLLBACK)/i.test(text) && out?.then) {
+    const at = this.lockedAt;
+    this.lockedAt = undefined;
+    out.then(
+      () => probe.held.push(performance.now() - at),
+      () => undefined,
+    );
+  }
+  return out;
+};
+
 let mantis;
 let bare;
 let pool;
@@ -176,11 +219,12 @@ try {
     read_bare: { url: `${bareUrl}/v1/runs/${bareRunId}` },
     read_mantis: { url: `${mantisUrl}/v1/runs/${runId}`, headers: { 'x-mantis-token': key.raw } },
   };
-  const run = (t, duration) =>
+  // A fixed `amount` of requests instead of a duration when the target names one.
+  const run = (t, duration, connections = CONNECTIONS) =>
     autocannon({
       url: t.url,
-      connections: CONNECTIONS,
-      duration,
+      connections,
+      ...(t.amount ? { amount: t.amount } : { duration }),
       requests: [{ method: t.method ?? 'GET', headers: t.headers, body: t.body, ...(t.setupRequest && { setupRequest: t.setupRequest }) }],
     });
   for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools)
@@ -194,6 +238,36 @@ try {
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+  // Statements and transactions per request, one request at a time.
+  const STATEMENT_REQUESTS = 100;
+  const statements = {};
+  for (const [name, t] of Object.entries(targets)) {
+    Object.assign(probe, { on: true, statements: 0, begins: 0 });
+    await run({ ...t, amount: STATEMENT_REQUESTS }, undefined, 1);
+    probe.on = false;
+    statements[name] = { statements: probe.statements / STATEMENT_REQUESTS, transactions: probe.begins / STATEMENT_REQUESTS };
+  }
+  // The admission lock's hold under -c 50, and CPU per request (no probe: its own cost stays out).
+  const lockHeld = {};
+  for (const name of ['submit_bare', 'submit_mantis']) {
+    Object.assign(probe, { on: true, held: [] });
+    await run({ ...targets[name], amount: CPU_REQUESTS });
+    probe.on = false;
+    lockHeld[name] = { p50_ms: Number(pct(probe.held, 0.5).toFixed(2)), p99_ms: Number(pct(probe.held, 0.99).toFixed(2)), n: probe.held.length };
+  }
+  const cpu = {};
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const before = process.cpuUsage();
+      const r = await run({ ...t, amount: CPU_REQUESTS });
+      const used = process.cpuUsage(before);
+      if (r.non2xx > 0 || r.errors > 0) console.error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests.total}`);
+      (cpu[name] ??= []).push((used.user + used.system) / CPU_REQUESTS);
+    }
+  }
+  const cpuUs = Object.fromEntries(Object.entries(cpu).map(([name, xs]) => [name, Number(median(xs).toFixed(1))]));
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rs]) => [
       name,
@@ -209,6 +283,9 @@ try {
         // Figures taken on a loaded machine measure the machine: read them as "not measured" when this is 4 or more.
         load_average_at_end: Number(os.loadavg()[0].toFixed(1)),
         ...summary,
+        statements_per_request: statements,
+        admission_lock_held: lockHeld,
+        cpu_us_per_request: cpuUs,
         ratios: [
           { name: 'predict submit vs bare', ratio: ratio('submit_mantis', 'submit_bare'), goal: 0.6 },
           { name: 'run read vs bare', ratio: ratio('read_mantis', 'read_bare'), goal: 0.7 },

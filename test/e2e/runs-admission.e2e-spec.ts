@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { RunDispatcher } from '../../src/modules/runs/run-dispatcher.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTeam, createUser } from '../support/factories.js';
@@ -42,6 +43,38 @@ describe('admission: concurrency caps and monthly budgets, exact under parallel 
     expect(metrics).toContain(`mantis_run_cost_usd_total{tenant_id="${team.slug}"} 0`);
     expect(metrics).toContain(`mantis_runs_total{tenant_id="${team.slug}",status="succeeded"} 0`);
     expect(metrics).toContain(`mantis_rate_limited_total{tenant_id="${team.slug}"} 0`);
+  });
+
+  it('commits a detached submit with its event, idempotency record and audit event together, and a refused one with none of them', async () => {
+    const team = await createTeam(t.prisma, { maxConcurrentRuns: 1 });
+    const op = await createUser(t.prisma, { team, role: 'operator' });
+    const send = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/predict',
+        headers: { 'x-mantis-token': op.key, 'idempotency-key': key },
+        payload: { plan: PLAN, detached: true },
+      });
+    const first = await send('first');
+    expect(first.statusCode).toBe(202);
+    const runId = first.json().run_id as string;
+    expect(await t.prisma.runEvent.findMany({ where: { runId }, select: { seq: true, type: true } })).toEqual([{ seq: 1, type: 'run.queued' }]);
+    const record = await t.prisma.idempotencyRecord.findFirst({ where: { teamId: team.id, key: 'first' } });
+    expect(record).toMatchObject({ state: 'completed', responseStatus: 202, responseBody: first.json() });
+    const created = await t.prisma.auditEvent.findMany({ where: { teamId: team.id, action: 'run.create' } });
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ outcome: 'success', status: 202, targetType: 'run', targetId: runId, actorId: op.id });
+
+    const refused = await send('second');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({ code: 'concurrency_limit', details: { max_concurrent_runs: 1 } });
+    expect(await t.prisma.run.count({ where: { teamId: team.id } })).toBe(1);
+    expect(await t.prisma.idempotencyRecord.count({ where: { teamId: team.id, key: 'second' } })).toBe(0);
+    const events = await t.prisma.auditEvent.findMany({ where: { teamId: team.id, action: 'run.create' }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => e.outcome)).toEqual(['success', 'denied']);
+    expect(events[1]).toMatchObject({ status: 429 });
+    // The event hashed in PostgreSQL links and verifies like any other.
+    expect(await t.app.get(AuditService).verify(team.id)).toMatchObject({ ok: true, checked: 2, first_broken: null });
   });
 
   it('frees a slot when a run ends', async () => {

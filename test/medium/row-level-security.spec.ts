@@ -163,6 +163,40 @@ describe('row-level security (mantis_app)', () => {
     expect(joined).toEqual([{ t: a.id }]);
   });
 
+  it('teamBatch (pipelined statements in one transaction): scoped like withTeam, all or nothing, the connection comes back clean', async () => {
+    const name = `batch-${randomUUID()}`;
+    const insert = {
+      text: `INSERT INTO workflows (team_id, name, plan, digest) VALUES ($1::uuid, $2, '{"steps":[]}', 'd') RETURNING team_id`,
+      values: [a.id, name],
+    };
+    // Row-level security holds for each statement: b's rows are invisible, a row for b is refused.
+    const [seen, inserted] = await prisma.teamBatch(a.id, [{ text: 'SELECT DISTINCT team_id FROM runs', values: [] }, insert]);
+    expect(seen).toEqual([{ team_id: a.id }]);
+    expect(inserted).toEqual([{ team_id: a.id }]);
+    await expect(prisma.teamBatch(a.id, [{ ...insert, values: [b.id, `${name}-b`] }])).rejects.toThrow(/row-level security/);
+    // A failing statement takes the statements before and after it down with it.
+    const before = { ...insert, values: [a.id, `${name}-before`] };
+    const after = { ...insert, values: [a.id, `${name}-after`] };
+    await expect(prisma.teamBatch(a.id, [before, { text: 'SELECT no_such_column FROM runs', values: [] }, after])).rejects.toThrow(/no_such_column/);
+    expect(await prisma.workflow.count({ where: { name: { startsWith: name } } })).toBe(1);
+    const pooled = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        prisma.system(
+          (tx) => tx.$queryRaw<{ u: string; t: string | null }[]>`SELECT current_user AS u, NULLIF(current_setting('mantis.team_id', true), '') AS t`,
+        ),
+      ),
+    );
+    for (const [row] of pooled) expect(row).toEqual({ u: expect.not.stringMatching(/^mantis_app$/), t: null });
+    // Inside a scope it runs in that transaction, which the scope's failure rolls back.
+    await expect(
+      prisma.withTeam(a.id, async () => {
+        await prisma.teamBatch(a.id, [{ ...insert, values: [a.id, `${name}-joined`] }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await prisma.workflow.count({ where: { name: `${name}-joined` } })).toBe(0);
+  });
+
   it('inside withTeam, queries through the plain client (as repositories make them) join the scoped transaction', async () => {
     const seen = await prisma.withTeam(a.id, () => prisma.workflow.findMany({ select: { teamId: true } }));
     expect(new Set(seen.map((w) => w.teamId))).toEqual(new Set([a.id]));

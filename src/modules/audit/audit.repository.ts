@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type TextRow, type Tx } from '../../platform/database/prisma.service.js';
-import { UUID } from '../../platform/database/team-scope.js';
+import { UUID, type Statement } from '../../platform/database/team-scope.js';
 import pg from 'pg';
-import { CANONICAL_COLUMNS, GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.js';
+import { CANONICAL_COLUMNS, GENESIS_HASH, canonicalEvent, type ChainedFields } from './audit-chain.js';
 import { LINE_COLUMNS } from './audit-format.js';
 
 /** A chain batch's columns: `seq`, `prev_hash`, `hash`, then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`, each as text. */
@@ -35,21 +35,73 @@ export interface AuditCursor {
   seq: bigint;
 }
 
+/** The stored columns of an event, in the order `appendStatements` binds them (`$1`…`$18`). */
+const APPEND_COLUMNS =
+  'id, ts, team_id, team_slug, actor_type, actor_id, actor_email, actor_prefix, auth_method, ' +
+  'action, target_type, target_id, outcome, status, ip, user_agent, request_id, details';
+
+/** What the append returns: the row as Prisma's `AuditRow` (through Prisma) or as pg maps it. */
+const RETURNED =
+  'id, seq, ts, team_id AS "teamId", team_slug AS "teamSlug", actor_type AS "actorType", actor_id AS "actorId", ' +
+  'actor_email AS "actorEmail", actor_prefix AS "actorPrefix", auth_method AS "authMethod", action, target_type AS "targetType", ' +
+  'target_id AS "targetId", outcome, status, ip, user_agent AS "userAgent", request_id AS "requestId", details, prev_hash AS "prevHash", hash';
+
 /**
- * Appends to the team's chain inside `tx`. The per-team advisory lock holds
- * until `tx` ends, so concurrent writers link one after another. A plain
+ * The two statements that append an event to its chain (the team's, or the
+ * global one): the chain's advisory lock, held until the transaction ends so
+ * concurrent writers link one after another, then the insert, which reads
+ * the chain's last hash in a snapshot taken after the lock and hashes
+ * `prev_hash ‖ canonical event` in PostgreSQL (`sha256`, the same bytes
+ * `chainHash` hashes: the hex text of `prev_hash`, then the UTF-8 of the
+ * canonical JSON). Two statements, not three round trips; in a batch
+ * transaction they go with the change in one.
+ */
+export function appendStatements(fields: Omit<ChainedFields, 'id' | 'ts'>): Statement[] {
+  const full: ChainedFields = { ...fields, id: randomUUID(), ts: new Date() };
+  const chain = full.teamId === null ? 'team_id IS NULL' : 'team_id = $3::uuid';
+  return [
+    { text: `SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${CHAIN_LOCK}::int, hashtext($1::text))) l`, values: [full.teamId ?? 'global'] },
+    {
+      text:
+        `INSERT INTO audit_events (${APPEND_COLUMNS}, prev_hash, hash) ` +
+        'SELECT $1::uuid, $2::timestamptz, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::int, $15, $16, $17, $18::jsonb, ' +
+        "p.prev, encode(sha256(convert_to(p.prev, 'UTF8') || $19::bytea), 'hex') " +
+        `FROM (SELECT coalesce((SELECT hash FROM audit_events WHERE ${chain} ORDER BY seq DESC LIMIT 1), '${GENESIS_HASH}') AS prev) p ` +
+        `RETURNING ${RETURNED}`,
+      values: [
+        full.id,
+        full.ts.toISOString(),
+        full.teamId,
+        full.teamSlug,
+        full.actorType,
+        full.actorId,
+        full.actorEmail,
+        full.actorPrefix,
+        full.authMethod,
+        full.action,
+        full.targetType,
+        full.targetId,
+        full.outcome,
+        full.status,
+        full.ip,
+        full.userAgent,
+        full.requestId,
+        JSON.stringify(full.details ?? {}),
+        Buffer.from(canonicalEvent(full), 'utf8'),
+      ],
+    },
+  ];
+}
+
+/**
+ * Appends to the chain inside `tx` (see `appendStatements`). A plain
  * function so processes without the Nest app (the CLI) write the same links.
  */
 export async function appendAuditEvent(tx: Tx, fields: Omit<ChainedFields, 'id' | 'ts'>): Promise<AuditRow> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK}::int, hashtext(${fields.teamId ?? 'global'}))`;
-  const last = await tx.auditEvent.findFirst({ where: { teamId: fields.teamId }, orderBy: { seq: 'desc' }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const full: ChainedFields = { ...fields, id: randomUUID(), ts: new Date() };
-  const hash = chainHash(prevHash, full);
-  const row = await tx.auditEvent.create({
-    data: { ...full, details: (full.details ?? {}) as Prisma.InputJsonValue, prevHash, hash },
-  });
-  return row as AuditRow;
+  const [lock, insert] = appendStatements(fields);
+  await tx.$queryRawUnsafe(lock.text, ...lock.values);
+  const [row] = await tx.$queryRawUnsafe<AuditRow[]>(insert.text, ...insert.values);
+  return row;
 }
 
 /** A change made by Mantis itself (imports, CLI), with no request behind it. */

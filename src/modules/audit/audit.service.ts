@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
+import type { TxPart } from '../../platform/database/team-scope.js';
 import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { hash } from 'node:crypto';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
-import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical } from './audit-chain.js';
+import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical, type ChainedFields } from './audit-chain.js';
 import { LINE_COLUMNS, LINE_SEQ, LINE_TS, writeEventLine } from './audit-format.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
-import { AuditRepository, CHAIN_CANONICAL, CHAIN_COLUMNS, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
+import { AuditRepository, appendStatements, CHAIN_CANONICAL, CHAIN_COLUMNS, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
 import type { AuditEventInput, AuditOutcome } from './audit.types.js';
 
 /** Detail keys whose values are never written, whatever they hold. */
@@ -33,6 +34,28 @@ function redact(value: unknown, depth = 0): unknown {
 
 function cleanDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   return JSON.parse(JSON.stringify(redact(details ?? {}))) as Record<string, unknown>;
+}
+
+/** The stored fields of an event (details redacted). */
+function fieldsOf(event: AuditEventInput): Omit<ChainedFields, 'id' | 'ts'> {
+  return {
+    teamId: event.team?.id ?? null,
+    teamSlug: event.team?.slug ?? null,
+    actorType: event.actor.type,
+    actorId: event.actor.id ?? null,
+    actorEmail: event.actor.email ?? null,
+    actorPrefix: event.actor.prefix ?? null,
+    authMethod: event.authMethod ?? null,
+    action: event.action,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
+    outcome: event.outcome,
+    status: event.status ?? null,
+    ip: event.ip ?? null,
+    userAgent: event.userAgent ?? null,
+    requestId: event.requestId ?? null,
+    details: cleanDetails(event.details),
+  };
 }
 
 /** Rows per bulk read of an export and of a chain walk. */
@@ -128,24 +151,7 @@ export class AuditService {
    * system path, switched to for this insert only.
    */
   async record(event: AuditEventInput, tx?: Tx): Promise<AuditRow> {
-    const fields = {
-      teamId: event.team?.id ?? null,
-      teamSlug: event.team?.slug ?? null,
-      actorType: event.actor.type,
-      actorId: event.actor.id ?? null,
-      actorEmail: event.actor.email ?? null,
-      actorPrefix: event.actor.prefix ?? null,
-      authMethod: event.authMethod ?? null,
-      action: event.action,
-      targetType: event.target?.type ?? null,
-      targetId: event.target?.id ?? null,
-      outcome: event.outcome,
-      status: event.status ?? null,
-      ip: event.ip ?? null,
-      userAgent: event.userAgent ?? null,
-      requestId: event.requestId ?? null,
-      details: cleanDetails(event.details),
-    };
+    const fields = fieldsOf(event);
     const append = (t: Tx) => this.repo.append(t, fields);
     if (tx && this.prisma.currentTeam() === undefined) return append(tx);
     return fields.teamId ? this.prisma.withTeam(fields.teamId, append) : this.prisma.system(append);
@@ -194,6 +200,18 @@ export class AuditService {
     const value = await (req.team ? this.prisma.withTeam(req.team.id, work) : this.prisma.system(work));
     requestAudit(req).recorded = true;
     return value;
+  }
+
+  /**
+   * For handlers that send their change as one batch transaction of the
+   * request's team (`PrismaService.teamBatch`): the statements appending the
+   * request's success event, to go in that batch, and the confirmation to
+   * call once it committed. Built when called: annotate the request first.
+   */
+  successStatements(req: MantisRequest, status: number): TxPart {
+    const fields = fieldsOf(this.requestEvent(req, requestAudit(req).reached?.spec, 'success', status));
+    if (!fields.teamId || fields.teamId !== req.team?.id) throw new Error("successStatements: the event belongs to another chain than the request's team");
+    return { statements: appendStatements(fields), committed: () => (requestAudit(req).recorded = true) };
   }
 
   /** An event describing `req` (actor, auth method, ip, user agent, request id), for handlers recording in their own transaction. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Run as RunRecord } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service.js';
+import { sqlStateOf } from '../../platform/database/repository-errors.js';
+import type { Statement } from '../../platform/database/team-scope.js';
 import type { RunEventInput, TerminalStatus } from '../executor/executor.port.js';
 import type { AdmissionRefusal, Run, RunError, RunEvent, RunSource, RunStatus } from './run.js';
 
@@ -95,86 +97,65 @@ const json = (v: unknown) => (v === null || v === undefined ? Prisma.JsonNull : 
 export class RunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** On every submit: one statement on the pool (see `teamRead`), no query engine. */
   async teamSettings(teamId: string): Promise<TeamSettings | null> {
-    return this.prisma.withTeam(teamId, (tx) =>
-      tx.team.findUnique({
-        where: { id: teamId },
-        select: {
-          id: true,
-          slug: true,
-          maxConcurrentRuns: true,
-          maxCostPerRun: true,
-          maxTimeMinutesPerRun: true,
-          maxStepsPerPlan: true,
-          maxLoopIterations: true,
-          monthlyBudgetUsd: true,
-          allowedDomains: true,
-          anthropicSecretName: true,
-          weight: true,
-        },
-      }),
-    );
+    const [row] = await this.prisma.teamRead<TeamSettings>(teamId, TEAM_SETTINGS_SQL, [teamId]);
+    return row ?? null;
   }
 
   /**
-   * Admits and inserts a run in one transaction, sent as one batch (no
-   * interactive round trips while the lock is held). The per-team advisory
-   * lock serializes admissions of one team across every replica; the insert
-   * runs after it in a fresh READ COMMITTED snapshot, so its count of active
-   * runs and the month's reservations include every admission before it.
-   * `alsoInTx` statements (the idempotency record) commit with the run.
-   * Returns false when refused; `refusal` then says why.
+   * Admits and inserts a run: the statements of one transaction, for
+   * `PrismaService.teamBatch` (sent in one round trip, with `alsoInTx`: its
+   * idempotency record, its audit event). The per-team advisory lock
+   * serializes admissions of one team across every replica; the insert runs
+   * after it in a fresh READ COMMITTED snapshot, so its count of active runs
+   * and the month's reservations include every admission before it. A
+   * refusal raises in that statement (`admissionRefusal` reads why), so
+   * nothing sent with it commits. Returns the statements' rows.
    */
-  async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Prisma.PrismaPromise<unknown>[] = []): Promise<boolean> {
-    const budget = rules.monthlyBudgetUsd;
-    const [, inserted] = await this.prisma.withTeam(
-      teamId,
-      () =>
-        this.prisma.$transaction(
-          [
-            this.prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${teamId}, 7))) l`,
-            this.prisma.$queryRaw<{ id: string }[]>`
-        INSERT INTO runs (id, team_id, source, workflow_name, workflow_version, plan, inputs, state_key, model, callback_url,
-                          max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, created_by_key_id, created_at, updated_at)
-        SELECT ${run.id}, ${teamId}::uuid, ${run.source}, ${run.workflowName}, ${run.workflowVersion}::int, ${JSON.stringify(run.plan)}::jsonb,
-               ${JSON.stringify(run.inputs)}::jsonb, ${run.stateKey}, ${run.model}, ${run.callbackUrl}, ${run.maxCost}::float8,
-               ${run.maxTimeMinutes}::int, ${run.maxSteps}::int, ${run.maxLoopIterations}::int, ${run.maxCost}::float8,
-               ${run.createdByKeyId}::uuid, ${run.createdAt}::timestamptz, now()
-         WHERE (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')) < ${rules.maxConcurrentRuns}::int
-           AND (${budget}::float8 IS NULL OR (SELECT spent + reserved FROM mantis_budget_usage(${teamId}::uuid)) + ${run.maxCost}::float8 <= ${budget}::float8 + 1e-9)
-        RETURNING id`,
-            this.prisma.$executeRaw`
-        INSERT INTO run_events (run_id, team_id, seq, type, data)
-        SELECT id, team_id, 1, 'run.queued', ${JSON.stringify({ source: run.source })}::jsonb FROM runs WHERE id = ${run.id}`,
-            ...alsoInTx,
-          ],
-          TX_WAIT,
-        ),
-      TX_WAIT,
-    );
-    return (inserted as unknown[]).length === 1;
+  async admit(teamId: string, run: NewRun & { createdAt: Date }, rules: AdmissionRules, alsoInTx: Statement[] = []): Promise<unknown[][]> {
+    return this.prisma.teamBatch(teamId, [
+      { text: 'SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7))) l', values: [teamId] },
+      {
+        text: ADMIT_SQL,
+        values: [
+          run.id,
+          teamId,
+          run.source,
+          run.workflowName,
+          run.workflowVersion,
+          JSON.stringify(run.plan),
+          JSON.stringify(run.inputs),
+          run.stateKey,
+          run.model,
+          run.callbackUrl,
+          run.maxCost,
+          run.maxTimeMinutes,
+          run.maxSteps,
+          run.maxLoopIterations,
+          run.createdByKeyId,
+          run.createdAt.toISOString(),
+          rules.maxConcurrentRuns,
+          rules.monthlyBudgetUsd,
+          JSON.stringify({ source: run.source }),
+        ],
+      },
+      ...alsoInTx,
+    ]);
   }
 
-  /** Why an admission was refused (read after the fact; only the message depends on it). */
-  async refusal(teamId: string, run: NewRun, rules: AdmissionRules): Promise<AdmissionRefusal> {
-    const usage = await this.prisma.withTeam(teamId, (tx) => this.usage(tx, teamId, rules.monthlyBudgetUsd !== null));
+  /**
+   * Why `admit` was refused, from the error its statement raised (the
+   * figures it read under the lock); undefined for any other error.
+   */
+  admissionRefusal(e: unknown, run: NewRun, rules: AdmissionRules): AdmissionRefusal | undefined {
+    const state = sqlStateOf(e);
+    if (state?.code !== ADMISSION_REFUSED || !state.detail) return undefined;
+    const usage = JSON.parse(state.detail) as { active: number; spent: number | null; reserved: number | null };
     if (usage.active >= rules.maxConcurrentRuns || rules.monthlyBudgetUsd === null) {
       return { reason: 'concurrency', active: usage.active, maxConcurrentRuns: rules.maxConcurrentRuns };
     }
-    return { reason: 'budget', budgetUsd: rules.monthlyBudgetUsd, spentUsd: usage.spent, reservedUsd: usage.reserved, maxCost: run.maxCost };
-  }
-
-  /** Active runs, and (only when a budget applies) this UTC month's spent and reserved amounts, chat calls included. */
-  private async usage(tx: Tx, teamId: string, withBudget: boolean): Promise<{ active: number; spent: number; reserved: number }> {
-    if (!withBudget) {
-      const [row] = await tx.$queryRaw<{ active: number }[]>`
-        SELECT count(*)::int AS active FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running')`;
-      return { active: row.active, spent: 0, reserved: 0 };
-    }
-    const [row] = await tx.$queryRaw<{ active: number; spent: number; reserved: number }[]>`
-      SELECT (SELECT count(*) FROM runs WHERE team_id = ${teamId}::uuid AND status IN ('queued', 'running'))::int AS active, u.spent, u.reserved
-        FROM mantis_budget_usage(${teamId}::uuid) u`;
-    return row;
+    return { reason: 'budget', budgetUsd: rules.monthlyBudgetUsd, spentUsd: usage.spent ?? 0, reservedUsd: usage.reserved ?? 0, maxCost: run.maxCost };
   }
 
   /** A run of the team by id: the hottest read (status polling), so it bypasses the query engine (see `teamRead`). */
@@ -341,6 +322,41 @@ const APPEND_EVENTS_SQL = `
     RETURNING id
   )
   SELECT (SELECT count(*) FROM ev)::int AS events, (SELECT count(*) FROM pr)::int AS progressed`;
+const TEAM_SETTINGS_SQL = `
+  SELECT id, slug, max_concurrent_runs AS "maxConcurrentRuns", max_cost_per_run AS "maxCostPerRun",
+         max_time_minutes_per_run AS "maxTimeMinutesPerRun", max_steps_per_plan AS "maxStepsPerPlan",
+         max_loop_iterations AS "maxLoopIterations", monthly_budget_usd AS "monthlyBudgetUsd",
+         allowed_domains AS "allowedDomains", anthropic_secret_name AS "anthropicSecretName", weight
+    FROM teams WHERE id = $1::uuid`;
+
+/** The SQLSTATE `mantis_admission_refused` raises (migration 20261203100000_admission_refusal). */
+const ADMISSION_REFUSED = 'MA429';
+
+/**
+ * Admission in one statement, after the lock: the team's active runs and
+ * (only when a budget applies) the month's usage, the run and its first event
+ * inserted when both allow it, else `mantis_admission_refused` raises with
+ * those figures. $17 max_concurrent_runs, $18 the monthly budget (null: none).
+ */
+const ADMIT_SQL = `
+  WITH usage AS (
+    SELECT (SELECT count(*) FROM runs WHERE team_id = $2::uuid AND status IN ('queued', 'running'))::int AS active, b.spent, b.reserved
+      FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT spent, reserved FROM mantis_budget_usage($2::uuid) WHERE $18::float8 IS NOT NULL) b ON true
+  ), verdict AS (
+    SELECT active < $17::int AND ($18::float8 IS NULL OR spent + reserved + $11::float8 <= $18::float8 + 1e-9) AS admitted FROM usage
+  ), run AS (
+    INSERT INTO runs (id, team_id, source, workflow_name, workflow_version, plan, inputs, state_key, model, callback_url,
+                      max_cost, max_time_minutes, max_steps, max_loop_iterations, reserved_usd, created_by_key_id, created_at, updated_at)
+    SELECT $1, $2::uuid, $3, $4, $5::int, $6::jsonb, $7::jsonb, $8, $9, $10, $11::float8, $12::int, $13::int, $14::int, $11::float8,
+           $15::uuid, $16::timestamptz, now()
+      FROM verdict WHERE admitted
+    RETURNING id, team_id
+  ), event AS (
+    INSERT INTO run_events (run_id, team_id, seq, type, data) SELECT id, team_id, 1, 'run.queued', $19::jsonb FROM run
+  )
+  SELECT CASE WHEN verdict.admitted THEN true
+              ELSE mantis_admission_refused(jsonb_build_object('active', usage.active, 'spent', usage.spent, 'reserved', usage.reserved)) END AS admitted
+    FROM usage, verdict`;
 
 /** A `runs` row as the database names its columns. */
 export type RunColumns = {

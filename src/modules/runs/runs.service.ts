@@ -3,6 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { Principal, TeamContext } from '../../platform/auth/principal.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import type { TxPart } from '../../platform/database/team-scope.js';
 import type { IdempotencyHandle } from '../../platform/http/idempotency.interceptor.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { WebhookUrlValidator } from '../webhooks/webhook-url.validator.js';
@@ -64,7 +65,20 @@ export class RunsService {
     @Optional() private readonly notifier?: RunCompletionNotifier,
   ) {}
 
-  async submit(principal: Principal | undefined, team: TeamContext, req: SubmitRequest, idempotency?: IdempotencyHandle): Promise<RunObject> {
+  /**
+   * Admits and queues a run. Its change is one batch transaction of the team
+   * (one round trip on the pool outside any scope; inside one, in that
+   * transaction): the run, its first event, the idempotency record and
+   * whatever `also` adds for the run (the request's audit event), so they
+   * commit together or not at all.
+   */
+  async submit(
+    principal: Principal | undefined,
+    team: TeamContext,
+    req: SubmitRequest,
+    idempotency?: IdempotencyHandle,
+    also?: (run: RunObject) => TxPart,
+  ): Promise<RunObject> {
     const settings = await this.repo.teamSettings(team.id);
     if (!settings) throw ApiError.notFound('team');
     const limits = clampLimits(req.options, settings, this.config.limits);
@@ -94,12 +108,17 @@ export class RunsService {
     this.metrics.touchTenant(team.slug);
     const object = queuedRunObject(run, team.slug);
     const completion = idempotency?.completion(202, object);
-    if (!(await this.repo.admit(team.id, run, rules, completion ? [completion.statement] : []))) {
-      const refusal = await this.repo.refusal(team.id, run, rules);
+    const extra = also?.(object);
+    try {
+      await this.repo.admit(team.id, run, rules, [...(completion ? [completion.statement] : []), ...(extra?.statements ?? [])]);
+    } catch (e) {
+      const refusal = this.repo.admissionRefusal(e, run, rules);
+      if (!refusal) throw e;
       if (refusal.reason === 'concurrency') this.metrics.concurrencyRejected.inc({ tenant_id: team.slug });
       throw refusalError(refusal);
     }
     completion?.committed();
+    extra?.committed();
     this.metrics.runsInFlight.inc({ tenant_id: team.slug });
     return object;
   }

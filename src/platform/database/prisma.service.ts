@@ -8,7 +8,7 @@ import { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { LOGGER } from '../http/logger.js';
 import { settleAuthChanges, type SettleReport } from './auth-settle.js';
 import { DATABASE_URL } from './database.tokens.js';
-import { APP_ROLE, UUID, type TxOptions } from './team-scope.js';
+import { APP_ROLE, UUID, type Statement, type TxOptions } from './team-scope.js';
 
 /** The transaction a piece of work runs in, and whose rows it may touch (`null`: the system path). */
 interface Scope {
@@ -49,7 +49,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private strict = false;
 
   constructor(@Inject(DATABASE_URL) url: string, @Optional() @Inject(LOGGER) logger?: Logger) {
-    const pool = new pg.Pool({ connectionString: url, max: 20 });
+    // Pipelined: a client sends queued statements without waiting for each answer (`teamBatch`);
+    // one awaited statement at a time, as Prisma sends them, goes over the wire exactly as before.
+    const pool = new pg.Pool({ connectionString: url, max: 20, pipeline: true });
     // An idle connection ended by the server (a restart, a terminated backend) leaves the pool; the next query opens another.
     pool.on('error', () => undefined);
     // A committed auth change returns only once the replicas holding key-cache leases have applied it (auth-settle.ts).
@@ -113,24 +115,47 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * the database's column names.
    */
   async teamRead<R>(teamId: string, text: string, values: unknown[]): Promise<R[]> {
-    if (!UUID.test(teamId)) throw new Error('teamRead: team id must be a uuid');
-    const scope = this.scopes.getStore();
-    if (scope?.open) return this.withTeam(teamId, (tx) => tx.$queryRawUnsafe<R[]>(text, ...values));
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
-      const result = await client.query(text, values);
-      await client.query('COMMIT');
-      return result.rows as R[];
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw e;
-    } finally {
-      // A connection that could not roll back is not returned to the pool with its role set.
-      client.release(broken);
+    const [rows] = await this.teamBatch(teamId, [{ text, values }]);
+    return rows as R[];
+  }
+
+  /**
+   * `statements` in one transaction of the team, under the same row-level
+   * security as `withTeam`, in one round trip: `BEGIN`, the role and team,
+   * the statements and `COMMIT` are sent together (pipelined) on a connection
+   * of the pool, without Prisma's query engine. The server runs them in order;
+   * if one fails, the rest fail with it, nothing commits and its error is
+   * thrown. Returns each statement's rows. Inside an open scope they run in
+   * that transaction instead, one after another (an error then aborts it).
+   */
+  async teamBatch(teamId: string, statements: Statement[]): Promise<unknown[][]> {
+    if (!UUID.test(teamId)) throw new Error('teamBatch: team id must be a uuid');
+    if (this.scopes.getStore()?.open) {
+      return this.withTeam(teamId, async (tx) => {
+        const out: unknown[][] = [];
+        for (const s of statements) out.push(await tx.$queryRawUnsafe<unknown[]>(s.text, ...s.values));
+        return out;
+      });
     }
+    const client = await this.pool.connect();
+    // Pipelined statements are written as they are queued: corked, the batch leaves in one write, not five per statement.
+    const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+    socket?.cork?.();
+    const sent = [
+      client.query('BEGIN'),
+      client.query(SET_TEAM_SQL, [APP_ROLE, teamId]),
+      ...statements.map((s) => client.query(s.text, s.values)),
+      client.query('COMMIT'),
+    ];
+    socket?.uncork?.();
+    const settled = await Promise.allSettled(sent);
+    // A connection still inside a transaction (its COMMIT never ran) is not returned to the pool.
+    client.release(client.getTransactionStatus() !== 'I');
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const commit = (settled[settled.length - 1] as PromiseFulfilledResult<pg.QueryResult>).value;
+    if (commit.command !== 'COMMIT') throw new Error(`teamBatch: the transaction ended with ${commit.command}`);
+    return settled.slice(2, -1).map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value.rows);
   }
 
   /**

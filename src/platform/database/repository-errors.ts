@@ -41,3 +41,19 @@ export async function mapWriteErrors<T>(write: Promise<T>): Promise<T> {
     throw repositoryError(e);
   }
 }
+
+/**
+ * The SQLSTATE and detail of a statement's error, as pg reports it (a batch
+ * on the pool) or as Prisma wraps it (a raw statement in its transaction).
+ */
+export function sqlStateOf(e: unknown): { code: string; detail?: string } | undefined {
+  if (e instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = (e.meta as { driverAdapterError?: { cause?: { code?: unknown; detail?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return typeof cause?.code === 'string' ? { code: cause.code, detail: typeof cause.detail === 'string' ? cause.detail : undefined } : undefined;
+  }
+  const pgError = e as { code?: unknown; detail?: unknown; severity?: unknown } | null;
+  if (pgError && typeof pgError.code === 'string' && typeof pgError.severity === 'string') {
+    return { code: pgError.code, detail: typeof pgError.detail === 'string' ? pgError.detail : undefined };
+  }
+  return undefined;
+}

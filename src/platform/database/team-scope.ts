@@ -10,3 +10,18 @@ export interface TxOptions {
   /** false: a system scope without a transaction (see PrismaService.system). */
   transaction?: boolean;
 }
+
+/** One parameterized statement (`$n` placeholders) of a batch transaction. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Statements another module adds to a batch transaction (an idempotency
+ * record, an audit event), and what it does once that transaction committed.
+ */
+export interface TxPart {
+  statements: Statement[];
+  committed(): void;
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Tx } from '../database/prisma.service.js';
+import type { Statement } from '../database/team-scope.js';
 
 /** Whose key space a key lives in: a team, or a principal acting outside any team. */
 export type IdempotencyScope = { teamId: string } | { principalId: string };
@@ -40,24 +41,31 @@ export class IdempotencyStore {
    * concurrent request with the same key sees it in flight at once.
    */
   async begin(scope: IdempotencyScope, key: string, requestHash: string): Promise<BeginResult> {
-    return this.prisma.detached(() => this.inScope(scope, () => this.claim(scope, key, requestHash)));
+    return this.prisma.detached(async () => {
+      if ('teamId' in scope) {
+        // The usual case, a new key: one round trip on the pool, no query engine.
+        const [rows] = await this.prisma.teamBatch(scope.teamId, [claimStatement(scope.teamId, null, key, requestHash)]);
+        if (rows.length === 1) return { kind: 'started', recordId: (rows[0] as { id: string }).id };
+        return this.inScope(scope, () => this.claim(scope, key, requestHash, true));
+      }
+      return this.inScope(scope, () => this.claim(scope, key, requestHash));
+    });
   }
 
   private inScope<T>(scope: IdempotencyScope, fn: () => Promise<T>): Promise<T> {
     return 'teamId' in scope ? this.prisma.withTeam(scope.teamId, fn) : this.prisma.system(fn);
   }
 
-  private async claim(scope: IdempotencyScope, key: string, requestHash: string): Promise<BeginResult> {
+  /** `held`: the first insert was already tried (and found the key taken). */
+  private async claim(scope: IdempotencyScope, key: string, requestHash: string, held = false): Promise<BeginResult> {
     const teamId = 'teamId' in scope ? scope.teamId : null;
     const principalId = 'principalId' in scope ? scope.principalId : null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
-        INSERT INTO idempotency_records (team_id, principal_id, key, request_hash, state, locked_until, expires_at)
-        VALUES (${teamId}::uuid, ${principalId}::uuid, ${key}, ${requestHash}, 'in_flight',
-                now() + ${IN_FLIGHT_LEASE}::interval, now() + ${RETENTION}::interval)
-        ON CONFLICT DO NOTHING
-        RETURNING id::text`;
-      if (inserted.length === 1) return { kind: 'started', recordId: inserted[0].id };
+      if (!held || attempt > 0) {
+        const claim = claimStatement(teamId, principalId, key, requestHash);
+        const inserted = await this.prisma.$queryRawUnsafe<{ id: string }[]>(claim.text, ...claim.values);
+        if (inserted.length === 1) return { kind: 'started', recordId: inserted[0].id };
+      }
 
       // Someone holds the key: take over an expired record or an abandoned in-flight one, else judge it.
       const rows = await this.prisma.$queryRaw<Row[]>`
@@ -89,25 +97,21 @@ export class IdempotencyStore {
     return { kind: 'in_flight' };
   }
 
-  /** The completing statement, unsent: for the caller's batch transaction (`prisma.$transaction([...])`). */
-  completion(recordId: string, response: StoredResponse) {
-    return this.prisma.$executeRaw`
-      UPDATE idempotency_records
-         SET state = 'completed', locked_until = NULL, response_status = ${response.status},
-             response_body = ${JSON.stringify(response.body ?? null)}::jsonb,
-             response_headers = ${JSON.stringify(response.headers)}::jsonb
-       WHERE id = ${recordId}::uuid`;
+  /** The completing statement, unsent: for the caller's batch transaction (`PrismaService.teamBatch`). */
+  completion(recordId: string, response: StoredResponse): Statement {
+    return {
+      text: `UPDATE idempotency_records
+                SET state = 'completed', locked_until = NULL, response_status = $2::int, response_body = $3::jsonb, response_headers = $4::jsonb
+              WHERE id = $1::uuid`,
+      values: [recordId, response.status, JSON.stringify(response.body ?? null), JSON.stringify(response.headers)],
+    };
   }
 
   /** Stores the response; pass `tx` to make it part of the transaction that did the work. */
   async complete(recordId: string, response: StoredResponse, tx?: Tx): Promise<void> {
     const db = tx ?? this.prisma;
-    await db.$executeRaw`
-      UPDATE idempotency_records
-         SET state = 'completed', locked_until = NULL, response_status = ${response.status},
-             response_body = ${JSON.stringify(response.body ?? null)}::jsonb,
-             response_headers = ${JSON.stringify(response.headers)}::jsonb
-       WHERE id = ${recordId}::uuid`;
+    const update = this.completion(recordId, response);
+    await db.$executeRawUnsafe(update.text, ...update.values);
   }
 
   /** Forgets an in-flight key whose request failed, so the client may retry with it (the request's own transaction rolled back). */
@@ -120,4 +124,15 @@ export class IdempotencyStore {
     // Expired records of every team.
     return this.prisma.system(() => this.prisma.$executeRaw`DELETE FROM idempotency_records WHERE expires_at < now()`, { transaction: false });
   }
+}
+
+/** Claims a key: the first insert wins (unique per team or principal); RETURNING is empty when someone holds it. */
+function claimStatement(teamId: string | null, principalId: string | null, key: string, requestHash: string): Statement {
+  return {
+    text: `INSERT INTO idempotency_records (team_id, principal_id, key, request_hash, state, locked_until, expires_at)
+           VALUES ($1::uuid, $2::uuid, $3, $4, 'in_flight', now() + '${IN_FLIGHT_LEASE}'::interval, now() + '${RETENTION}'::interval)
+           ON CONFLICT DO NOTHING
+           RETURNING id::text`,
+    values: [teamId, principalId, key, requestHash],
+  };
 }
