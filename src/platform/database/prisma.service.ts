@@ -46,6 +46,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly scopes = new AsyncLocalStorage<Scope>();
   /** The pool under Prisma's driver adapter; `teamRead`, `readRows` and `readAuthEpoch` borrow from it too. */
   private readonly pool: pg.Pool;
+  /** For `copyRows`: COPY streams cannot run on a pipelined connection. A few connections, opened on first use. */
+  private copyPool?: pg.Pool;
+  private readonly url: string;
   private strict = false;
 
   constructor(@Inject(DATABASE_URL) url: string, @Optional() @Inject(LOGGER) logger?: Logger) {
@@ -62,6 +65,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     pool.on('connect', (client) => settleAuthChanges(client, report));
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
+    this.url = url;
     // Route model delegates, raw queries and $transaction to the current scope's transaction.
     return new Proxy(this, {
       get: (target, prop, receiver) => {
@@ -219,7 +223,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   async copyRows(teamId: string | null, select: string): Promise<Buffer> {
     if (teamId !== null && !UUID.test(teamId)) throw new Error('copyRows: team id must be a uuid');
-    const client = await this.pool.connect();
+    if (!this.copyPool) {
+      this.copyPool = new pg.Pool({ connectionString: this.url, max: 4 });
+      this.copyPool.on('error', () => undefined);
+    }
+    const client = await this.copyPool.connect();
     let failed: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
@@ -306,6 +314,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * onApplicationShutdown and may still be finishing a query until then.
    */
   async onApplicationShutdown(): Promise<void> {
+    await this.copyPool?.end();
     await this.$disconnect();
   }
 }
