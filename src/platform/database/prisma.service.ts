@@ -195,23 +195,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * stream made of many such reads holds no transaction between them.
    */
   async readRows(teamId: string | null, text: string, values: unknown[]): Promise<TextRow[]> {
-    if (teamId !== null && !UUID.test(teamId)) throw new Error('readRows: team id must be a uuid');
-    const client = await this.pool.connect();
-    let failed: Error | undefined;
-    try {
-      await client.query('BEGIN READ ONLY');
-      if (teamId) await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
+    return this.readOnly(this.pool, teamId, async (client) => {
       const res = await client.query<TextRow>({ text, values, rowMode: 'array', types: TEXT_COLUMNS });
-      await client.query('COMMIT');
       return res.rows;
-    } catch (e) {
-      failed = e as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      // A connection whose statement failed midway is not put back.
-      client.release(failed);
-    }
+    });
   }
 
   /**
@@ -222,26 +209,35 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * must hold only values the caller has validated (uuids, integers).
    */
   async copyRows(teamId: string | null, select: string): Promise<Buffer> {
-    if (teamId !== null && !UUID.test(teamId)) throw new Error('copyRows: team id must be a uuid');
     if (!this.copyPool) {
       this.copyPool = new pg.Pool({ connectionString: this.url, max: 4 });
       this.copyPool.on('error', () => undefined);
     }
-    const client = await this.copyPool.connect();
+    return this.readOnly(this.copyPool, teamId, async (client) => {
+      const chunks: Buffer[] = [];
+      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    });
+  }
+
+  /** `fn` on a connection of `pool`, in a short read-only transaction scoped as `withTeam(teamId)` (`null`: the system path). */
+  private async readOnly<T>(pool: pg.Pool, teamId: string | null, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (teamId !== null && !UUID.test(teamId)) throw new Error('bulk read: team id must be a uuid');
+    const client = await pool.connect();
     let failed: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
       if (teamId) await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
-      const chunks: Buffer[] = [];
-      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const value = await fn(client);
       await client.query('COMMIT');
-      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      return value;
     } catch (e) {
       failed = e as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
+      // A connection whose statement failed midway is not put back.
       client.release(failed);
     }
   }
