@@ -11,6 +11,8 @@ export interface OpenOptions {
   command: string;
   /** How long to wait for a server still starting its database, or a CLI command to finish. */
   waitMs?: number;
+  /** Ports the database must not take (the HTTP server's, not yet listening). */
+  avoidPorts?: readonly number[];
 }
 
 /**
@@ -32,7 +34,7 @@ export async function openEmbeddedDatabase(dataDir: string, logger: Logger, opts
     }
     if (!owner) {
       const lock = acquireOwner(dataDir, opts.role, opts.command);
-      if (lock) return ownDatabase(dataDir, logger, lock);
+      if (lock) return ownDatabase(dataDir, logger, lock, opts.avoidPorts);
       continue; // another process took it first: look again
     }
     // A server still starting its database, or a one-shot command using its own: wait for either.
@@ -41,9 +43,14 @@ export async function openEmbeddedDatabase(dataDir: string, logger: Logger, opts
   }
 }
 
-async function ownDatabase(dataDir: string, logger: Logger, lock: NonNullable<ReturnType<typeof acquireOwner>>): Promise<EmbeddedDatabase> {
+async function ownDatabase(
+  dataDir: string,
+  logger: Logger,
+  lock: NonNullable<ReturnType<typeof acquireOwner>>,
+  avoidPorts: readonly number[] = [],
+): Promise<EmbeddedDatabase> {
   try {
-    const db = await startEmbeddedPostgres(dataDir, logger);
+    const db = await startEmbeddedPostgres(dataDir, logger, avoidPorts);
     lock.setPort(db.port);
     let stopping: Promise<void> | undefined;
     return {

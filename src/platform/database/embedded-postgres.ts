@@ -26,7 +26,15 @@ function postgresBinariesDir(): string | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port other than those in `avoid` (the server's own `PORT`, which may be free only until it listens). */
+async function freePort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!avoid.includes(port)) return port;
+  }
+}
+
+async function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -80,7 +88,7 @@ async function stopOrphan(databaseDir: string, logger: Logger): Promise<void> {
  * zero-config single-machine default. Its password is generated once and kept
  * beside it. The caller holds the directory's owner file (embedded-state.ts).
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase & { port: number }> {
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, avoidPorts: readonly number[] = []): Promise<EmbeddedDatabase & { port: number }> {
   const root = join(dataDir, 'postgres');
   const databaseDir = join(root, 'data');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -90,7 +98,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     writeFileSync(passwordFile, crypto.randomUUID().replaceAll('-', ''), { mode: 0o600 });
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
-  const port = await freePort();
+  const port = await freePort(avoidPorts);
   const problems: string[] = [];
   const pgServer = new EmbeddedPostgres({
     databaseDir,

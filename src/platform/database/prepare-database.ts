@@ -20,7 +20,7 @@ export async function prepareDatabase(config: AppConfig, logger: Logger, opts: D
   if (!databaseUrl) {
     // Loaded only when needed: the package installs process exit hooks of its own.
     const { openEmbeddedDatabase } = await import('./embedded-database.js');
-    embedded = await openEmbeddedDatabase(config.dataDir, logger, { role: opts.role ?? 'cli', command: opts.command ?? 'cli' });
+    embedded = await openEmbeddedDatabase(config.dataDir, logger, { role: opts.role ?? 'cli', command: opts.command ?? 'cli', avoidPorts: [config.port] });
     databaseUrl = embedded.url;
   }
   try {
