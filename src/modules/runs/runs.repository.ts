@@ -227,7 +227,7 @@ export class RunsRepository {
     for (let attempt = 0; ; attempt++) {
       try {
         if (tx) await tx.$queryRawUnsafe(APPEND_EVENTS_SQL, ...values);
-        else await this.prisma.teamWrite(teamId, APPEND_EVENTS_SQL, values);
+        else await this.prisma.teamBatch(teamId, [{ text: APPEND_EVENTS_SQL, values }]);
         return;
       } catch (e) {
         if (tx || attempt >= 5 || !String((e as Error).message).includes('run_events_run_id_seq_key')) throw e;

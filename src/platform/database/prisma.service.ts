@@ -163,16 +163,6 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
-   * One write to a team's rows on a hot path (a run's events as it executes),
-   * exactly as `teamRead`: through the pool without Prisma's query engine,
-   * under the team's row-level security, in a transaction of its own (or the
-   * open scope's of the same team).
-   */
-  async teamWrite<R>(teamId: string, text: string, values: unknown[]): Promise<R[]> {
-    return this.teamRead<R>(teamId, text, values);
-  }
-
-  /**
    * From now on a query made outside any scope throws instead of running as
    * the connecting role: forgetting to name the scope (withTeam or system)
    * becomes an error, not a silent cross-team read. Tests turn it on.
