@@ -81,6 +81,22 @@ describe('executor: the browser egress policy', { timeout: 120_000 }, () => {
     expect(blocks(r)[0]).toMatchObject({ url: target, step: 1 });
   });
 
+  it('charges a popup refused after its opening step returned to the step that opened it', async () => {
+    // The popup's page answers slowly, then redirects to the internal address: the refusal
+    // reaches the proxy while the next step (the wait) is running.
+    const target = `${internal.url}/late`;
+    const slow = `${site.url}/redirect?delay_ms=500&to=${encodeURIComponent(target)}`;
+    const html = `<button id="go" onclick="window.open('${slow}')">go</button>`;
+    const r = await expectRefused(
+      { steps: [{ navigate: raw(html) }, { click: '#go' }, { wait_for: { timeout_ms: 5_000 } }] },
+      'destination_not_allowed',
+      'redirect_not_allowed',
+    );
+    expect(blocks(r)[0]).toMatchObject({ url: target, step: 1, redirected_from: slow });
+    const finished = r.events.filter((e) => e.type === 'step.finished').map((e) => e.data.index);
+    expect(finished).toEqual([0, 1, 2]); // the click step had returned when the refusal came
+  });
+
   it('strips credentials from the URL it reports', async () => {
     const r = await expectRefused(
       { steps: [{ navigate: `http://admin:hunter2@127.0.0.2:${internal.port}/` }] },

@@ -48,10 +48,15 @@ export class NavigationGuard {
   private failure: RunFailure | null = null;
   private rejectViolation!: (e: RunFailure) => void;
   readonly violation: Promise<never>;
-  /** The plan step running now (-1: `start_url`), reported with every block. */
-  step: number | null = null;
+  private current: number | null = null;
   private proxy: EgressProxy | null = null;
   private watch: RendererWatch | null = null;
+  /**
+   * The step that opened each new window, by the URL it opened (credentials
+   * stripped): the window's first request reaches the proxy on its own
+   * time, often after that step has returned, and is still that step's.
+   */
+  private readonly openedBy = new Map<string, number | null>();
   /** Scheme refusals already reported in this step: one attempt can be seen by more than one observer. */
   private readonly schemeBlocks = new Set<string>();
 
@@ -62,6 +67,17 @@ export class NavigationGuard {
   ) {
     this.violation = new Promise<never>((_, reject) => (this.rejectViolation = reject));
     this.violation.catch(() => undefined);
+  }
+
+  /** The plan step running now (-1: `start_url`), reported with every block. */
+  get step(): number | null {
+    return this.current;
+  }
+
+  set step(next: number | null) {
+    // A new window asks for its page within moments: only the step just ended can still be owed one.
+    for (const [url, opener] of this.openedBy) if (opener !== this.current) this.openedBy.delete(url);
+    this.current = next;
   }
 
   get restricted(): boolean {
@@ -97,7 +113,24 @@ export class NavigationGuard {
 
   /** Called by the run's proxy for every request it refuses. */
   onBlock(block: EgressBlock): void {
-    this.events.blocked({ ...block, step: this.step });
+    this.events.blocked({ ...block, step: this.stepOf(block.redirected_from ?? block.url) });
+  }
+
+  /** The step a blocked URL (or the URL that redirected to it) is charged to: the one that opened it as a new window, else the one running. */
+  private stepOf(url: string): number | null {
+    // A tunnel (https, ws) is reported by its origin: the path travels encrypted.
+    const key = this.openedBy.has(url) ? url : [...this.openedBy.keys()].find((k) => URL.parse(k)?.origin === url);
+    if (key === undefined) return this.current;
+    const opener = this.openedBy.get(key)!;
+    this.openedBy.delete(key);
+    return opener;
+  }
+
+  private windowOpened(url: string): void {
+    const u = URL.parse(url);
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) return;
+    if (this.openedBy.size >= 100) return; // a page opening windows in a loop: the rest are charged to the running step
+    this.openedBy.set(withoutCredentials(u.href), this.current);
   }
 
   /** Waits until every renderer has delivered what the page asked for so far (see `RendererWatch.barrier`). */
@@ -124,7 +157,10 @@ export class NavigationGuard {
     context.on('requestfailed', (req) => {
       if (isTopLevelNavigation(req)) this.navigationRefused(req.url());
     });
-    this.watch = new RendererWatch((url, topLevel) => this.schemeAttempt(url, topLevel));
+    this.watch = new RendererWatch(
+      (url, topLevel) => this.schemeAttempt(url, topLevel),
+      (url) => this.windowOpened(url),
+    );
     // Independent of each other: both are in place before install returns.
     await Promise.all([context.route(NON_NETWORK, (route) => this.refuseScheme(route)), this.watch.install(context)]);
   }

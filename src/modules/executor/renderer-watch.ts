@@ -2,6 +2,8 @@ import type { BrowserContext, CDPSession, Frame, Page } from 'playwright';
 
 /** What the watch reports: a page asked for a URL whose scheme the egress policy refuses. */
 export type SchemeAttempt = (url: string, topLevel: boolean) => void;
+/** What the watch reports: a page is opening a new window (`window.open`, `target=_blank`) at this URL. */
+export type WindowOpened = (url: string) => void;
 
 /** Schemes a page may use without the network, or that run script in the page itself rather than load anything. */
 const IN_PAGE = /^(?:https?|data|blob|about|javascript):/i;
@@ -37,16 +39,22 @@ interface FrameRequestedNavigation {
  *   `src`): it is a sub-resource when a child frame was just attached for it
  *   (`Page.frameAttached` with no navigation of its own), else a new window.
  *
- * Every attempt is reported through `onAttempt`; `barrier()` waits until
- * every renderer has delivered what it logged so far, so an attempt is
- * charged to the step that caused it.
+ * Every attempt is reported through `onAttempt`, and every new window a
+ * page opens (`Page.windowOpen`, sent by the opener's renderer before the
+ * new window asks the network for anything) through `onWindowOpen`;
+ * `barrier()` waits until every renderer has delivered what it logged so
+ * far, so an attempt, or a new window's first request, is charged to the
+ * step that caused it.
  */
 export class RendererWatch {
   private readonly sessions = new Set<CDPSession>();
   private readonly framesTried = new WeakSet<Frame>();
   private closed = false;
 
-  constructor(private readonly onAttempt: SchemeAttempt) {}
+  constructor(
+    private readonly onAttempt: SchemeAttempt,
+    private readonly onWindowOpen: WindowOpened = () => undefined,
+  ) {}
 
   static refusedScheme(url: string): boolean {
     return !IN_PAGE.test(url);
@@ -113,6 +121,7 @@ export class RendererWatch {
       const newWindow = e.disposition === 'newTab' || e.disposition === 'newWindow';
       this.onAttempt(e.url, newWindow || e.frameId === top);
     };
+    session.on('Page.windowOpen', (e: { url: string }) => this.onWindowOpen(e.url));
     session.on('Page.frameAttached', (e: { frameId: string }) => (pendingChild = e.frameId));
     session.on('Page.frameRequestedNavigation', requested);
     session.on('Page.frameScheduledNavigation', requested);
