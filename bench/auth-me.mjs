@@ -10,10 +10,16 @@
 // Needs a PostgreSQL server: BENCH_DATABASE_URL (default
 // postgresql://postgres@127.0.0.1:5432/postgres); a scratch database is
 // created and dropped. MANTIS_DIST points at another build (default ./dist).
+// BENCH_ONLY=hello|me|healthz measures one target alone; it prints no ratios.
+// BENCH_PROFILE=<dir> writes a CPU profile of each target's fixed-count
+// section (`<dir>/<target>.cpuprofile`, BENCH_CPU_REQUESTS requests in each,
+// nothing else), so profiles of two targets compare per request.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Controller, Get, Module } from '@nestjs/common';
@@ -31,6 +37,9 @@ const { generateApiKey } = await load('platform/auth/api-key-format.js');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The team's rate limit: a limit the run cannot reach, so every request takes a
+// token from the bucket as a real team's would (0 turns the bucket off).
+const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1_000_000_000);
 
 const server = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 const dbName = `mantis_bench_${randomBytes(4).toString('hex')}`;
@@ -57,7 +66,7 @@ try {
   await migrate(databaseUrl);
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute) VALUES ('bench', 'bench', 0) RETURNING id`)).rows[0];
+  const team = (await db.query(`INSERT INTO teams (slug, name, rate_limit_per_minute) VALUES ('bench', 'bench', $1) RETURNING id`, [RATE_LIMIT])).rows[0];
   const user = (await db.query(`INSERT INTO users (email, name) VALUES ('bench@example.com', 'bench') RETURNING id`)).rows[0];
   await db.query(`INSERT INTO memberships (user_id, team_id, role) VALUES ($1, $2, 'operator')`, [user.id, team.id]);
   const key = generateApiKey();
@@ -70,6 +79,8 @@ try {
     MANTIS_LOG_LEVEL: 'warn',
     MANTIS_DATA_DIR: `/tmp/${dbName}`,
     MANTIS_CONFIG: undefined,
+    // Unset: the token bucket is in this process; BENCH_REDIS_URL puts it in Redis, as with several replicas.
+    REDIS_URL: process.env.BENCH_REDIS_URL,
   });
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
@@ -84,11 +95,16 @@ try {
   };
   const check = await fetch(targets.me.url, { headers: targets.me.headers });
   if (check.status !== 200) throw new Error(`GET /api/v1/me answered ${check.status}`);
+  const only = process.env.BENCH_ONLY;
+  if (only) {
+    if (!targets[only]) throw new Error(`BENCH_ONLY: one of ${Object.keys(targets).join(', ')}`);
+    for (const name of Object.keys(targets)) if (name !== only) delete targets[name];
+  }
 
   const run = (t, duration) => autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, duration });
   for (const t of Object.values(targets)) await run(t, 2); // warm-up (JIT, key cache, pools)
 
-  const results = { hello: [], me: [], healthz: [] };
+  const results = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, t] of Object.entries(targets)) {
       const r = await run(t, DURATION);
@@ -102,11 +118,20 @@ try {
   // barely moves with other work on the machine, unlike req/s.
   const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 30000);
   const cpu = {};
+  const profileDir = process.env.BENCH_PROFILE;
+  const inspector = profileDir ? new Session() : null;
+  if (inspector) {
+    mkdirSync(profileDir, { recursive: true });
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+  }
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, t] of Object.entries(targets)) {
+      if (inspector && i === 0) await inspector.post('Profiler.start');
       const before = process.cpuUsage();
       const r = await autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, amount: CPU_REQUESTS });
       const used = process.cpuUsage(before);
+      if (inspector && i === 0) writeFileSync(resolve(profileDir, `${name}.cpuprofile`), JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       (cpu[name] ??= []).push((used.user + used.system) / CPU_REQUESTS);
     }
@@ -119,7 +144,10 @@ try {
     ]),
   );
   const ratio = (a, b) => Number((a / b).toFixed(3));
-  console.log(
+  if (only) {
+    console.log(JSON.stringify({ connections: CONNECTIONS, duration_s: DURATION, ...summary, cpu_us_per_request: cpuUs }, null, 2));
+    process.exitCode = 0;
+  } else console.log(
     JSON.stringify(
       {
         connections: CONNECTIONS,

@@ -1,9 +1,10 @@
-import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, type CanActivate, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { AccessGuard } from './platform/auth/access.guard.js';
 import { AuthGuard } from './platform/auth/auth.guard.js';
+import { GuardChain } from './platform/auth/guard-chain.js';
 import { PrincipalFreshness } from './platform/auth/principal-freshness.js';
 import { TeamGuard } from './platform/auth/team.guard.js';
 import { DatabaseModule } from './platform/database/database.module.js';
@@ -50,8 +51,9 @@ class IdentityPortsModule {}
 
 /**
  * Wiring only. Guard order matters: authenticate, resolve the team, check
- * role and scope, confirm a cached principal, then the pipeline guards (rate limit); the error filter
- * shapes every failure, denials included.
+ * role and scope, confirm a cached principal, then the pipeline guards (rate
+ * limit), run as one chain; the error filter shapes every failure, denials
+ * included.
  */
 @Module({})
 export class AppModule {
@@ -61,12 +63,15 @@ export class AppModule {
       imports: [CoreModule.forRoot(opts), DatabaseModule, IdentityPortsModule, ...FEATURE_MODULES],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: TeamGuard },
-        { provide: APP_GUARD, useClass: AccessGuard },
-        // A cached principal is confirmed last, once its team and access are known (it checks them again if its grant changed).
-        { provide: APP_GUARD, useExisting: PrincipalFreshness },
-        ...PIPELINE_GUARDS.map((g) => ({ provide: APP_GUARD, useExisting: g })),
+        AuthGuard,
+        TeamGuard,
+        AccessGuard,
+        {
+          provide: APP_GUARD,
+          // A cached principal is confirmed last, once its team and access are known (it checks them again if its grant changed).
+          inject: [AuthGuard, TeamGuard, AccessGuard, PrincipalFreshness, ...PIPELINE_GUARDS],
+          useFactory: (...guards: CanActivate[]) => new GuardChain(guards),
+        },
       ],
     };
   }

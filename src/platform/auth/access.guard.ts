@@ -2,8 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { MantisRequest } from '../http/request-context.js';
 import { assertAccess } from './access.js';
-import { ROLE_KEY, SCOPES_KEY, type RoleRequirement } from './auth.decorators.js';
-import type { Scope } from './principal.js';
+import { routePolicy } from './route-policy.js';
 
 /** Reads @RequireScopes and @RequireRole and applies the access policy (`access.ts`) in the resolved team. */
 @Injectable()
@@ -14,9 +13,7 @@ export class AccessGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
     const principal = req.principal;
     if (!principal) return true; // public route, or a target that takes anonymous calls
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, targets);
-    const role = this.reflector.getAllAndOverride<RoleRequirement | undefined>(ROLE_KEY, targets);
+    const { scopes, role } = routePolicy(this.reflector, ctx);
     assertAccess(principal, req.team, { scopes, role });
     return true;
   }

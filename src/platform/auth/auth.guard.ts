@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { MantisRequest } from '../http/request-context.js';
-import { IS_PUBLIC_KEY } from './auth.decorators.js';
 import { PrincipalResolver } from './principal-resolver.js';
+import { routePolicy, type RoutePolicy } from './route-policy.js';
 import { targetLookupOf } from './route-target.js';
 
 /**
@@ -21,13 +21,14 @@ export class AuthGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     // A public route costs no promise (Nest awaits only what is one).
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
-    return this.authenticate(ctx);
+    const policy = routePolicy(this.reflector, ctx);
+    if (policy.public) return true;
+    return this.authenticate(ctx, policy);
   }
 
-  private async authenticate(ctx: ExecutionContext): Promise<boolean> {
+  private async authenticate(ctx: ExecutionContext, policy: RoutePolicy): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
-    const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
+    const lookup = targetLookupOf(this.moduleRef, policy.target);
     if (lookup) {
       req.target = (await lookup.find(req)) ?? undefined;
       if (req.target?.anonymous) return true;

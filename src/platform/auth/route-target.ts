@@ -1,5 +1,5 @@
-import { SetMetadata, type ExecutionContext, type Type } from '@nestjs/common';
-import type { ModuleRef, Reflector } from '@nestjs/core';
+import { SetMetadata, type Type } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import type { MantisRequest } from '../http/request-context.js';
 import type { TeamRef } from './team-directory.js';
 
@@ -40,7 +40,6 @@ export abstract class RouteTargetLookup<T = unknown> {
 export const TargetTeam = (lookup: Type<RouteTargetLookup>) => SetMetadata(TARGET_TEAM_KEY, lookup);
 
 /** The route's `@TargetTeam` lookup, or undefined when it has none. */
-export function targetLookupOf(reflector: Reflector, moduleRef: ModuleRef, ctx: ExecutionContext): RouteTargetLookup | undefined {
-  const type = reflector.getAllAndOverride<Type<RouteTargetLookup> | undefined>(TARGET_TEAM_KEY, [ctx.getHandler(), ctx.getClass()]);
+export function targetLookupOf(moduleRef: ModuleRef, type: Type<RouteTargetLookup> | undefined): RouteTargetLookup | undefined {
   return type ? moduleRef.get(type, { strict: false }) : undefined;
 }

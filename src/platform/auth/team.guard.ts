@@ -3,8 +3,8 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { ApiError } from '../http/api-error.js';
 import type { MantisRequest } from '../http/request-context.js';
 import { standingIn, visibleTeam } from './access.js';
-import { TEAM_SCOPED_KEY } from './auth.decorators.js';
 import type { TeamContext } from './principal.js';
+import { routePolicy } from './route-policy.js';
 import { targetLookupOf, type RouteTargetLookup } from './route-target.js';
 import { TeamDirectory } from './team-directory.js';
 
@@ -25,7 +25,8 @@ export class TeamGuard implements CanActivate {
   /** Synchronous unless the team must be looked up by name (Nest awaits only what is a promise). */
   canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<MantisRequest>();
-    const lookup = targetLookupOf(this.reflector, this.moduleRef, ctx);
+    const policy = routePolicy(this.reflector, ctx);
+    const lookup = targetLookupOf(this.moduleRef, policy.target);
     if (lookup) {
       req.team = this.targetTeam(req, lookup);
       return true;
@@ -33,7 +34,7 @@ export class TeamGuard implements CanActivate {
     const principal = req.principal;
     if (!principal) return true; // public route
     const params = (req.params ?? {}) as Record<string, string>;
-    const required = this.reflector.getAllAndOverride<boolean>(TEAM_SCOPED_KEY, [ctx.getHandler(), ctx.getClass()]) || 'team' in params;
+    const required = policy.teamScoped || 'team' in params;
     const header = req.headers['x-mantis-team'];
     const wanted = params.team ?? (typeof header === 'string' && header !== '' ? header : undefined);
 
