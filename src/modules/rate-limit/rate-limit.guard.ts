@@ -9,6 +9,13 @@ import { TokenBucketStore, type BucketDecision } from './token-bucket.js';
 
 const SETTINGS_TTL_MS = 5_000;
 
+interface Bucket {
+  key: string;
+  limit: number;
+  slug: string;
+  policy: string;
+}
+
 /**
  * The team token bucket (the OpenAPI description: runs): every authenticated request made in a
  * team's name (its resolved team, or the principal's only team) takes one
@@ -49,9 +56,14 @@ export class RateLimitGuard implements CanActivate {
   }
 
   /** Takes one token from the bucket; `slug` labels the metric. A limit of 0 disables it. */
-  private async take(reply: MantisReply, bucket: { key: string; limit: number; slug: string; policy: string }): Promise<boolean> {
+  private take(reply: MantisReply, bucket: Bucket): boolean | Promise<boolean> {
     if (bucket.limit <= 0) return true;
-    const decision = await this.store.take(bucket.key, bucket.limit);
+    const decision = this.store.take(bucket.key, bucket.limit);
+    return decision instanceof Promise ? decision.then((d) => this.apply(reply, bucket, d)) : this.apply(reply, bucket, decision);
+  }
+
+  /** The decision's headers on the reply; a refusal is 429 `rate_limited`. */
+  private apply(reply: MantisReply, bucket: Bucket, decision: BucketDecision): boolean {
     const headers = rateLimitHeaders(decision, bucket.policy);
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     if (decision.allowed) return true;

@@ -16,7 +16,8 @@ export interface BucketDecision {
  * so that every replica draws from the same bucket.
  */
 export abstract class TokenBucketStore {
-  abstract take(key: string, limit: number): Promise<BucketDecision>;
+  /** A store in this process answers synchronously (no promise to await per request). */
+  abstract take(key: string, limit: number): BucketDecision | Promise<BucketDecision>;
 }
 
 /** The arithmetic both stores share, given the tokens left after the refill. */
@@ -40,7 +41,7 @@ interface Bucket {
 export class MemoryTokenBucketStore extends TokenBucketStore {
   private readonly buckets = new Map<string, Bucket>();
 
-  async take(key: string, limit: number): Promise<BucketDecision> {
+  take(key: string, limit: number): BucketDecision {
     const now = Date.now();
     const b = this.buckets.get(key) ?? { tokens: limit, at: now };
     b.tokens = Math.min(limit, b.tokens + ((now - b.at) / 60_000) * limit);
