@@ -38,10 +38,12 @@ describe('request transactions', () => {
   it('covers the routes a reader would expect, and leaves out reads that open no transaction', () => {
     const by = new Map(routes().map((r) => [r.name, needsRequestInterceptor(r.controller, r.handler)]));
     expect(by.get('RunsController.cancel')).toBe(true);
-    expect(by.get('RunsController.list')).toBe(true);
+    expect(by.get('RunsController.logs')).toBe(true);
     expect(by.get('HealthController.live')).toBe(false);
     // Its reads scope themselves (@ScopedReads); a cached principal is confirmed by the last guard (PrincipalFreshness).
     expect(by.get('RunsController.get')).toBe(false);
+    expect(by.get('RunsController.list')).toBe(false);
+    expect(by.get('ExecutionsController.list')).toBe(false);
     expect(by.get('MeController.me')).toBe(false);
   });
 });

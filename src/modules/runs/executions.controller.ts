@@ -7,7 +7,7 @@ import { Idempotent, idempotencyOf } from '../../platform/http/idempotency.inter
 import { ZodBody, ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { OwnTransaction } from '../../platform/database/own-transaction.js';
+import { OwnTransaction, ScopedReads } from '../../platform/database/own-transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { annotateAudit, Audit } from '../audit/audit.decorator.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
@@ -60,6 +60,7 @@ export class ExecutionsController {
   @RequireRole('viewer')
   @ZodQuery(listRunsQuerySchema)
   @ZodResponse(200, runListSchema)
+  @ScopedReads()
   list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listRunsQuerySchema, 'query')) q: ListQuery) {
     return this.runs.list(team, { status: q.status, workflow: q.workflow, limit: q.limit, cursor: q.cursor });
   }

@@ -1,4 +1,4 @@
-import type { Run } from './run.js';
+import type { Run, RunSummary } from './run.js';
 import type { RunObject, RunResult } from './runs.schemas.js';
 
 export type { RunObject, RunResult } from './runs.schemas.js';
@@ -6,7 +6,7 @@ export type { RunObject, RunResult } from './runs.schemas.js';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The public run object of the OpenAPI description (runs); the team slug is the tenant id. */
-export function toRunObject(row: Run, teamSlug: string): RunObject {
+export function toRunObject(row: RunSummary, teamSlug: string): RunObject {
   return {
     run_id: row.id,
     tenant_id: teamSlug,
@@ -34,7 +34,7 @@ export function queuedRunObject(
   run: Pick<Run, 'id' | 'createdAt' | 'stateKey' | 'maxCost' | 'maxTimeMinutes' | 'maxSteps' | 'maxLoopIterations' | 'workflowName' | 'source'>,
   teamSlug: string,
 ): RunObject {
-  return toRunObject({ ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null } as Run, teamSlug);
+  return toRunObject({ ...run, status: 'queued', startedAt: null, finishedAt: null, costUsd: 0, stepsCompleted: 0, error: null }, teamSlug);
 }
 
 export function toRunResult(row: Run): RunResult {

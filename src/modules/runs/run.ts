@@ -46,6 +46,26 @@ export interface Run {
   updatedAt: Date;
 }
 
+/** What the public run object shows of a run (`toRunObject`); what a listing reads. */
+export type RunSummary = Pick<
+  Run,
+  | 'id'
+  | 'status'
+  | 'source'
+  | 'workflowName'
+  | 'stateKey'
+  | 'maxCost'
+  | 'maxTimeMinutes'
+  | 'maxSteps'
+  | 'maxLoopIterations'
+  | 'costUsd'
+  | 'stepsCompleted'
+  | 'error'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
 export interface RunEvent {
   seq: number;
   type: string;

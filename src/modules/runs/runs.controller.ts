@@ -31,6 +31,7 @@ export class RunsController {
   @ApiOperation({ summary: 'List runs, newest first', description: 'Keyset pagination: pass `next_cursor` back as `cursor`; null on the last page.' })
   @ZodQuery(listRunsQuerySchema)
   @ZodResponse(200, runListSchema)
+  @ScopedReads()
   list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(listRunsQuerySchema, 'query')) q: ListQuery) {
     return this.runs.list(team, { status: q.status, workflow: q.workflow, limit: q.limit, cursor: q.cursor });
   }

@@ -4,7 +4,7 @@ import { PrismaService, type Tx } from '../../platform/database/prisma.service.j
 import { sqlStateOf } from '../../platform/database/repository-errors.js';
 import type { Statement } from '../../platform/database/team-scope.js';
 import type { RunEventInput, TerminalStatus } from '../executor/executor.port.js';
-import type { AdmissionRefusal, Run, RunError, RunEvent, RunSource, RunStatus } from './run.js';
+import type { AdmissionRefusal, Run, RunError, RunEvent, RunSource, RunStatus, RunSummary } from './run.js';
 
 export type RunRow = Run;
 
@@ -164,15 +164,25 @@ export class RunsRepository {
     return row ? toRun(fromColumns(row)) : null;
   }
 
-  async list(teamId: string, f: ListFilter): Promise<RunRow[]> {
-    const where: Prisma.RunWhereInput = { teamId };
-    if (f.status) where.status = f.status;
-    if (f.workflow) where.workflowName = f.workflow;
+  /**
+   * A page of the team's runs, newest first (`created_at`, then `id`, both
+   * descending), past the cursor's position: one statement through the pool under
+   * row-level security (`teamRead`), reading only the columns of the run
+   * object (the plan, inputs, outputs and result can be large and a page shows
+   * none of them).
+   */
+  async list(teamId: string, f: ListFilter): Promise<RunSummary[]> {
+    const values: unknown[] = [teamId];
+    const param = (v: unknown) => `$${values.push(v)}`;
+    let where = 'team_id = $1::uuid';
+    if (f.status) where += ` AND status = ${param(f.status)}`;
+    if (f.workflow) where += ` AND workflow_name = ${param(f.workflow)}`;
     if (f.cursor) {
-      where.OR = [{ createdAt: { lt: f.cursor.createdAt } }, { createdAt: f.cursor.createdAt, id: { lt: f.cursor.id } }];
+      const at = param(timestamptzText(f.cursor.createdAt));
+      where += ` AND (created_at < ${at}::timestamptz OR (created_at = ${at}::timestamptz AND id < ${param(f.cursor.id)}))`;
     }
-    const rows = await this.prisma.withTeam(teamId, (tx) => tx.run.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: f.limit }));
-    return rows.map(toRun);
+    const text = `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${param(f.limit)}::int`;
+    return this.prisma.teamRead<RunSummary>(teamId, text, values);
   }
 
   async events(teamId: string, runId: string, afterSeq: number, limit: number): Promise<RunEvent[]> {
@@ -294,6 +304,19 @@ export class RunsRepository {
 }
 
 const FIND_RUN_SQL = 'SELECT * FROM runs WHERE id = $1 AND team_id = $2::uuid';
+
+/** The columns of `RunSummary`, under its names. */
+const SUMMARY_COLUMNS = `id, status, source, workflow_name AS "workflowName", state_key AS "stateKey", max_cost AS "maxCost",
+  max_time_minutes AS "maxTimeMinutes", max_steps AS "maxSteps", max_loop_iterations AS "maxLoopIterations", cost_usd AS "costUsd",
+  steps_completed AS "stepsCompleted", error, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+/**
+ * A time as PostgreSQL reads it, in UTC, to the millisecond: `toISOString`
+ * writes years past 9999 as `+010000`, which PostgreSQL takes for a time zone.
+ */
+function timestamptzText(d: Date): string {
+  return d.toISOString().replace(/^\+0*/, '');
+}
 
 /** An event waiting to be written, and how long ago it was recorded. */
 export interface QueuedEvent extends RunEventInput {

@@ -48,7 +48,8 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
   if (cursor === undefined || cursor === '') return undefined;
   const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(ts);
-  if (!id || Number.isNaN(createdAt.getTime())) {
+  // No run was created before year 1 (PostgreSQL has no year 0), and no text holds a NUL: neither comes from this API.
+  if (!id || Number.isNaN(createdAt.getTime()) || createdAt.getUTCFullYear() < 1 || id.includes('\u0000')) {
     throw ApiError.validation('Invalid cursor', { fields: [{ field: 'cursor', message: 'not a cursor from this API', in: 'query' }] });
   }
   return { createdAt, id };
