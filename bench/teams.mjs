@@ -65,6 +65,10 @@ async function inTeam(pool, teamId, fn) {
   }
 }
 
+/** The columns a page of GET /v1/runs shows (the runs repository's listing). */
+const LIST_COLUMNS = `id, status, source, workflow_name, state_key, max_cost, max_time_minutes, max_steps, max_loop_iterations,
+  cost_usd, steps_completed, error, created_at, started_at, finished_at`;
+
 /** The bare baseline: the team comes from `x-team` (no auth); the statements of bench/predict.mjs's submit, and the listing's one SELECT. */
 function bareApp(pool) {
   const app = Fastify({ logger: false });
@@ -116,12 +120,30 @@ function bareApp(pool) {
     );
     return { data: rows.slice(0, PAGE), next_cursor: rows.length > PAGE ? rows[PAGE - 1].id : null };
   });
+  // The listing as Mantis sends it: the page's columns only, and BEGIN, the scope, the SELECT and
+  // COMMIT pipelined on one connection (a pool with `pipeline: true`, like Mantis's), one round trip.
+  app.get('/v1/runs/pipelined', async (req) => {
+    const teamId = req.headers['x-team'];
+    const c = await pipelinedPool.connect();
+    try {
+      const [, , { rows }] = await Promise.all([
+        c.query('BEGIN'),
+        c.query(SCOPE, [teamId]),
+        c.query(`SELECT ${LIST_COLUMNS} FROM runs WHERE team_id = $1::uuid ORDER BY created_at DESC, id DESC LIMIT $2::int`, [teamId, PAGE + 1]),
+        c.query('COMMIT'),
+      ]);
+      return { data: rows.slice(0, PAGE), next_cursor: rows.length > PAGE ? rows[PAGE - 1].id : null };
+    } finally {
+      c.release();
+    }
+  });
   return app;
 }
 
 let mantis;
 let bare;
 let pool;
+let pipelinedPool;
 let cleaner;
 try {
   await migrate(databaseUrl);
@@ -151,6 +173,8 @@ try {
   mantis = await createHttpApp({ config, logger: createLogger('warn'), databaseUrl, roles: ['api'] });
   await mantis.listen(0, '127.0.0.1');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  pipelinedPool = new pg.Pool({ connectionString: databaseUrl, max: 20, pipeline: true });
+  pipelinedPool.on('error', () => undefined); // idle connections ended by the DROP DATABASE at the end
   pool.on('error', () => undefined);
   bare = bareApp(pool);
   await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -183,6 +207,7 @@ try {
     submit_50_teams_bare: { url: `${bareUrl}/v1/predict`, method: 'POST', headers: json, body, setupRequest: rotate(TEAMS, bareHeaders) },
     submit_50_teams_mantis: { url: `${mantisUrl}/v1/predict`, method: 'POST', headers: json, body, setupRequest: rotate(TEAMS, mantisHeaders) },
     list_bare: { url: `${bareUrl}/v1/runs`, headers: bareHeaders(0) },
+    list_bare_pipelined: { url: `${bareUrl}/v1/runs/pipelined`, headers: bareHeaders(0) },
     list_mantis: { url: `${mantisUrl}/v1/runs?limit=${PAGE}`, headers: mantisHeaders(0) },
   };
   const check = await fetch(targets.list_mantis.url, { headers: targets.list_mantis.headers });
@@ -233,6 +258,7 @@ try {
           { name: `predict ${TEAMS} teams vs bare`, ratio: ratio('submit_50_teams_mantis', 'submit_50_teams_bare'), goal: 0.6 },
           { name: 'predict 1 team vs bare', ratio: ratio('submit_1_team_mantis', 'submit_1_team_bare'), goal: 0.6 },
           { name: `runs list (page of ${PAGE}) vs bare`, ratio: ratio('list_mantis', 'list_bare'), goal: 0.7 },
+          { name: `runs list (page of ${PAGE}) vs bare, pipelined like Mantis`, ratio: ratio('list_mantis', 'list_bare_pipelined'), goal: 0.7 },
         ],
       },
       null,
@@ -249,6 +275,7 @@ try {
   await mantis?.close();
   await bare?.close();
   await pool?.end();
+  await pipelinedPool?.end();
   await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   await admin.end();
 }
