@@ -1,7 +1,7 @@
 /**
- * Byte-level pieces of the chain walk: the tuples of a binary COPY (every
- * column sent as text, so a value's bytes are its text in UTF-8) and a
- * writer of JSON into one reused buffer. A walk of a million links built a
+ * Byte-level pieces of the chain walk: the tuples of a binary COPY (text
+ * columns' bytes are their text in UTF-8; uuids, timestamps and integers are
+ * decoded by `audit-binary.ts`) and a writer of JSON into one reused buffer. A walk of a million links built a
  * string per column and per canonical form; this builds none per link.
  */
 
@@ -41,6 +41,12 @@ export class CopyTuples {
     return true;
   }
 
+  /** Where field `i` starts, checked to be `n` bytes long (a binary uuid, timestamp or integer). */
+  at(i: number, n: number): number {
+    if (this.len[i] !== n) throw new Error(`binary COPY: field ${i} has ${this.len[i]} bytes, expected ${n}`);
+    return this.start[i];
+  }
+
   text(i: number): string | null {
     const l = this.len[i];
     return l < 0 ? null : this.buf.toString('utf8', this.start[i], this.start[i] + l);
@@ -55,14 +61,13 @@ export class CopyTuples {
     return true;
   }
 
-  /** The field as written in hex of `digest` (lowercase, as `digest('hex')`). */
-  isHexOf(i: number, digest: Uint8Array): boolean {
-    if (this.len[i] !== digest.length * 2) return false;
+  /** The field's bytes are the ASCII string `s` (a hex digest). */
+  equalsAscii(i: number, s: string): boolean {
+    const n = s.length;
+    if (this.len[i] !== n) return false;
     const b = this.buf;
-    let p = this.start[i];
-    for (let k = 0; k < digest.length; k++) {
-      if (b[p++] !== HEX[digest[k] >> 4] || b[p++] !== HEX[digest[k] & 15]) return false;
-    }
+    const start = this.start[i];
+    for (let k = 0; k < n; k++) if (b[start + k] !== s.charCodeAt(k)) return false;
     return true;
   }
 }
@@ -78,7 +83,8 @@ export class ByteWriter {
     this.buf = Buffer.allocUnsafe(size);
   }
 
-  private reserve(n: number): void {
+  /** Room for `n` more bytes at `pos`. */
+  reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
