@@ -68,17 +68,10 @@ function timestampFields(src: Uint8Array, start: number): boolean {
     days = Number(d);
     us = Number(v - d * DAY_US_BIG);
   }
-  // Civil date from a day count (H. Hinnant's days_from_civil, inverted), from 0000-03-01.
-  const z = days + DAYS_0000_03_01_TO_2000;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  tf[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  tf[1] = month;
-  tf[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  if (days !== lastDay) civilDate(days);
+  tf[0] = lastDate[0];
+  tf[1] = lastDate[1];
+  tf[2] = lastDate[2];
   const secs = Math.floor(us / 1_000_000);
   tf[3] = Math.floor(secs / 3600);
   tf[4] = Math.floor(secs / 60) % 60;
@@ -87,8 +80,37 @@ function timestampFields(src: Uint8Array, start: number): boolean {
   return true;
 }
 
+/** The last day `civilDate` converted, and its year, month and day: a chain's events mostly share their day with the one before. */
+let lastDay = NaN;
+const lastDate = new Int32Array(3);
+
+/** Civil date from a day count from 2000-01-01 into `lastDate` (H. Hinnant's days_from_civil, inverted, from 0000-03-01). */
+function civilDate(days: number): void {
+  const z = days + DAYS_0000_03_01_TO_2000;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  lastDate[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  lastDate[1] = month;
+  lastDate[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  lastDay = days;
+}
+
 /** `to_char`'s `YYYY`: a BC year as its number (1 BC is 1), at least four digits. */
 const yearText = (y: number) => String(y <= 0 ? 1 - y : y).padStart(4, '0');
+
+/** "00" to "99", two bytes each. */
+const PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+/** `v` (0–99) as two digits at `p`. */
+function pair(out: Buffer, p: number, v: number): number {
+  out[p] = PAIRS[v * 2];
+  out[p + 1] = PAIRS[v * 2 + 1];
+  return p + 2;
+}
 
 function digits(out: Buffer, p: number, v: number, n: number): number {
   for (let k = n - 1; k >= 0; k--) {
@@ -119,19 +141,22 @@ export function writeTimestamp(w: ByteWriter, src: Uint8Array, start: number): v
   const out = w.buf;
   let p = w.pos;
   out[p++] = 0x22;
-  p = digits(out, p, y, 4);
+  p = pair(out, p, Math.floor(y / 100));
+  p = pair(out, p, y % 100);
   out[p++] = 0x2d;
-  p = digits(out, p, tf[1], 2);
+  p = pair(out, p, tf[1]);
   out[p++] = 0x2d;
-  p = digits(out, p, tf[2], 2);
+  p = pair(out, p, tf[2]);
   out[p++] = 0x54;
-  p = digits(out, p, tf[3], 2);
+  p = pair(out, p, tf[3]);
   out[p++] = 0x3a;
-  p = digits(out, p, tf[4], 2);
+  p = pair(out, p, tf[4]);
   out[p++] = 0x3a;
-  p = digits(out, p, tf[5], 2);
+  p = pair(out, p, tf[5]);
   out[p++] = 0x2e;
-  p = digits(out, p, Math.floor(tf[6] / 1000), 3);
+  const ms = Math.floor(tf[6] / 1000);
+  out[p++] = 0x30 + Math.floor(ms / 100);
+  p = pair(out, p, ms % 100);
   out[p++] = 0x5a;
   out[p++] = 0x22;
   w.pos = p;

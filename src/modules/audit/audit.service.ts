@@ -153,8 +153,8 @@ class ChainCheck {
         w.pos = 0;
         w.bytes(t.buf, t.start[1], t.len[1]);
         writeCanonical(w, t, CHAIN_CANONICAL);
-        // Hex output: a string is cheaper to return than a Buffer.
-        if (!t.equalsAscii(2, hash('sha256', w.buf.subarray(0, w.pos), 'hex'))) reason = 'hash_mismatch';
+        // Hex (the default output): a string is cheaper to return than a Buffer.
+        if (!t.equalsAscii(2, hash('sha256', w.buf.subarray(0, w.pos)))) reason = 'hash_mismatch';
       }
       if (reason) {
         const id = uuidText(t.buf, t.at(CHAIN_CANONICAL + CANONICAL_ID, 16));
@@ -336,12 +336,13 @@ export class AuditService {
     );
     for await (const b of batches) {
       const t = new CopyTuples(b.buf, LINE_COLUMNS.length);
+      // Lines are longer than the COPY's rows by their keys (~170 bytes); the writer grows if a batch needs more.
+      // Each slice is a part of the batch's buffer not written again (growing copies into a new one).
+      const w = new ByteWriter(b.buf.length + b.count * 192);
       for (let left = b.count; left > 0; left -= SLICE) {
-        const n = Math.min(SLICE, left);
-        // Lines are longer than the COPY's rows by their keys (~170 bytes); the writer grows if a slice needs more.
-        const w = new ByteWriter(Math.ceil((b.buf.length * n) / b.count) + n * 192);
-        for (let i = 0; i < n && t.next(); i++) writeEventLine(w, t);
-        yield w.buf.subarray(0, w.pos);
+        const from = w.pos;
+        for (let i = 0; i < SLICE && t.next(); i++) writeEventLine(w, t);
+        yield w.buf.subarray(from, w.pos);
         if (left > SLICE) await nextTurn();
       }
     }
