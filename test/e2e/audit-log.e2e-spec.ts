@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CopyTuples } from '../../src/modules/audit/audit-bytes.js';
+import { intText, timestampText, uuidText, writeInt, writeTimestamp, writeUuid } from '../../src/modules/audit/audit-binary.js';
+import { ByteWriter, CopyTuples } from '../../src/modules/audit/audit-bytes.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { PrismaService } from '../../src/platform/database/prisma.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -196,6 +197,129 @@ describe('audit log', () => {
     const expected = [...page.json().data].reverse();
     expect(nd.body).toBe(expected.map((e: unknown) => `${JSON.stringify(e)}\n`).join(''));
     expect(expected.map((e: { target: { id: string } }) => e.target.id)).toEqual(odd.flatMap((text) => [text, text]));
+  });
+
+  it('uuids, timestamps and integers sent in binary are written as PostgreSQL writes their texts', async () => {
+    const prisma = t.app.get(PrismaService);
+    /** Each tuple of a binary COPY of `(value, its text)`: what the writer makes of the value, and the text. */
+    const pairs = async (select: string, write: (w: ByteWriter, t: CopyTuples) => void) => {
+      const t = new CopyTuples(await prisma.copyRows(null, select), 2);
+      const out: [string, string | null][] = [];
+      while (t.next()) {
+        const w = new ByteWriter(8);
+        write(w, t);
+        out.push([w.buf.toString('utf8', 0, w.pos), t.text(1)]);
+      }
+      return out;
+    };
+    const times = [
+      '2026-11-30 23:59:59.007+00',
+      '2026-03-29 02:30:00.5+02', // another zone; the day before in UTC at midnight
+      '2000-01-01 00:00:00+00',
+      '1999-12-31 23:59:59.999+00',
+      '1970-01-01 00:00:00.001+00',
+      '2024-02-29 12:34:56.789987+00', // microseconds: to_char's MS truncates
+      '1900-03-01 00:00:00+00',
+      '1850-06-15 08:00:00.25+00', // before the fast path's range
+      '2200-12-31 23:59:59.999999+00', // after it
+      '0001-01-01 00:00:00+00',
+      '0001-12-31 23:59:59+00 BC',
+      '4713-11-24 00:00:00+00 BC',
+      '9999-12-31 23:59:59.999999+00',
+      '10000-01-01 00:00:00+00',
+      '294276-12-31 23:59:59.999999+00',
+      'infinity',
+      '-infinity',
+    ];
+    const tsSql = `SELECT v::timestamptz, to_char(v::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM unnest(ARRAY[${times.map((v) => `'${v}'`).join(', ')}]) v`;
+    for (const [written, text] of await pairs(tsSql, (w, t) => writeTimestamp(w, t.buf, t.at(0, 8))))
+      expect(written).toBe(text === null ? 'null' : JSON.stringify(text));
+    // The cursor's text, with microseconds, reads back as the same timestamp.
+    const micro = new CopyTuples(await prisma.copyRows(null, `SELECT v::timestamptz FROM unnest(ARRAY[${times.map((v) => `'${v}'`).join(', ')}]) v`), 1);
+    const texts: (string | null)[] = [];
+    while (micro.next()) texts.push(timestampText(micro.buf, micro.at(0, 8), 6));
+    expect(texts.filter((x) => x === null)).toHaveLength(2);
+    const same = await prisma.readRows(
+      null,
+      'SELECT bool_and(a::timestamptz = b::timestamptz) FROM unnest($1::text[], $2::text[]) AS x(a, b) WHERE a IS NOT NULL',
+      [texts, times],
+    );
+    expect(same).toEqual([['t']]);
+
+    const uuids = `SELECT v::uuid, v::uuid::text FROM unnest(ARRAY['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', gen_random_uuid()::text]) v`;
+    for (const [written, text] of await pairs(uuids, (w, t) => writeUuid(w, t.buf, t.at(0, 16)))) expect(written).toBe(JSON.stringify(text));
+    for (const [written, text] of await pairs(uuids, (w, t) => w.text(uuidText(t.buf, t.at(0, 16))))) expect(written).toBe(text);
+
+    const int4 = 'SELECT v::int4, v::int4::text FROM unnest(ARRAY[-2147483648, -1, 0, 7, 201, 2147483647]) v';
+    for (const [written, text] of await pairs(int4, (w, t) => writeInt(w, t.buf, t.at(0, 4), 4))) expect(written).toBe(text);
+    const int8 = 'SELECT v, v::text FROM unnest(ARRAY[-9223372036854775808, -9007199254740993, -1, 0, 12345, 9007199254740993, 9223372036854775807]::int8[]) v';
+    for (const [written, text] of await pairs(int8, (w, t) => writeInt(w, t.buf, t.at(0, 8), 8))) expect(written).toBe(text);
+    for (const [written, text] of await pairs(int8, (w, t) => w.text(intText(t.buf, t.at(0, 8), 8)))) expect(written).toBe(text);
+  });
+
+  it('verify finds a tampered id, time or status (columns the walk reads in binary)', async () => {
+    const audit = t.app.get(AuditService);
+    const tampers: [string, string][] = [
+      ['id', 'id = gen_random_uuid()'],
+      ['a millisecond later', "ts = ts + interval '1 millisecond'"],
+      ['infinity', "ts = 'infinity'"],
+      ['status', 'status = 202'],
+      ['no status', 'status = NULL'],
+    ];
+    for (const [what, set] of tampers) {
+      const team = await createTeam(t.prisma);
+      for (let i = 0; i < 3; i++)
+        await audit.record({ team: { id: team.id, slug: team.slug }, actor: { type: 'system' }, action: 'test.binary', outcome: 'success', status: 201 });
+      expect(await audit.verify(team.id)).toMatchObject({ ok: true, checked: 3 });
+      const victim = (await t.prisma.auditEvent.findMany({ where: { teamId: team.id }, orderBy: { seq: 'asc' } }))[1];
+      const su = new pg.Client({ connectionString: t.databaseUrl });
+      await su.connect();
+      let after: { id: string; ts: string | null };
+      try {
+        await su.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+        const res = await su.query<typeof after>(
+          `UPDATE audit_events SET ${set} WHERE seq = $1 RETURNING id::text, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts`,
+          [victim.seq],
+        );
+        await su.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+        after = res.rows[0];
+      } finally {
+        await su.end();
+      }
+      const result = await audit.verify(team.id);
+      expect(result, what).toMatchObject({
+        ok: false,
+        checked: 1,
+        first_broken: { id: after.id, seq: Number(victim.seq), ts: after.ts, reason: 'hash_mismatch' },
+      });
+    }
+  });
+
+  it('an export in small batches (each keyset on the last time and seq read in binary) gives the same lines', async () => {
+    const team = await createTeam(t.prisma);
+    const audit = t.app.get(AuditService);
+    for (let i = 0; i < 7; i++)
+      await audit.record({
+        team: { id: team.id, slug: team.slug },
+        actor: { type: 'system' },
+        action: 'test.batches',
+        outcome: 'success',
+        details: { i: String(i) },
+      });
+    const lines = async (batch?: number) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of audit.ndjson({ teamId: team.id }, batch)) chunks.push(chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    const whole = await lines();
+    expect(
+      whole
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { details: { i: string } }).details.i),
+    ).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(await lines(2)).toBe(whole);
+    expect(await lines(7)).toBe(whole);
   });
 
   it('bulk reads (export, verify) see only their scope’s team, whatever the SQL asks for', async () => {

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
-import { CANONICAL_COLUMNS, canonicalOfColumns, writeCanonical } from './audit-chain.js';
-import { LINE_COLUMNS, toEvent, writeEventLine } from './audit-format.js';
+import { CANONICAL_COLUMNS, CANONICAL_NAMES, canonicalOfColumns, writeCanonical } from './audit-chain.js';
+import { LINE_COLUMNS, LINE_NAMES, toEvent, writeEventLine } from './audit-format.js';
 import type { AuditRow } from './audit.repository.js';
 
-/** A binary COPY of text columns, as PostgreSQL writes it (signature, flags, header extension, tuples, trailer). */
-function binaryCopy(rows: (string | null)[][]): Buffer {
+/** A column's text in the binary form a COPY of `sql` (a `(column)::type`) sends: uuids, timestamps and integers binary, the rest UTF-8. */
+function wire(sql: string, text: string | null): Buffer | null {
+  if (text === null) return null;
+  const type = /::(\w+)$/.exec(sql)?.[1];
+  if (type === 'uuid') return Buffer.from(text.replace(/-/g, ''), 'hex');
+  const b = Buffer.alloc(8);
+  if (type === 'timestamptz') b.writeBigInt64BE(BigInt(Date.parse(text) - Date.UTC(2000, 0, 1)) * 1000n);
+  else if (type === 'int8') b.writeBigInt64BE(BigInt(text));
+  else if (type === 'int4') return b.subarray(0, b.writeInt32BE(Number(text)));
+  else return Buffer.from(text);
+  return b;
+}
+
+/** A binary COPY of the given fields, as PostgreSQL writes it (signature, flags, header extension, tuples, trailer). */
+function binaryCopy(rows: (Buffer | string | null)[][]): Buffer {
   const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
   for (const row of rows) {
     const n = Buffer.alloc(2);
@@ -65,10 +78,11 @@ describe('writeCanonical (the walk on binary COPY bytes)', () => {
         request_id: `req_${i}`,
         details: d,
       };
-      rows.push(['prefix', ...CANONICAL_COLUMNS.map((c) => byColumn[c.startsWith('to_char(') ? 'ts' : c])]);
+      rows.push(['prefix', ...CANONICAL_NAMES.map((c) => byColumn[c])]);
     }
-    rows.push(['prefix', ...CANONICAL_COLUMNS.map((c) => (c === 'action' || c === 'actor_type' || c === 'outcome' ? 'x' : null))]);
-    const t = new CopyTuples(binaryCopy(rows), 1 + CANONICAL_COLUMNS.length);
+    rows.push(['prefix', ...CANONICAL_NAMES.map((c) => (c === 'action' || c === 'actor_type' || c === 'outcome' ? 'x' : null))]);
+    const copy = binaryCopy(rows.map(([prefix, ...texts]) => [prefix, ...texts.map((v, c) => wire(CANONICAL_COLUMNS[c], v))]));
+    const t = new CopyTuples(copy, 1 + CANONICAL_COLUMNS.length);
     const w = new ByteWriter();
     let n = 0;
     while (t.next()) {
@@ -130,7 +144,7 @@ describe('writeCanonical (the walk on binary COPY bytes)', () => {
         prev_hash: r.prevHash,
         hash: r.hash,
       };
-      return LINE_COLUMNS.map((c) => byColumn[/^\((\w+)\)::text$/.exec(c)?.[1] ?? 'ts']);
+      return LINE_NAMES.map((c, k) => wire(LINE_COLUMNS[k], byColumn[c]));
     });
     const t = new CopyTuples(binaryCopy(texts), LINE_COLUMNS.length);
     const w = new ByteWriter(16);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_COLUMNS, canonicalEvent, canonicalJson, canonicalOfColumns, chainHash, linkHash, type ChainedFields } from './audit-chain.js';
+import { CANONICAL_NAMES, canonicalEvent, canonicalJson, canonicalOfColumns, chainHash, linkHash, type ChainedFields } from './audit-chain.js';
 import { createHash } from 'node:crypto';
 
 const event: ChainedFields = {
@@ -74,7 +74,7 @@ describe('audit chain canonical form', () => {
       request_id: 'req_1',
       details: '{"route": "/x", "method": "PUT", "nested": {"a": true, "z": [1, 2.5, null, "ü"]}}',
     };
-    const row = ['seq', ...CANONICAL_COLUMNS.map((c) => text[c.startsWith('to_char(') ? 'ts' : c])];
+    const row = ['seq', ...CANONICAL_NAMES.map((c) => text[c])];
     expect(canonicalOfColumns(row, 1)).toBe(reference(event));
     const prev = 'f'.repeat(64);
     const expected = createHash('sha256').update(prev, 'utf8').update(reference(event), 'utf8').digest('hex');

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { writeInt, writeTimestamp, writeUuid } from './audit-binary.js';
 import { ByteWriter, CopyTuples, writeFlatDetails } from './audit-bytes.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -35,18 +36,18 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-type FieldKind = 'text' | 'number' | 'ts' | 'json';
+type FieldKind = 'text' | 'uuid' | 'number' | 'ts' | 'json';
 
 /**
  * The hashed fields of an event in canonical key order. Each key is also the
- * column's name in `audit_events`; `kind` says how the column's text is
- * written in the canonical JSON (`canonicalOfColumns`).
+ * column's name in `audit_events`; `kind` says how the column is read
+ * (`CANONICAL_COLUMNS`) and written in the canonical JSON.
  */
 const EVENT_FIELDS = (
   [
-    ['id', 'text', (e) => e.id],
+    ['id', 'uuid', (e) => e.id],
     ['ts', 'ts', (e) => e.ts.toISOString()],
-    ['team_id', 'text', (e) => e.teamId],
+    ['team_id', 'uuid', (e) => e.teamId],
     ['team_slug', 'text', (e) => e.teamSlug],
     ['actor_type', 'text', (e) => e.actorType],
     ['actor_id', 'text', (e) => e.actorId],
@@ -80,24 +81,28 @@ export function canonicalEvent(e: ChainedFields): string {
   return `{${out}}`;
 }
 
+/** The hashed columns of `audit_events`, in canonical order. */
+export const CANONICAL_NAMES: readonly string[] = EVENT_FIELDS.map((f) => f.name);
+
+/** How a binary COPY sends each kind of column: uuids, timestamps and integers in their binary forms (`audit-binary.ts`), the rest as text. */
+export const WIRE_TYPE: Record<FieldKind, string> = { text: 'text', uuid: 'uuid', number: 'int4', ts: 'timestamptz', json: 'text' };
+
 /**
- * The columns `canonicalOfColumns` expects, in its order, as SQL over
- * `audit_events`: `ts` as the text `Date.prototype.toISOString` writes for
- * a millisecond timestamp (the column's precision), the others as stored.
+ * The columns `writeCanonical` reads from a binary COPY, in its order, as
+ * SQL over `audit_events`, each cast to its wire type (`WIRE_TYPE`).
  */
-export const CANONICAL_COLUMNS: readonly string[] = EVENT_FIELDS.map((f) =>
-  f.kind === 'ts' ? `to_char(${f.name} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : f.name,
-);
+export const CANONICAL_COLUMNS: readonly string[] = EVENT_FIELDS.map((f) => `(${f.name})::${WIRE_TYPE[f.kind]}`);
 
 /** Where `id` and `ts` are among `CANONICAL_COLUMNS`. */
 export const CANONICAL_ID = EVENT_FIELDS.findIndex((f) => f.name === 'id');
 export const CANONICAL_TS = EVENT_FIELDS.findIndex((f) => f.name === 'ts');
 
 /**
- * `canonicalEvent` of a stored event read as the texts of
- * `CANONICAL_COLUMNS` (from `offset` in `row`), without building the event
- * first: text as a JSON string, an integer's text as is, the details parsed
- * and written canonically.
+ * `canonicalEvent` of a stored event read as its columns' texts in
+ * `CANONICAL_NAMES` order (from `offset` in `row`; `ts` as `toISOString`
+ * writes it), without building the event first: text as a JSON string, an
+ * integer's text as is, the details parsed and written canonically. The
+ * reference `writeCanonical` is held to.
  */
 export function canonicalOfColumns(row: readonly (string | null)[], offset = 0): string {
   let out = '{';
@@ -117,11 +122,11 @@ const EMPTY_OBJECT = Buffer.from('{}');
 const CLOSE = Buffer.from('}');
 
 /**
- * `canonicalOfColumns` of the current tuple of a binary COPY of
- * `CANONICAL_COLUMNS` (each as text, from column `offset`), written into `w`
- * as its UTF-8 bytes: the same bytes, with no string per column. Details
- * that are not a flat object of strings and literals are parsed and written
- * by `canonicalJson`, as `canonicalOfColumns` does.
+ * The canonical form of the current tuple of a binary COPY of
+ * `CANONICAL_COLUMNS` (from column `offset`), written into `w` as its UTF-8
+ * bytes: `canonicalOfColumns` of the columns' texts, with no string per
+ * column. Details that are not a flat object of strings and literals are
+ * parsed and written by `canonicalJson`, as `canonicalOfColumns` does.
  */
 export function writeCanonical(w: ByteWriter, t: CopyTuples, offset = 0): void {
   for (let i = 0; i < EVENT_FIELDS.length; i++) {
@@ -134,8 +139,10 @@ export function writeCanonical(w: ByteWriter, t: CopyTuples, offset = 0): void {
       if (len < 0) w.bytes(EMPTY_OBJECT, 0, 2);
       else if (!writeFlatDetails(w, t.buf, t.start[c], len, true)) w.text(canonicalJson(JSON.parse(t.text(c)!)));
     } else if (len < 0) w.bytes(NULL_BYTES, 0, 4);
-    else if (kind === 'number') w.bytes(t.buf, t.start[c], len);
-    else w.jsonString(t.buf, t.start[c], len);
+    else if (kind === 'text') w.jsonString(t.buf, t.start[c], len);
+    else if (kind === 'uuid') writeUuid(w, t.buf, t.at(c, 16));
+    else if (kind === 'ts') writeTimestamp(w, t.buf, t.at(c, 8));
+    else writeInt(w, t.buf, t.at(c, 4), 4);
   }
   w.bytes(CLOSE, 0, 1);
 }

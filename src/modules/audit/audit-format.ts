@@ -1,5 +1,5 @@
+import { writeInt, writeTimestamp, writeUuid } from './audit-binary.js';
 import { ByteWriter, CopyTuples, writeFlatDetails } from './audit-bytes.js';
-import { CANONICAL_COLUMNS, CANONICAL_TS } from './audit-chain.js';
 import type { AuditRow } from './audit.repository.js';
 import type { AuditCursor } from './audit.repository.js';
 import { ApiError } from '../../platform/http/api-error.js';
@@ -97,17 +97,19 @@ export function csvLine(r: AuditRow): string {
   return `${CSV_COLUMNS.map((c) => csvCell(flat[c])).join(',')}\r\n`;
 }
 
-type LineField = 'text' | 'number' | 'json';
+/** How a column is sent (its wire type in the COPY) and written. */
+type LineField = 'text' | 'uuid' | 'int4' | 'int8' | 'timestamptz' | 'json';
 
 /**
  * An NDJSON export line, `JSON.stringify(toEvent(row))`, as literal pieces
- * and the columns between them: each column `[sql, kind]` read as text by a
- * binary COPY (`ts` as `toISOString` writes it, as in the canonical form).
+ * and the columns between them: each column `[name, kind]`, sent by a binary
+ * COPY as its kind (`audit-binary.ts` writes uuids, timestamps and integers
+ * as their texts; `ts` as `toISOString` writes it, as in the canonical form).
  */
 const LINE: [string, string, LineField][] = [
-  ['{"id":', 'id', 'text'],
-  [',"seq":', 'seq', 'number'],
-  [',"ts":', CANONICAL_COLUMNS[CANONICAL_TS], 'text'],
+  ['{"id":', 'id', 'uuid'],
+  [',"seq":', 'seq', 'int8'],
+  [',"ts":', 'ts', 'timestamptz'],
   [',"team":', 'team_slug', 'text'],
   [',"actor":{"type":', 'actor_type', 'text'],
   [',"id":', 'actor_id', 'text'],
@@ -118,7 +120,7 @@ const LINE: [string, string, LineField][] = [
   [',"target":{"type":', 'target_type', 'text'],
   [',"id":', 'target_id', 'text'],
   ['},"outcome":', 'outcome', 'text'],
-  [',"status":', 'status', 'number'],
+  [',"status":', 'status', 'int4'],
   [',"ip":', 'ip', 'text'],
   [',"user_agent":', 'user_agent', 'text'],
   [',"request_id":', 'request_id', 'text'],
@@ -131,8 +133,10 @@ const LINE_KINDS = LINE.map(([, , kind]) => kind);
 const LINE_END = Buffer.from('}\n');
 const NULL_BYTES = Buffer.from('null');
 
-/** The columns `writeEventLine` reads, in its order, as SQL over `audit_events`. */
-export const LINE_COLUMNS: readonly string[] = LINE.map(([, sql]) => `(${sql})::text`);
+/** The columns of `audit_events` `writeEventLine` reads, in its order. */
+export const LINE_NAMES: readonly string[] = LINE.map(([, name]) => name);
+/** The same as SQL, each cast to the type it is sent as (details as its text). */
+export const LINE_COLUMNS: readonly string[] = LINE.map(([, name, kind]) => `(${name})::${kind === 'json' ? 'text' : kind}`);
 /** Where `ts` and `seq` are among `LINE_COLUMNS` (an export's keyset). */
 export const LINE_TS = 2;
 export const LINE_SEQ = 1;
@@ -153,8 +157,11 @@ export function writeEventLine(w: ByteWriter, t: CopyTuples): void {
       if (kind === 'json') w.text('{}');
       else w.bytes(NULL_BYTES, 0, 4);
     } else if (kind === 'text') w.jsonString(t.buf, t.start[c], len);
-    else if (kind === 'number') w.bytes(t.buf, t.start[c], len);
-    else if (!writeFlatDetails(w, t.buf, t.start[c], len, false)) w.text(JSON.stringify(JSON.parse(t.text(c)!)));
+    else if (kind === 'json') {
+      if (!writeFlatDetails(w, t.buf, t.start[c], len, false)) w.text(JSON.stringify(JSON.parse(t.text(c)!)));
+    } else if (kind === 'uuid') writeUuid(w, t.buf, t.at(c, 16));
+    else if (kind === 'timestamptz') writeTimestamp(w, t.buf, t.at(c, 8));
+    else writeInt(w, t.buf, t.at(c, kind === 'int4' ? 4 : 8), kind === 'int4' ? 4 : 8);
   }
   w.bytes(LINE_END, 0, 2);
 }

@@ -7,8 +7,8 @@ import pg from 'pg';
 import { CANONICAL_COLUMNS, GENESIS_HASH, canonicalEvent, type ChainedFields } from './audit-chain.js';
 import { LINE_COLUMNS } from './audit-format.js';
 
-/** A chain batch's columns: `seq`, `prev_hash`, `hash`, then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`, each as text. */
-export const CHAIN_COLUMNS: readonly string[] = ['seq', 'prev_hash', 'hash', ...CANONICAL_COLUMNS].map((c) => `(${c})::text`);
+/** A chain batch's columns: `seq` (int8), `prev_hash` and `hash` (text), then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`. */
+export const CHAIN_COLUMNS: readonly string[] = ['(seq)::int8', '(prev_hash)::text', '(hash)::text', ...CANONICAL_COLUMNS];
 export const CHAIN_CANONICAL = 3;
 
 /** Advisory lock namespace for the per-team audit chains. */
@@ -245,7 +245,7 @@ export class AuditRepository {
    * `LINE_COLUMNS`: the filters and keyset of `exportBatch`. COPY takes no
    * parameters: the filter's texts go in as quoted literals (pg's
    * `escapeLiteral`), the team as a checked uuid, the cursor's `seq` as an
-   * integer.
+   * integer (`ts` as an ISO text with microseconds, or `infinity`).
    */
   lineBatch(filter: AuditFilter, limit: number, cursor: { ts: string; seq: string } | null): Promise<Buffer> {
     if (typeof filter.teamId === 'string' && !UUID.test(filter.teamId)) throw new Error('lineBatch: team id must be a uuid');

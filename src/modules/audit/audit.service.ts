@@ -6,6 +6,7 @@ import { requestAudit } from '../../platform/http/request-audit.js';
 import { LOGGER } from '../../platform/http/logger.js';
 import type { MantisRequest } from '../../platform/http/request-context.js';
 import { hash } from 'node:crypto';
+import { intAt, intText, timestampText, uuidText } from './audit-binary.js';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
 import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical, type ChainedFields } from './audit-chain.js';
 import { LINE_COLUMNS, LINE_SEQ, LINE_TS, writeEventLine } from './audit-format.js';
@@ -92,7 +93,7 @@ function chainBatchOf(buf: Buffer): ChainBatch {
   let count = 0;
   while (t.next()) count++;
   // After the last tuple the reader still holds its fields.
-  return { buf, count, lastSeq: count ? BigInt(t.text(0)!) : 0n };
+  return { buf, count, lastSeq: count ? BigInt(intText(t.buf, t.at(0, 8), 8)) : 0n };
 }
 
 /** An NDJSON export batch as read: the binary COPY's bytes, its number of events and the last one's keyset. */
@@ -106,14 +107,74 @@ function lineBatchOf(buf: Buffer): LineBatch {
   const t = new CopyTuples(buf, LINE_COLUMNS.length);
   let count = 0;
   while (t.next()) count++;
-  return { buf, count, last: count ? { ts: t.text(LINE_TS)!, seq: t.text(LINE_SEQ)! } : null };
+  if (!count) return { buf, count, last: null };
+  // The cursor's time to the microsecond: exact whatever the column's precision.
+  const ts = t.buf.readInt32BE(t.at(LINE_TS, 8)) < 0 ? '-infinity' : 'infinity';
+  return { buf, count, last: { ts: timestampText(t.buf, t.at(LINE_TS, 8), 6) ?? ts, seq: intText(t.buf, t.at(LINE_SEQ, 8), 8) } };
 }
 
-/** A link's `seq` from its digits, without a string. */
-function seqOf(t: CopyTuples): number {
-  let n = 0;
-  for (let p = t.start[0], end = p + t.len[0]; p < end; p++) n = n * 10 + (t.buf[p] - 0x30);
-  return n;
+/** A link's `seq` (int8). */
+const seqOf = (t: CopyTuples) => intAt(t.buf, t.at(0, 8), 8);
+
+/** Events written or links checked between two turns of the event loop. */
+const SLICE = 1000;
+
+/** A turn of the event loop: pending I/O (the read of the next batch) runs before the caller goes on. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A chain walk's state from link to link: the previous link's hash (as a
+ * span of the bytes it was read in), the count, the watched link's hash, the
+ * first broken link. Nothing per link is kept or allocated but its digest.
+ */
+class ChainCheck {
+  private prevBuf: Buffer = Buffer.from(GENESIS_HASH);
+  private prevStart = 0;
+  private prevLen = GENESIS_HASH.length;
+  private checked = 0;
+  private broken: VerifyResult['first_broken'] = null;
+  private readonly w = new ByteWriter();
+  watched: string | undefined;
+
+  constructor(private readonly watch: number | undefined) {}
+
+  /**
+   * Checks up to `max` links of `t` from its current tuple: `prev_hash`
+   * equals the previous link's `hash`, and `hash` is the hex of
+   * sha256(`prev_hash` ‖ canonical) (`writeCanonical`). False at the first
+   * link that fails either, which it names.
+   */
+  links(t: CopyTuples, max: number): boolean {
+    const w = this.w;
+    for (let i = 0; i < max && t.next(); i++) {
+      let reason: 'prev_hash_mismatch' | 'hash_mismatch' | null = null;
+      if (!t.equals(1, this.prevBuf, this.prevStart, this.prevLen)) reason = 'prev_hash_mismatch';
+      else {
+        w.pos = 0;
+        w.bytes(t.buf, t.start[1], t.len[1]);
+        writeCanonical(w, t, CHAIN_CANONICAL);
+        // Hex (the default output): a string is cheaper to return than a Buffer.
+        if (!t.equalsAscii(2, hash('sha256', w.buf.subarray(0, w.pos)))) reason = 'hash_mismatch';
+      }
+      if (reason) {
+        const id = uuidText(t.buf, t.at(CHAIN_CANONICAL + CANONICAL_ID, 16));
+        const ts = timestampText(t.buf, t.at(CHAIN_CANONICAL + CANONICAL_TS, 8), 3)!;
+        this.broken = { id, seq: seqOf(t), ts, reason };
+        return false;
+      }
+      if (this.watch !== undefined && seqOf(t) === this.watch) this.watched = t.text(2)!;
+      this.prevBuf = t.buf;
+      this.prevStart = t.start[2];
+      this.prevLen = t.len[2];
+      this.checked++;
+    }
+    return true;
+  }
+
+  result(): VerifyResult {
+    const last_hash = this.prevBuf.toString('utf8', this.prevStart, this.prevStart + this.prevLen);
+    return { ok: this.broken === null, checked: this.checked, last_hash, first_broken: this.broken };
+  }
 }
 
 export interface VerifyResult {
@@ -261,9 +322,10 @@ export class AuditService {
   }
 
   /**
-   * `stream` as NDJSON, one chunk per batch: each batch one binary COPY
-   * (`AuditRepository.lineBatch`), its lines written from the column bytes
-   * (`writeEventLine`), the next batch read while this one is written.
+   * `stream` as NDJSON, one chunk per slice of a batch: each batch one binary
+   * COPY (`AuditRepository.lineBatch`), its lines written from the column
+   * bytes (`writeEventLine`), the next batch read while this one is written
+   * (the event loop gets a turn between slices, so that read moves on).
    */
   async *ndjson(filter: AuditFilter, batch = EXPORT_BATCH): AsyncGenerator<Buffer> {
     const batches = prefetched(
@@ -275,9 +337,14 @@ export class AuditService {
     for await (const b of batches) {
       const t = new CopyTuples(b.buf, LINE_COLUMNS.length);
       // Lines are longer than the COPY's rows by their keys (~170 bytes); the writer grows if a batch needs more.
+      // Each slice is a part of the batch's buffer not written again (growing copies into a new one).
       const w = new ByteWriter(b.buf.length + b.count * 192);
-      while (t.next()) writeEventLine(w, t);
-      yield w.buf.subarray(0, w.pos);
+      for (let left = b.count; left > 0; left -= SLICE) {
+        const from = w.pos;
+        for (let i = 0; i < SLICE && t.next(); i++) writeEventLine(w, t);
+        yield w.buf.subarray(from, w.pos);
+        if (left > SLICE) await nextTurn();
+      }
     }
   }
 
@@ -314,19 +381,13 @@ export class AuditService {
   /**
    * The links in `seq` order, each checked as `prev_hash` = the hash before
    * it and `hash` = sha256(`prev_hash` ‖ canonical), straight on the bytes
-   * of binary COPY batches (see `writeCanonical`): nothing per link is kept
-   * or allocated but its digest. `watch`: the `hash` of the valid link with
-   * that `seq`, if the walk reached it.
+   * of binary COPY batches (see `ChainCheck`), a slice at a time with a turn
+   * of the event loop between slices, so the next batch's read moves on
+   * meanwhile. `watch`: the `hash` of the valid link with that `seq`, if the
+   * walk reached it.
    */
   private async walk(teamId: string | null, watch?: number): Promise<{ result: VerifyResult; watched?: string }> {
-    // The previous link's hash, as a span of the bytes it was read in.
-    let prevBuf: Buffer = Buffer.from(GENESIS_HASH);
-    let prevStart = 0;
-    let prevLen = prevBuf.length;
-    const prevText = () => prevBuf.toString('utf8', prevStart, prevStart + prevLen);
-    let checked = 0;
-    let watched: string | undefined;
-    const w = new ByteWriter();
+    const check = new ChainCheck(watch);
     const batches = prefetched(
       (after: bigint) => this.repo.chainBatch(teamId, after, VERIFY_BATCH).then(chainBatchOf),
       (b) => (b.count === VERIFY_BATCH ? b.lastSeq : undefined),
@@ -335,28 +396,12 @@ export class AuditService {
     );
     for await (const b of batches) {
       const t = new CopyTuples(b.buf, CHAIN_COLUMNS.length);
-      while (t.next()) {
-        let reason: 'prev_hash_mismatch' | 'hash_mismatch' | null = null;
-        if (!t.equals(1, prevBuf, prevStart, prevLen)) reason = 'prev_hash_mismatch';
-        else {
-          w.pos = 0;
-          w.bytes(t.buf, t.start[1], t.len[1]);
-          writeCanonical(w, t, CHAIN_CANONICAL);
-          if (!t.isHexOf(2, hash('sha256', w.buf.subarray(0, w.pos), 'buffer') as unknown as Uint8Array)) reason = 'hash_mismatch';
-        }
-        if (reason) {
-          const id = t.text(CHAIN_CANONICAL + CANONICAL_ID)!;
-          const ts = t.text(CHAIN_CANONICAL + CANONICAL_TS)!;
-          return { result: { ok: false, checked, last_hash: prevText(), first_broken: { id, seq: Number(t.text(0)), ts, reason } }, watched };
-        }
-        if (watch !== undefined && seqOf(t) === watch) watched = t.text(2)!;
-        prevBuf = t.buf;
-        prevStart = t.start[2];
-        prevLen = t.len[2];
-        checked++;
+      for (let left = b.count; left > 0; left -= SLICE) {
+        if (!check.links(t, SLICE)) return { result: check.result(), watched: check.watched };
+        if (left > SLICE) await nextTurn();
       }
     }
-    return { result: { ok: true, checked, last_hash: prevText(), first_broken: null }, watched };
+    return { result: check.result(), watched: check.watched };
   }
 
   userIdByEmail(email: string): Promise<string | null> {

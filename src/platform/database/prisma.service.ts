@@ -217,8 +217,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     const client = await pool.connect();
     let failed: Error | undefined;
     try {
-      await client.query('BEGIN READ ONLY');
-      if (teamId) await client.query(SET_TEAM_SQL, [APP_ROLE, teamId]);
+      // One round trip: a bulk read on a busy event loop waits a turn for each answer. In one simple query,
+      // a failing BEGIN runs nothing after it; the statement is ours, the team a checked uuid.
+      await client.query(teamId ? `BEGIN READ ONLY; ${scopeSql(teamId)}` : 'BEGIN READ ONLY');
       const value = await fn(client);
       await client.query('COMMIT');
       return value;
@@ -306,6 +307,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 }
 
 const SET_TEAM_SQL = "SELECT set_config('role', $1, true), set_config('mantis.team_id', $2, true)";
+
+/** `SET_TEAM_SQL` with its values written in, for a simple (multi-statement) query. */
+function scopeSql(teamId: string): string {
+  return `SELECT set_config('role', ${pg.escapeLiteral(APP_ROLE)}, true), set_config('mantis.team_id', ${pg.escapeLiteral(teamId)}, true)`;
+}
 
 /** One statement: the role and the team together (`set_config(..., true)` is SET LOCAL). */
 async function setScope(tx: Tx, teamId: string | null): Promise<void> {
