@@ -26,8 +26,9 @@ export function toEvent(r: AuditRow): AuditEventView {
   };
 }
 
-export function encodeCursor(r: AuditRow): string {
-  return Buffer.from(JSON.stringify([r.ts.toISOString(), String(r.seq)])).toString('base64url');
+/** A page's `next_cursor`: its last event's `ts` as `toISOString` writes it and `seq`'s digits. */
+export function encodeCursor(ts: string, seq: string): string {
+  return Buffer.from(JSON.stringify([ts, seq])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): AuditCursor | undefined {
@@ -126,7 +127,8 @@ const LINE: [string, string, LineField][] = [
   [',"prev_hash":', 'prev_hash', 'text'],
   [',"hash":', 'hash', 'text'],
 ];
-const LINE_KEYS = LINE.map(([key]) => Buffer.from(key));
+const LINE_KEY_TEXTS = LINE.map(([key]) => key);
+const LINE_KEYS = LINE_KEY_TEXTS.map((key) => Buffer.from(key));
 const LINE_KINDS = LINE.map(([, , kind]) => kind);
 const LINE_END = Buffer.from('}\n');
 const NULL_BYTES = Buffer.from('null');
@@ -157,4 +159,36 @@ export function writeEventLine(w: ByteWriter, t: CopyTuples): void {
     else if (!writeFlatDetails(w, t.buf, t.start[c], len, false)) w.text(JSON.stringify(JSON.parse(t.text(c)!)));
   }
   w.bytes(LINE_END, 0, 2);
+}
+
+/**
+ * `JSON.stringify(toEvent(row))` of a row read as the texts of
+ * `LINE_COLUMNS` (a page of the log), without building the event: text as a
+ * JSON string, an integer's text as is, the details parsed and written again
+ * (jsonb's text has spaces; a JSON `null` is `{}`, as in `toEvent`).
+ */
+export function eventJson(row: readonly (string | null)[]): string {
+  let out = '';
+  for (let c = 0; c < LINE_KEY_TEXTS.length; c++) {
+    const t = row[c];
+    const kind = LINE_KINDS[c];
+    const json = kind === 'json' ? (t === null ? '{}' : JSON.stringify(JSON.parse(t) ?? {})) : t === null ? 'null' : kind === 'number' ? t : JSON.stringify(t);
+    out += LINE_KEY_TEXTS[c] + json;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The body of a page, `JSON.stringify({ data, next_cursor })` as the page
+ * routes answer, from up to `limit + 1` rows of `LINE_COLUMNS` texts: the
+ * extra row only says there is a next page, whose cursor is the last
+ * event's (ts, seq) as `encodeCursor` writes it.
+ */
+export function pageJson(rows: readonly (readonly (string | null)[])[], limit: number): string {
+  const n = Math.min(rows.length, limit);
+  let data = '';
+  for (let i = 0; i < n; i++) data += i ? `,${eventJson(rows[i])}` : eventJson(rows[i]);
+  const last = rows[n - 1];
+  const next = rows.length > limit ? JSON.stringify(encodeCursor(last[LINE_TS]!, last[LINE_SEQ]!)) : 'null';
+  return `{"data":[${data}],"next_cursor":${next}}`;
 }
