@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventJson } from '../../src/modules/audit/audit-format.js';
 import { AuditRepository, type AuditFilter } from '../../src/modules/audit/audit.repository.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { PrismaService } from '../../src/platform/database/prisma.service.js';
@@ -54,6 +55,7 @@ function contractEvent(r: StoredRow) {
   };
 }
 
+const asJson = (r: StoredRow) => JSON.stringify(contractEvent(r));
 const newestFirst = (a: StoredRow, b: StoredRow) => b.ts.getTime() - a.ts.getTime() || Number(BigInt(b.seq) - BigInt(a.seq));
 const cursorOf = (r: StoredRow) => Buffer.from(JSON.stringify([r.ts.toISOString(), r.seq])).toString('base64url');
 
@@ -79,7 +81,9 @@ describe('audit log pages (one read on the pool, written from the column texts)'
   let admin: UserFixture;
   let actor: UserFixture;
   const tie = new Date(Date.UTC(2026, 0, 15, 12, 0, 0, 123));
-  const odd = ['quote " and \\ backslash', 'line\nbreak\ttab\u0001', '\u2028 é 😀 ü', ''];
+  // Every control character (each escaped its own way by JSON.stringify), quotes, backslashes, DEL, separators, astral and empty.
+  const controls = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('');
+  const odd = ['quote " and \\ backslash', `ctl ${controls} del \u007f`, '\u2028\u2029 é 😀 ü', ''];
 
   const get = (key: string, url: string) => t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': key } });
   const stored = async (where = 'true', values: unknown[] = []) => (await db.query<StoredRow>(`SELECT * FROM audit_events WHERE ${where}`, values)).rows;
@@ -149,6 +153,16 @@ describe('audit log pages (one read on the pool, written from the column texts)'
       }
       for (let i = 0; i < 5; i++) {
         await insert(team, tie, { action: i % 2 ? 'test.tie' : 'run.create', actor_email: 'gone@example.com', target_id: `tie-${i}`, status: 200 + i });
+      }
+      // Odd text in every text column, as stored by older versions or imports.
+      for (const [i, text] of odd.entries()) {
+        await insert(team, new Date(tie.getTime() - 2 - i), {
+          ...Object.fromEntries(
+            ['actor_id', 'actor_email', 'actor_prefix', 'auth_method', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id'].map((c) => [c, text]),
+          ),
+          action: `odd ${text}`,
+          details: `{${JSON.stringify(text || 'empty')}: ${JSON.stringify(text)}, "n": -1.5e-7, "big": 12345678901234567890, "list": [${JSON.stringify(text)}, {}, []]}`,
+        });
       }
       // A stored JSON null as details is served as {}.
       await insert(team, new Date(tie.getTime() - 1), { action: 'test.null', details: 'null' });
@@ -228,20 +242,20 @@ describe('audit log pages (one read on the pool, written from the column texts)'
       let cursor: { ts: Date; seq: bigint } | undefined;
       for (let n = 0; n <= rows.length; n++) {
         const page = await repo.pageRows(filter, limit, cursor, direction);
-        seen.push(...page.map((r) => r[0]!));
+        seen.push(...page.map(eventJson));
         if (page.length < limit) return seen;
         const last = page[page.length - 1];
-        cursor = { ts: new Date(last[2]!), seq: BigInt(last[1]!) };
+        cursor = { ts: new Date(last[3]!), seq: BigInt(last[4]!) };
       }
       throw new Error('the cursor does not advance');
     };
     for (const limit of [1, 2, 5]) {
-      expect(await walk({ teamId: a.id }, 'desc', limit)).toEqual(rows.map((r) => r.id));
-      expect(await walk({ teamId: a.id }, 'asc', limit)).toEqual([...rows].reverse().map((r) => r.id));
+      expect(await walk({ teamId: a.id }, 'desc', limit)).toEqual(rows.map(asJson));
+      expect(await walk({ teamId: a.id }, 'asc', limit)).toEqual([...rows].reverse().map(asJson));
       const ties = rows.filter((r) => r.ts.getTime() === tie.getTime() && r.action === 'run.create');
       expect(ties.length).toBeGreaterThan(1);
       expect(await walk({ teamId: a.id, action: 'run.create', since: tie, until: new Date(tie.getTime() + 1) }, 'asc', limit)).toEqual(
-        [...ties].reverse().map((r) => r.id),
+        [...ties].reverse().map(asJson),
       );
     }
   });

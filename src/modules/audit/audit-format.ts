@@ -127,8 +127,7 @@ const LINE: [string, string, LineField][] = [
   [',"prev_hash":', 'prev_hash', 'text'],
   [',"hash":', 'hash', 'text'],
 ];
-const LINE_KEY_TEXTS = LINE.map(([key]) => key);
-const LINE_KEYS = LINE_KEY_TEXTS.map((key) => Buffer.from(key));
+const LINE_KEYS = LINE.map(([key]) => Buffer.from(key));
 const LINE_KINDS = LINE.map(([, , kind]) => kind);
 const LINE_END = Buffer.from('}\n');
 const NULL_BYTES = Buffer.from('null');
@@ -162,33 +161,45 @@ export function writeEventLine(w: ByteWriter, t: CopyTuples): void {
 }
 
 /**
- * `JSON.stringify(toEvent(row))` of a row read as the texts of
- * `LINE_COLUMNS` (a page of the log), without building the event: text as a
- * JSON string, an integer's text as is, the details parsed and written again
- * (jsonb's text has spaces; a JSON `null` is `{}`, as in `toEvent`).
+ * A page row, as SQL over `audit_events`: `JSON.stringify(toEvent(row))`
+ * built by PostgreSQL up to the details (`to_json` of a text escapes it as
+ * JSON.stringify does), the details as jsonb's text, the rest of the event,
+ * then `ts` and `seq` (a page's cursor). One text per event instead of one
+ * per column: reading and writing a page costs a few strings per row.
  */
+export const PAGE_COLUMNS: readonly string[] = (() => {
+  const d = LINE_KINDS.indexOf('json');
+  const json = (entries: typeof LINE) =>
+    entries.map(([key, sql, kind]) => {
+      if (key.includes("'")) throw new Error('PAGE_COLUMNS: a key is not a plain SQL literal');
+      const value = kind === 'text' ? `to_json((${sql})::text)::text` : `(${sql})::text`;
+      return `'${key}' || coalesce(${value}, 'null')`;
+    });
+  return [
+    [...json(LINE.slice(0, d)), `'${LINE[d][0]}'`].join(' || '),
+    `(${LINE[d][1]})::text`,
+    [...json(LINE.slice(d + 1)), "'}'"].join(' || '),
+    LINE_COLUMNS[LINE_TS],
+    LINE_COLUMNS[LINE_SEQ],
+  ];
+})();
+
+/** `JSON.stringify(toEvent(row))` of a row of `PAGE_COLUMNS`: the details written compact (a JSON `null` as `{}`, as in `toEvent`). */
 export function eventJson(row: readonly (string | null)[]): string {
-  let out = '';
-  for (let c = 0; c < LINE_KEY_TEXTS.length; c++) {
-    const t = row[c];
-    const kind = LINE_KINDS[c];
-    const json = kind === 'json' ? (t === null ? '{}' : JSON.stringify(JSON.parse(t) ?? {})) : t === null ? 'null' : kind === 'number' ? t : JSON.stringify(t);
-    out += LINE_KEY_TEXTS[c] + json;
-  }
-  return `${out}}`;
+  return `${row[0]}${row[1] === null ? '{}' : JSON.stringify(JSON.parse(row[1]) ?? {})}${row[2]}`;
 }
 
 /**
  * The body of a page, `JSON.stringify({ data, next_cursor })` as the page
- * routes answer, from up to `limit + 1` rows of `LINE_COLUMNS` texts: the
- * extra row only says there is a next page, whose cursor is the last
- * event's (ts, seq) as `encodeCursor` writes it.
+ * routes answer, from up to `limit + 1` rows of `PAGE_COLUMNS`: the extra
+ * row only says there is a next page, whose cursor is the last event's
+ * (ts, seq) as `encodeCursor` writes it.
  */
 export function pageJson(rows: readonly (readonly (string | null)[])[], limit: number): string {
   const n = Math.min(rows.length, limit);
   let data = '';
   for (let i = 0; i < n; i++) data += i ? `,${eventJson(rows[i])}` : eventJson(rows[i]);
   const last = rows[n - 1];
-  const next = rows.length > limit ? JSON.stringify(encodeCursor(last[LINE_TS]!, last[LINE_SEQ]!)) : 'null';
+  const next = rows.length > limit ? JSON.stringify(encodeCursor(last[3]!, last[4]!)) : 'null';
   return `{"data":[${data}],"next_cursor":${next}}`;
 }

@@ -4,7 +4,7 @@ import { PrismaService, type TextRow, type Tx } from '../../platform/database/pr
 import { UUID, type Statement } from '../../platform/database/team-scope.js';
 import pg from 'pg';
 import { CANONICAL_COLUMNS, GENESIS_HASH, canonicalEvent, type ChainedFields } from './audit-chain.js';
-import { LINE_COLUMNS } from './audit-format.js';
+import { LINE_COLUMNS, PAGE_COLUMNS } from './audit-format.js';
 
 /** A chain batch's columns: `seq`, `prev_hash`, `hash`, then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`, each as text. */
 export const CHAIN_COLUMNS: readonly string[] = ['seq', 'prev_hash', 'hash', ...CANONICAL_COLUMNS].map((c) => `(${c})::text`);
@@ -209,7 +209,7 @@ export class AuditRepository {
 
   /**
    * One page, newest first (or oldest first), keyset on (ts, seq) past
-   * `cursor`: the texts of `LINE_COLUMNS` (see `eventJson`), as one read in
+   * `cursor`: rows of `PAGE_COLUMNS` (see `pageJson`), as one read in
    * the filter's team scope (the system path for the global chain and the
    * admin's views), without Prisma's transaction and row mapping.
    */
@@ -220,7 +220,7 @@ export class AuditRepository {
     const where = conditions(filter, param, keyset);
     // The table's columns in ORDER BY: output columns of the same names are their texts.
     const order = direction === 'asc' ? 'audit_events.ts, audit_events.seq' : 'audit_events.ts DESC, audit_events.seq DESC';
-    const sql = `SELECT ${LINE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(String(limit), 'int4')}`;
+    const sql = `SELECT ${PAGE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(String(limit), 'int4')}`;
     return this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
   }
 
