@@ -83,7 +83,7 @@ describe('audit log pages (one read on the pool, written from the column texts)'
   const tie = new Date(Date.UTC(2026, 0, 15, 12, 0, 0, 123));
   // Every control character (each escaped its own way by JSON.stringify), quotes, backslashes, DEL, separators, astral and empty.
   const controls = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('');
-  const odd = ['quote " and \\ backslash', `ctl ${controls} del \u007f`, '\u2028\u2029 é 😀 ü', ''];
+  const odd = ['quote " and \\ backslash', `ctl ${controls} del \u007f`, '\u2028\u2029 é 😀 ü', '', 'ends in backslashes \\\\', '\\"\\\\"\\'];
 
   const get = (key: string, url: string) => t.app.inject({ method: 'GET', url, headers: { 'x-mantis-token': key } });
   const stored = async (where = 'true', values: unknown[] = []) => (await db.query<StoredRow>(`SELECT * FROM audit_events WHERE ${where}`, values)).rows;
@@ -245,7 +245,8 @@ describe('audit log pages (one read on the pool, written from the column texts)'
         seen.push(...page.map(eventJson));
         if (page.length < limit) return seen;
         const last = page[page.length - 1];
-        cursor = { ts: new Date(last[3]!), seq: BigInt(last[4]!) };
+        const [, seq, ts] = JSON.parse(last[0]!) as string[];
+        cursor = { ts: new Date(ts), seq: BigInt(seq) };
       }
       throw new Error('the cursor does not advance');
     };
