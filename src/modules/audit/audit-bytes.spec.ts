@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
 import { CANONICAL_COLUMNS, CANONICAL_NAMES, canonicalOfColumns, writeCanonical } from './audit-chain.js';
-import { LINE_COLUMNS, LINE_NAMES, toEvent, writeEventLine } from './audit-format.js';
+import { eventJson, LINE_COLUMNS, LINE_NAMES, toEvent, writeEventLine } from './audit-format.js';
 import type { AuditRow } from './audit.repository.js';
 
 /** A column's text in the binary form a COPY of `sql` (a `(column)::type`) sends: uuids, timestamps and integers binary, the rest UTF-8. */
@@ -144,12 +144,21 @@ describe('writeCanonical (the walk on binary COPY bytes)', () => {
         prev_hash: r.prevHash,
         hash: r.hash,
       };
-      return LINE_NAMES.map((c, k) => wire(LINE_COLUMNS[k], byColumn[c]));
+      return LINE_NAMES.map((c) => byColumn[c]);
     });
-    const t = new CopyTuples(binaryCopy(texts), LINE_COLUMNS.length);
+    const t = new CopyTuples(binaryCopy(texts.map((row) => row.map((v, k) => wire(LINE_COLUMNS[k], v)))), LINE_COLUMNS.length);
     const w = new ByteWriter(16);
     while (t.next()) writeEventLine(w, t);
     expect(w.buf.toString('utf8', 0, w.pos)).toBe(rows.map((r) => `${JSON.stringify(toEvent(r))}\n`).join(''));
+    // A page's rows: the same texts but the details as one array, which array_to_json writes as JSON.stringify does.
+    const at = LINE_COLUMNS.indexOf('(details)::text');
+    const pageRow = (texts: (string | null)[]) => [JSON.stringify(texts.filter((_, c) => c !== at)), texts[at]];
+    expect(texts.map((x) => eventJson(pageRow(x)))).toEqual(rows.map((r) => JSON.stringify(toEvent(r))));
+    // Backslashes before a quote, and closing a string: an even run ends the string, an odd one escapes the quote.
+    const tricky = (v: string | null) => `${v}\\" \\\\"\\`;
+    const last = texts[0].length - 1;
+    const event = JSON.parse(eventJson(pageRow(texts[0].map((v, c) => (c === 5 || c === last ? tricky(v) : v))))) as { actor: { id: string }; hash: string };
+    expect([event.actor.id, event.hash]).toEqual([tricky(texts[0][5]), tricky(texts[0][last])]);
   });
 
   it('grows its buffer for long values', () => {

@@ -6,8 +6,8 @@ import type { TeamContext } from '../../platform/auth/principal.js';
 import { ZodQuery, ZodResponse } from '../../platform/http/openapi.js';
 import type { MantisReply } from '../../platform/http/request-context.js';
 import { ZodPipe } from '../../platform/http/zod-pipe.js';
-import { OwnTransaction } from '../../platform/database/own-transaction.js';
-import { csvLine, CSV_COLUMNS, decodeCursor, encodeCursor, toEvent } from './audit-format.js';
+import { OwnTransaction, ScopedReads } from '../../platform/database/own-transaction.js';
+import { csvLine, CSV_COLUMNS, decodeCursor } from './audit-format.js';
 import type { AuditFilter } from './audit.repository.js';
 import {
   adminAuditQuerySchema,
@@ -40,8 +40,13 @@ export class AuditController {
   })
   @ZodQuery(auditQuerySchema)
   @ZodResponse(200, auditPageSchema)
-  async list(@CurrentTeam() team: TeamContext, @Query(new ZodPipe(auditQuerySchema, 'query')) q: AuditQuery) {
-    return this.page({ ...(await this.filter(q)), teamId: team.id }, q);
+  @ScopedReads() // the page is one read in the team's scope (AuditRepository.pageRows); an actor's email is looked up on the system path
+  async list(
+    @CurrentTeam() team: TeamContext,
+    @Query(new ZodPipe(auditQuerySchema, 'query')) q: AuditQuery,
+    @Res({ passthrough: true }) reply: MantisReply,
+  ): Promise<string> {
+    return this.page(reply, { ...(await this.filter(q)), teamId: team.id }, q);
   }
 
   @Get('api/v1/teams/:team/audit-events/export')
@@ -70,8 +75,8 @@ export class AuditController {
   })
   @ZodQuery(adminAuditQuerySchema)
   @ZodResponse(200, auditPageSchema)
-  async listAll(@Query(new ZodPipe(adminAuditQuerySchema, 'query')) q: AdminAuditQuery) {
-    return this.page({ ...(await this.filter(q)), ...teamFilter(q.team) }, q);
+  async listAll(@Query(new ZodPipe(adminAuditQuerySchema, 'query')) q: AdminAuditQuery, @Res({ passthrough: true }) reply: MantisReply): Promise<string> {
+    return this.page(reply, { ...(await this.filter(q)), ...teamFilter(q.team) }, q);
   }
 
   @Get('api/v1/audit-events/export')
@@ -91,11 +96,11 @@ export class AuditController {
     return { team: null, ...(await this.audit.verify(null)) };
   }
 
-  private async page(filter: AuditFilter, q: AuditQuery) {
-    const rows = await this.audit.page(filter, q.limit + 1, decodeCursor(q.cursor));
-    const more = rows.length > q.limit;
-    const data = rows.slice(0, q.limit);
-    return { data: data.map(toEvent), next_cursor: more ? encodeCursor(data[data.length - 1]) : null };
+  /** The page's body is JSON text already (`AuditService.page`): sent as is, with the type Fastify gives serialized JSON. */
+  private async page(reply: MantisReply, filter: AuditFilter, q: AuditQuery): Promise<string> {
+    const body = await this.audit.page(filter, q.limit, decodeCursor(q.cursor));
+    reply.type('application/json; charset=utf-8');
+    return body;
   }
 
   private async filter(q: Pick<AuditQuery, 'actor' | 'action' | 'outcome' | 'since' | 'until'>): Promise<AuditFilter> {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type TextRow, type Tx } from '../../platform/database/prisma.service.js';
 import { UUID, type Statement } from '../../platform/database/team-scope.js';
 import pg from 'pg';
 import { CANONICAL_COLUMNS, GENESIS_HASH, canonicalEvent, type ChainedFields } from './audit-chain.js';
-import { LINE_COLUMNS } from './audit-format.js';
+import { LINE_COLUMNS, PAGE_COLUMNS } from './audit-format.js';
 
 /** A chain batch's columns: `seq` (int8), `prev_hash` and `hash` (text), then `CANONICAL_COLUMNS` from `CHAIN_CANONICAL`. */
 export const CHAIN_COLUMNS: readonly string[] = ['(seq)::int8', '(prev_hash)::text', '(hash)::text', ...CANONICAL_COLUMNS];
@@ -163,6 +162,33 @@ function rowOf(c: TextRow): AuditRow {
   };
 }
 
+/**
+ * The WHERE conditions of a filter and, past `keyset`, of the next page in
+ * (ts, seq) order (`after`: ascending). `bind` puts a value in the statement
+ * as the given type (a parameter, or a quoted literal where COPY takes none).
+ * The keyset's `ts` bound alone lets an index on (team, action or actor, ts)
+ * seek to it; the row comparison settles ties on `seq`.
+ */
+function conditions(f: AuditFilter, bind: (v: string, type: string) => string, keyset?: { ts: string; seq: string; after: boolean }): string[] {
+  const where: string[] = [];
+  if (f.teamId === null) where.push('team_id IS NULL');
+  else if (f.teamId !== undefined) where.push(`team_id = ${bind(f.teamId, 'uuid')}`);
+  if (f.teamSlug) where.push(`team_slug = ${bind(f.teamSlug, 'text')}`);
+  if (f.action) where.push(`action = ${bind(f.action, 'text')}`);
+  if (f.outcome) where.push(`outcome = ${bind(f.outcome, 'text')}`);
+  if (f.actorId) where.push(`actor_id = ${bind(f.actorId, 'text')}`);
+  if (f.actorEmail) where.push(`actor_email = ${bind(f.actorEmail, 'text')}`);
+  if (f.actorPrefix) where.push(`actor_prefix = ${bind(f.actorPrefix, 'text')}`);
+  if (f.since) where.push(`ts >= ${bind(f.since.toISOString(), 'timestamptz')}`);
+  if (f.until) where.push(`ts < ${bind(f.until.toISOString(), 'timestamptz')}`);
+  if (keyset) {
+    const ts = bind(keyset.ts, 'timestamptz');
+    const [bound, past] = keyset.after ? ['>=', '>'] : ['<=', '<'];
+    where.push(`ts ${bound} ${ts}`, `(ts, seq) ${past} (${ts}, ${bind(keyset.seq, 'int8')})`);
+  }
+  return where;
+}
+
 /** The only Prisma user of audit_events (append and read; the table refuses the rest). */
 @Injectable()
 export class AuditRepository {
@@ -181,20 +207,21 @@ export class AuditRepository {
     return appendAuditEvent(tx, fields);
   }
 
-  /** One page, newest first (or oldest first), keyset on (ts, seq). */
-  async page(filter: AuditFilter, limit: number, cursor?: AuditCursor, direction: 'desc' | 'asc' = 'desc'): Promise<AuditRow[]> {
-    const where: Prisma.AuditEventWhereInput = this.where(filter);
-    if (cursor) {
-      const before = direction === 'desc';
-      where.AND = [
-        { ts: before ? { lte: cursor.ts } : { gte: cursor.ts } },
-        { OR: [{ ts: before ? { lt: cursor.ts } : { gt: cursor.ts } }, { ts: cursor.ts, seq: before ? { lt: cursor.seq } : { gt: cursor.seq } }] },
-      ];
-    }
-    const rows = await this.scoped(filter.teamId ?? null, () =>
-      this.prisma.auditEvent.findMany({ where, orderBy: [{ ts: direction }, { seq: direction }], take: limit }),
-    );
-    return rows as AuditRow[];
+  /**
+   * One page, newest first (or oldest first), keyset on (ts, seq) past
+   * `cursor`: rows of `PAGE_COLUMNS` (see `pageJson`), as one read in
+   * the filter's team scope (the system path for the global chain and the
+   * admin's views), without Prisma's transaction and row mapping.
+   */
+  pageRows(filter: AuditFilter, limit: number, cursor?: AuditCursor, direction: 'desc' | 'asc' = 'desc'): Promise<TextRow[]> {
+    const values: unknown[] = [];
+    const param = (v: string, type: string) => `$${values.push(v)}::${type}`;
+    const keyset = cursor ? { ts: cursor.ts.toISOString(), seq: String(cursor.seq), after: direction === 'asc' } : undefined;
+    const where = conditions(filter, param, keyset);
+    // The table's columns in ORDER BY: output columns of the same names are their texts.
+    const order = direction === 'asc' ? 'audit_events.ts, audit_events.seq' : 'audit_events.ts DESC, audit_events.seq DESC';
+    const sql = `SELECT ${PAGE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(String(limit), 'int4')}`;
+    return this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
   }
 
   /**
@@ -221,21 +248,11 @@ export class AuditRepository {
    */
   async exportBatch(filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<AuditRow[]> {
     const values: unknown[] = [];
-    const param = (v: unknown, type: string) => `$${values.push(v)}::${type}`;
-    const where: string[] = [];
-    if (filter.teamId === null) where.push('team_id IS NULL');
-    else if (filter.teamId !== undefined) where.push(`team_id = ${param(filter.teamId, 'uuid')}`);
-    if (filter.teamSlug) where.push(`team_slug = ${param(filter.teamSlug, 'text')}`);
-    if (filter.action) where.push(`action = ${param(filter.action, 'text')}`);
-    if (filter.outcome) where.push(`outcome = ${param(filter.outcome, 'text')}`);
-    if (filter.actorId) where.push(`actor_id = ${param(filter.actorId, 'text')}`);
-    if (filter.actorEmail) where.push(`actor_email = ${param(filter.actorEmail, 'text')}`);
-    if (filter.actorPrefix) where.push(`actor_prefix = ${param(filter.actorPrefix, 'text')}`);
-    if (filter.since) where.push(`ts >= ${param(filter.since.toISOString(), 'timestamptz')}`);
-    if (filter.until) where.push(`ts < ${param(filter.until.toISOString(), 'timestamptz')}`);
-    if (cursor) where.push(`(ts, seq) > (${param(cursor.ts.toISOString(), 'timestamptz')}, ${param(String(cursor.seq), 'int8')})`);
+    const param = (v: string, type: string) => `$${values.push(v)}::${type}`;
+    const where = conditions(filter, param, cursor ? { ts: cursor.ts.toISOString(), seq: String(cursor.seq), after: true } : undefined);
     const sql =
-      `SELECT ${BULK_COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` + `ORDER BY ts, seq LIMIT ${param(limit, 'int4')}`;
+      `SELECT ${BULK_COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY ts, seq LIMIT ${param(String(limit), 'int4')}`;
     const rows = await this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
     return rows.map(rowOf);
   }
@@ -255,18 +272,7 @@ export class AuditRepository {
       if (v.includes('\0')) throw new Error('lineBatch: a filter holds a NUL character');
       return pg.escapeLiteral(v);
     };
-    const where: string[] = [];
-    if (filter.teamId === null) where.push('team_id IS NULL');
-    else if (filter.teamId !== undefined) where.push(`team_id = '${filter.teamId}'::uuid`);
-    if (filter.teamSlug) where.push(`team_slug = ${text(filter.teamSlug)}`);
-    if (filter.action) where.push(`action = ${text(filter.action)}`);
-    if (filter.outcome) where.push(`outcome = ${text(filter.outcome)}`);
-    if (filter.actorId) where.push(`actor_id = ${text(filter.actorId)}`);
-    if (filter.actorEmail) where.push(`actor_email = ${text(filter.actorEmail)}`);
-    if (filter.actorPrefix) where.push(`actor_prefix = ${text(filter.actorPrefix)}`);
-    if (filter.since) where.push(`ts >= ${text(filter.since.toISOString())}::timestamptz`);
-    if (filter.until) where.push(`ts < ${text(filter.until.toISOString())}::timestamptz`);
-    if (cursor) where.push(`(ts, seq) > (${text(cursor.ts)}::timestamptz, ${BigInt(cursor.seq)}::int8)`);
+    const where = conditions(filter, (v, type) => `${text(v)}::${type}`, cursor ? { ts: cursor.ts, seq: String(BigInt(cursor.seq)), after: true } : undefined);
     // The table's columns in ORDER BY: output columns of the same names are their texts.
     const sql =
       `SELECT ${LINE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` +
@@ -280,22 +286,9 @@ export class AuditRepository {
     return row as AuditRow | null;
   }
 
-  private where(f: AuditFilter): Prisma.AuditEventWhereInput {
-    const where: Prisma.AuditEventWhereInput = {};
-    if (f.teamId !== undefined) where.teamId = f.teamId;
-    if (f.teamSlug) where.teamSlug = f.teamSlug;
-    if (f.action) where.action = f.action;
-    if (f.outcome) where.outcome = f.outcome;
-    if (f.actorId) where.actorId = f.actorId;
-    if (f.actorEmail) where.actorEmail = f.actorEmail;
-    if (f.actorPrefix) where.actorPrefix = f.actorPrefix;
-    if (f.since || f.until) where.ts = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
-    return where;
-  }
-
   async userIdByEmail(email: string): Promise<string | null> {
-    // Users span teams (an actor filter by email).
-    const u = await this.prisma.system(() => this.prisma.user.findUnique({ where: { email }, select: { id: true } }), { transaction: false });
-    return u?.id ?? null;
+    // Users span teams (an actor filter by email): the system path, one read on the pool, as the page that follows.
+    const [row] = await this.prisma.readRows(null, 'SELECT id FROM users WHERE email = $1::text', [email]);
+    return row?.[0] ?? null;
   }
 }

@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
 import { intAt, intText, timestampText, uuidText } from './audit-binary.js';
 import { ByteWriter, CopyTuples } from './audit-bytes.js';
 import { CANONICAL_ID, CANONICAL_TS, GENESIS_HASH, writeCanonical, type ChainedFields } from './audit-chain.js';
-import { LINE_COLUMNS, LINE_SEQ, LINE_TS, writeEventLine } from './audit-format.js';
+import { LINE_COLUMNS, LINE_SEQ, LINE_TS, pageJson, writeEventLine } from './audit-format.js';
 import { actorOf, requestMeta } from './audit-request.js';
 import { auditActionOf, type AuditSpec } from './audit.decorator.js';
 import { AuditRepository, appendStatements, CHAIN_CANONICAL, CHAIN_COLUMNS, type AuditCursor, type AuditFilter, type AuditRow } from './audit.repository.js';
@@ -301,8 +301,13 @@ export class AuditService {
     }
   }
 
-  page(filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<AuditRow[]> {
-    return this.repo.page(filter, limit, cursor);
+  /**
+   * One page of events, newest first, as its response body: the JSON of
+   * `{ data, next_cursor }` written from the rows' column texts (`pageJson`),
+   * read in one short transaction of the filter's scope.
+   */
+  async page(filter: AuditFilter, limit: number, cursor?: AuditCursor): Promise<string> {
+    return pageJson(await this.repo.pageRows(filter, limit + 1, cursor), limit);
   }
 
   /**

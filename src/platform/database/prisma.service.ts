@@ -141,25 +141,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
         return out;
       });
     }
-    const client = await this.pool.connect();
-    // Pipelined statements are written as they are queued: corked, the batch leaves in one write, not five per statement.
-    const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
-    socket?.cork?.();
-    const sent = [
-      client.query('BEGIN'),
-      client.query(SET_TEAM_SQL, [APP_ROLE, teamId]),
-      ...statements.map((s) => client.query(s.text, s.values)),
-      client.query('COMMIT'),
-    ];
-    socket?.uncork?.();
-    const settled = await Promise.allSettled(sent);
-    // A connection still inside a transaction (its COMMIT never ran) is not returned to the pool.
-    client.release(client.getTransactionStatus() !== 'I');
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const commit = (settled[settled.length - 1] as PromiseFulfilledResult<pg.QueryResult>).value;
-    if (commit.command !== 'COMMIT') throw new Error(`teamBatch: the transaction ended with ${commit.command}`);
-    return settled.slice(2, -1).map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value.rows);
+    const settled = await this.pipelined([
+      { text: 'BEGIN' },
+      { text: SET_TEAM_SQL, values: [APP_ROLE, teamId] },
+      ...statements.map((s) => ({ text: s.text, values: s.values })),
+      { text: 'COMMIT' },
+    ]);
+    return committed(settled, 'teamBatch')
+      .slice(2, -1)
+      .map((r) => r.rows);
   }
 
   /**
@@ -177,18 +167,42 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
-   * One read-only statement for bulk reads (the audit export and the chain
-   * walk read up to millions of rows, where Prisma's row mapping is the
-   * cost): a connection of the same pool, in a short transaction of its own
-   * scoped exactly as `withTeam(teamId)` (or `system` for `null`), rows as
-   * arrays of column texts. It never joins the caller's scope, so a long
-   * stream made of many such reads holds no transaction between them.
+   * One read-only statement that skips Prisma's row mapping (the audit
+   * export and log pages, where that mapping is the cost): a connection of
+   * the same pool, in a short transaction of its own scoped exactly as
+   * `withTeam(teamId)` (or `system` for `null`), rows as arrays of column
+   * texts. `BEGIN READ ONLY`, the scope, the statement and `COMMIT` go in one
+   * round trip (pipelined, as `teamBatch`). It never joins the caller's
+   * scope, so a long stream made of many such reads holds no transaction
+   * between them.
    */
   async readRows(teamId: string | null, text: string, values: unknown[]): Promise<TextRow[]> {
-    return this.readOnly(this.pool, teamId, async (client) => {
-      const res = await client.query<TextRow>({ text, values, rowMode: 'array', types: TEXT_COLUMNS });
-      return res.rows;
-    });
+    if (teamId !== null && !UUID.test(teamId)) throw new Error('bulk read: team id must be a uuid');
+    const settled = await this.pipelined([
+      { text: 'BEGIN READ ONLY' },
+      ...(teamId ? [{ text: SET_TEAM_SQL, values: [APP_ROLE, teamId] }] : []),
+      { text, values, rowMode: 'array' as const, types: TEXT_COLUMNS },
+      { text: 'COMMIT' },
+    ]);
+    const results = committed(settled, 'readRows');
+    return results[results.length - 2].rows as TextRow[];
+  }
+
+  /**
+   * `queries` sent together on one connection of the pool and answered in
+   * order: corked, they leave in one write, not several per statement. A
+   * connection still inside a transaction afterwards (its COMMIT never ran)
+   * is not returned to the pool.
+   */
+  private async pipelined(queries: (pg.QueryConfig | pg.QueryArrayConfig)[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+    const client = await this.pool.connect();
+    const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+    socket?.cork?.();
+    const sent = queries.map((q) => client.query(q));
+    socket?.uncork?.();
+    const settled = await Promise.allSettled(sent);
+    client.release(client.getTransactionStatus() !== 'I');
+    return settled;
   }
 
   /**
@@ -304,6 +318,21 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     await this.copyPool?.end();
     await this.$disconnect();
   }
+}
+
+/**
+ * The results of a pipelined transaction whose last statement is `COMMIT`:
+ * the first failure's error if a statement failed (the server then ran the
+ * rest in an aborted transaction, and nothing committed), and an error if
+ * the transaction did not end in a commit.
+ */
+function committed(settled: PromiseSettledResult<pg.QueryResult>[], what: string): pg.QueryResult[] {
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
+  const commit = results[results.length - 1];
+  if (commit.command !== 'COMMIT') throw new Error(`${what}: the transaction ended with ${commit.command}`);
+  return results;
 }
 
 const SET_TEAM_SQL = "SELECT set_config('role', $1, true), set_config('mantis.team_id', $2, true)";
