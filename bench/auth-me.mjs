@@ -10,7 +10,7 @@
 // Needs a PostgreSQL server: BENCH_DATABASE_URL (default
 // postgresql://postgres@127.0.0.1:5432/postgres); a scratch database is
 // created and dropped. MANTIS_DIST points at another build (default ./dist).
-// BENCH_ONLY=hello|me|healthz measures one target alone; it prints no ratios.
+// BENCH_TARGET=hello|me|healthz measures one target alone; it prints no ratios.
 // BENCH_PROFILE=<dir> writes a CPU profile of each target's fixed-count
 // section (`<dir>/<target>.cpuprofile`, BENCH_CPU_REQUESTS requests in each,
 // nothing else), so profiles of two targets compare per request.
@@ -95,9 +95,9 @@ try {
   };
   const check = await fetch(targets.me.url, { headers: targets.me.headers });
   if (check.status !== 200) throw new Error(`GET /api/v1/me answered ${check.status}`);
-  const only = process.env.BENCH_ONLY;
+  const only = process.env.BENCH_TARGET;
   if (only) {
-    if (!targets[only]) throw new Error(`BENCH_ONLY: one of ${Object.keys(targets).join(', ')}`);
+    if (!targets[only]) throw new Error(`BENCH_TARGET: one of ${Object.keys(targets).join(', ')}`);
     for (const name of Object.keys(targets)) if (name !== only) delete targets[name];
   }
 
