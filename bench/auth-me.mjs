@@ -147,24 +147,25 @@ try {
   if (only) {
     console.log(JSON.stringify({ connections: CONNECTIONS, duration_s: DURATION, ...summary, cpu_us_per_request: cpuUs }, null, 2));
     process.exitCode = 0;
-  } else console.log(
-    JSON.stringify(
-      {
-        connections: CONNECTIONS,
-        duration_s: DURATION,
-        ...summary,
-        // The goal of issue 3: /api/v1/me reaches 0.85 of the hello world's req/s.
-        ratio: ratio(summary.me.rps, summary.hello.rps),
-        goal: 0.85,
-        ratio_me_to_public_route: ratio(summary.me.rps, summary.healthz.rps),
-        cpu_us_per_request: cpuUs,
-        // The same comparison by CPU time: hello world's µs per request over /api/v1/me's.
-        cpu_ratio: ratio(cpuUs.hello, cpuUs.me),
-      },
-      null,
-      2,
-    ),
-  );
+  } else
+    console.log(
+      JSON.stringify(
+        {
+          connections: CONNECTIONS,
+          duration_s: DURATION,
+          ...summary,
+          // The goal of issue 3: /api/v1/me reaches 0.85 of the hello world's req/s.
+          ratio: ratio(summary.me.rps, summary.hello.rps),
+          goal: 0.85,
+          ratio_me_to_public_route: ratio(summary.me.rps, summary.healthz.rps),
+          cpu_us_per_request: cpuUs,
+          // The same comparison by CPU time: hello world's µs per request over /api/v1/me's.
+          cpu_ratio: ratio(cpuUs.hello, cpuUs.me),
+        },
+        null,
+        2,
+      ),
+    );
 } finally {
   await mantis?.close();
   await hello?.close();

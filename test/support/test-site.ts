@@ -79,10 +79,13 @@ export async function startTestSite(opts: { password?: string } = {}): Promise<T
     },
     '/redirect': (_req, res, q) => {
       // delay_ms: a slow server, whose answer comes after the step that asked for it has returned.
-      setTimeout(() => {
-        res.writeHead(Number(q.get('status') ?? 302), { location: q.get('to') ?? '/' });
-        res.end();
-      }, Number(q.get('delay_ms') ?? 0));
+      setTimeout(
+        () => {
+          res.writeHead(Number(q.get('status') ?? 302), { location: q.get('to') ?? '/' });
+          res.end();
+        },
+        Number(q.get('delay_ms') ?? 0),
+      );
     },
     '/popup': (_req, res, q) => html(res, page('Popup', `<button id="open" onclick="window.open(${esc(JSON.stringify(q.get('to') ?? '/'))})">Open</button>`)),
     '/meta': (_req, res, q) => html(res, page('Meta', '<p>Moving on</p>', `<meta http-equiv="refresh" content="0;url=${esc(q.get('to') ?? '/')}">`)),
