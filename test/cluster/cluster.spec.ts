@@ -123,13 +123,18 @@ describe('three API replicas and two workers on one PostgreSQL and Redis', () =>
     const res = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i, 'POST', '/v1/predict', user.key, runPlan(`${site.url}/slow?ms=20000`))));
     const accepted = res.filter((r) => r.status === 202);
     const refused = res.filter((r) => r.status === 429);
-    expect(accepted).toHaveLength(3);
-    expect(refused).toHaveLength(9);
+    expect(accepted.length + refused.length).toBe(12);
     for (const r of refused) expect((await r.json()).error.code).toBe('concurrency_limit');
-    expect(await prisma.run.count({ where: { teamId: team.id } })).toBe(3);
-    for (const r of accepted) {
-      const run = await r.json();
-      expect((await call(0, 'POST', `/v1/runs/${run.run_id}/cancel`, user.key)).status).toBe(202);
+    const runs = await prisma.run.findMany({ where: { teamId: team.id }, select: { id: true, status: true, error: true } });
+    expect(runs).toHaveLength(accepted.length);
+    // The limit is on active runs: a run that has ended (on a loaded machine a browser can fail at once)
+    // frees its slot for a later submit. Each acceptance past three needs such a run; at most three are active.
+    const ended = runs.filter((r) => !['queued', 'running'].includes(r.status));
+    expect(accepted.length, `accepted past the limit; ended runs: ${JSON.stringify(ended)}`).toBeGreaterThanOrEqual(3);
+    expect(accepted.length - 3, `accepted past the limit; ended runs: ${JSON.stringify(ended)}`).toBeLessThanOrEqual(ended.length);
+    expect(runs.length - ended.length).toBeLessThanOrEqual(3);
+    for (const r of runs.filter((x) => !ended.includes(x))) {
+      expect((await call(0, 'POST', `/v1/runs/${r.id}/cancel`, user.key)).status).toBe(202);
     }
   });
 
