@@ -9,6 +9,7 @@
 // NDJSON export throughput in events/s, and the chain verification rate.
 // Goals (issue 15): p95 of a filtered page ≤ 5 ms, export ≥ 150,000 events/s,
 // verify ≥ 200,000 events/s (0 when the chain does not verify).
+// BENCH_PROFILE=<dir> writes a CPU profile of each filter's measured page requests.
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL (default
 // postgresql://postgres@127.0.0.1:5432/postgres); the scratch database is dropped.
@@ -17,6 +18,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 
 const dist = resolve(process.env.MANTIS_DIST ?? 'dist');
@@ -227,8 +230,17 @@ try {
     },
   };
   const pages = {};
+  // BENCH_PROFILE=<dir>: a CPU profile of each filter's measured requests (`<dir>/pages-<n>.cpuprofile`).
+  const profileDir = process.env.BENCH_PROFILE;
+  const inspector = profileDir ? new Session() : null;
+  if (inspector) {
+    mkdirSync(profileDir, { recursive: true });
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+  }
   for (const [name, url] of Object.entries(filters)) {
     for (let i = 0; i < 20; i++) await get(url()); // warm-up
+    if (inspector) await inspector.post('Profiler.start');
     const ms = [];
     serverMs = [];
     let rows = 0;
@@ -239,6 +251,10 @@ try {
       rows += r.n;
     }
     const c = process.cpuUsage(c0);
+    if (inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(resolve(profileDir, `pages-${Object.keys(pages).length}.cpuprofile`), JSON.stringify(profile));
+    }
     pages[name] = {
       p50_ms: +pct(ms, 50).toFixed(2),
       p95_ms: +pct(ms, 95).toFixed(2),
