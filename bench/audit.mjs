@@ -18,9 +18,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import pg from 'pg';
+import { profiler } from './_profile.mjs';
 
 const dist = resolve(process.env.MANTIS_DIST ?? 'dist');
 const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
@@ -231,30 +230,21 @@ try {
   };
   const pages = {};
   // BENCH_PROFILE=<dir>: a CPU profile of each filter's measured requests (`<dir>/pages-<n>.cpuprofile`).
-  const profileDir = process.env.BENCH_PROFILE;
-  const inspector = profileDir ? new Session() : null;
-  if (inspector) {
-    mkdirSync(profileDir, { recursive: true });
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-  }
+  const profiles = await profiler();
   for (const [name, url] of Object.entries(filters)) {
     for (let i = 0; i < 20; i++) await get(url()); // warm-up
-    if (inspector) await inspector.post('Profiler.start');
     const ms = [];
     serverMs = [];
     let rows = 0;
     const c0 = process.cpuUsage();
-    for (let i = 0; i < SAMPLES; i++) {
-      const r = await get(url());
-      ms.push(r.ms);
-      rows += r.n;
-    }
+    await profiles.section(`pages-${Object.keys(pages).length}`, async () => {
+      for (let i = 0; i < SAMPLES; i++) {
+        const r = await get(url());
+        ms.push(r.ms);
+        rows += r.n;
+      }
+    });
     const c = process.cpuUsage(c0);
-    if (inspector) {
-      const { profile } = await inspector.post('Profiler.stop');
-      writeFileSync(resolve(profileDir, `pages-${Object.keys(pages).length}.cpuprofile`), JSON.stringify(profile));
-    }
     pages[name] = {
       p50_ms: +pct(ms, 50).toFixed(2),
       p95_ms: +pct(ms, 95).toFixed(2),

@@ -18,9 +18,8 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import autocannon from 'autocannon';
+import { profiler } from './_profile.mjs';
 import pg from 'pg';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -118,20 +117,13 @@ try {
   // barely moves with other work on the machine, unlike req/s.
   const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 30000);
   const cpu = {};
-  const profileDir = process.env.BENCH_PROFILE;
-  const inspector = profileDir ? new Session() : null;
-  if (inspector) {
-    mkdirSync(profileDir, { recursive: true });
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-  }
+  const profiles = await profiler();
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, t] of Object.entries(targets)) {
-      if (inspector && i === 0) await inspector.post('Profiler.start');
       const before = process.cpuUsage();
-      const r = await autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, amount: CPU_REQUESTS });
+      const fixed = () => autocannon({ url: t.url, headers: t.headers, connections: CONNECTIONS, amount: CPU_REQUESTS });
+      const r = await (i === 0 ? profiles.section(name, fixed) : fixed());
       const used = process.cpuUsage(before);
-      if (inspector && i === 0) writeFileSync(resolve(profileDir, `${name}.cpuprofile`), JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       (cpu[name] ??= []).push((used.user + used.system) / CPU_REQUESTS);
     }
