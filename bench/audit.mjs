@@ -5,7 +5,8 @@
 // Fills a scratch database with a valid hash chain of BENCH_AUDIT_EVENTS
 // (default 1,000,000) events in one team (10 actions, 20 actors, 30 days),
 // then through the real HTTP API: p50/p95 of filtered pages of 100 (by action,
-// by actor, by time range; each request at a random depth via `until`), the
+// by actor, by time range; each request at a random depth via `until`; fetched
+// one at a time by a client on its own thread, bench/_page-client.mjs), the
 // NDJSON export throughput in events/s, and the chain verification rate.
 // Goals (issue 15): p95 of a filtered page ≤ 5 ms, export ≥ 150,000 events/s,
 // verify ≥ 200,000 events/s (0 when the chain does not verify).
@@ -18,6 +19,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { profiler } from './_profile.mjs';
 
@@ -73,6 +75,7 @@ const pct = (xs, p) => {
 };
 
 let app;
+let client;
 const db = new pg.Client({ connectionString: databaseUrl });
 try {
   await migrate(databaseUrl);
@@ -211,13 +214,13 @@ try {
   });
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}/api/v1/teams/bench/audit-events`;
   const headers = { 'x-mantis-token': key.raw };
-  const get = async (url) => {
-    const s = performance.now();
-    const res = await fetch(url, { headers });
-    const body = await res.json();
-    if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(body)}`);
-    return { ms: performance.now() - s, n: body.data.length };
-  };
+  // Pages are fetched by a client on a thread of its own (bench/_page-client.mjs).
+  client = new Worker(new URL('./_page-client.mjs', import.meta.url));
+  const fetchPages = (urls) =>
+    new Promise((resolvePages, reject) => {
+      client.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolvePages(m.out)));
+      client.postMessage({ urls, headers });
+    });
   const randomUntil = () => new Date(start + Math.random() * DAYS * 86_400_000).toISOString();
   const filters = {
     'by action (api_key.revoke)': () => `${base}?limit=100&action=api_key.revoke&until=${encodeURIComponent(randomUntil())}`,
@@ -232,19 +235,14 @@ try {
   // BENCH_PROFILE=<dir>: a CPU profile of each filter's measured requests (`<dir>/pages-<n>.cpuprofile`).
   const profiles = await profiler();
   for (const [name, url] of Object.entries(filters)) {
-    for (let i = 0; i < 20; i++) await get(url()); // warm-up
-    const ms = [];
+    await fetchPages(Array.from({ length: 20 }, url)); // warm-up
+    const urls = Array.from({ length: SAMPLES }, url);
     serverMs = [];
-    let rows = 0;
     const c0 = process.cpuUsage();
-    await profiles.section(`pages-${Object.keys(pages).length}`, async () => {
-      for (let i = 0; i < SAMPLES; i++) {
-        const r = await get(url());
-        ms.push(r.ms);
-        rows += r.n;
-      }
-    });
+    const replies = await profiles.section(`pages-${Object.keys(pages).length}`, () => fetchPages(urls));
     const c = process.cpuUsage(c0);
+    const ms = replies.map((r) => r.ms);
+    const rows = replies.reduce((sum, r) => sum + r.n, 0);
     pages[name] = {
       p50_ms: +pct(ms, 50).toFixed(2),
       p95_ms: +pct(ms, 95).toFixed(2),
@@ -308,6 +306,7 @@ try {
   };
   console.log(JSON.stringify(result));
 } finally {
+  await client?.terminate();
   await app?.close();
   await db.end().catch(() => undefined);
   await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
