@@ -199,20 +199,13 @@ export class RunsRepository {
 
   /** Appends an event with the next sequence number; a concurrent writer makes us retry. */
   async appendEvent(teamId: string, runId: string, event: RunEventInput, tx?: Tx): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // With `tx`, in the caller's transaction and scope; else a statement in the team's own.
-        const insert = (db: Tx) => db.$queryRaw<{ seq: number }[]>`
-          INSERT INTO run_events (run_id, team_id, seq, type, data)
-          SELECT ${runId}, ${teamId}::uuid, coalesce(max(seq), 0) + 1, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb
-            FROM run_events WHERE run_id = ${runId}
-          RETURNING seq`;
-        const [row] = await (tx ? insert(tx) : this.prisma.withTeam(teamId, insert));
-        return row.seq;
-      } catch (e) {
-        if (tx || attempt >= 5 || !String((e as Error).message).includes('run_events_run_id_seq_key')) throw e;
-      }
-    }
+    // With `tx`, in the caller's transaction and scope; else a statement in the team's own. A concurrent
+    // writer taking the same sequence number is retried inside the statement (migration 20261203200000),
+    // so the caller's transaction survives it.
+    const insert = (db: Tx) =>
+      db.$queryRaw<{ seq: number }[]>`SELECT mantis_append_run_event(${runId}, ${teamId}::uuid, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb) AS seq`;
+    const [row] = await (tx ? insert(tx) : this.prisma.withTeam(teamId, insert));
+    return row.seq;
   }
 
   /**
