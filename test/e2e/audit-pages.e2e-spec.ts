@@ -80,6 +80,8 @@ describe('audit log pages (one read on the pool, written from the column texts)'
   let auditorB: UserFixture;
   let admin: UserFixture;
   let actor: UserFixture;
+  /** A user of team b only whose events stay in team a (a former member): named by email, still found by id. */
+  let former: UserFixture;
   const tie = new Date(Date.UTC(2026, 0, 15, 12, 0, 0, 123));
   // Every control character (each escaped its own way by JSON.stringify), quotes, backslashes, DEL, separators, astral and empty.
   const controls = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('');
@@ -127,6 +129,7 @@ describe('audit log pages (one read on the pool, written from the column texts)'
     auditorB = await createUser(t.prisma, { team: b, role: 'auditor' });
     admin = await createUser(t.prisma, { admin: true });
     actor = await createUser(t.prisma, { team: a, role: 'operator' });
+    former = await createUser(t.prisma, { team: b, role: 'viewer' });
     const audit = t.app.get(AuditService);
     // Both teams hold events of the same actions, actors and outcomes, so only the team scope tells them apart.
     for (const team of [a, b]) {
@@ -164,6 +167,10 @@ describe('audit log pages (one read on the pool, written from the column texts)'
           details: `{${JSON.stringify(text || 'empty')}: ${JSON.stringify(text)}, "n": -1.5e-7, "big": 12345678901234567890, "list": [${JSON.stringify(text)}, {}, []]}`,
         });
       }
+      // The former member's events, one of them carrying an email of its own (the id decides).
+      await insert(team, new Date(tie.getTime() + 5), { actor_id: former.id, actor_email: former.email, action: 'secret.update' });
+      await insert(team, new Date(tie.getTime() + 6), { actor_id: former.id, actor_email: 'renamed@example.com', action: 'run.create' });
+      await insert(team, new Date(tie.getTime() + 7), { actor_id: null, actor_email: former.email, action: 'run.create' });
       // A stored JSON null as details is served as {}.
       await insert(team, new Date(tie.getTime() - 1), { action: 'test.null', details: 'null' });
     }
@@ -183,6 +190,9 @@ describe('audit log pages (one read on the pool, written from the column texts)'
       ['outcome=denied', (r) => r.outcome === 'denied'],
       [`actor=${encodeURIComponent(actor.email.toUpperCase())}`, (r) => r.actor_id === actor.id],
       ['actor=gone%40example.com', (r) => r.actor_email === 'gone@example.com'],
+      [`actor=${encodeURIComponent(former.email)}`, (r) => r.actor_id === former.id],
+      [`actor=${encodeURIComponent(former.email)}&action=run.create`, (r) => r.actor_id === former.id && r.action === 'run.create'],
+      [`actor=gone%40example.com&since=${encodeURIComponent(tie.toISOString())}`, (r) => r.actor_email === 'gone@example.com' && r.ts >= tie],
       [`actor=${actor.key.slice(0, 9)}`, (r) => r.actor_prefix === actor.key.slice(0, 9)],
       [`actor=${actor.id}`, (r) => r.actor_id === actor.id],
       [`until=${encodeURIComponent(tie.toISOString())}`, (r) => r.ts < tie],
@@ -268,6 +278,8 @@ describe('audit log pages (one read on the pool, written from the column texts)'
       ['team=global', 'team_id IS NULL', []],
       ['', 'true', []],
       [`actor=${encodeURIComponent(actor.email)}`, 'actor_id = $1', [actor.id]],
+      [`actor=${encodeURIComponent(former.email)}`, 'actor_id = $1', [former.id]],
+      ['actor=gone%40example.com', "actor_email = 'gone@example.com'", []],
     ];
     for (const [query, where, values] of cases) {
       const expected = referencePages(await stored(where, values), 10);

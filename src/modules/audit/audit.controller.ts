@@ -40,13 +40,13 @@ export class AuditController {
   })
   @ZodQuery(auditQuerySchema)
   @ZodResponse(200, auditPageSchema)
-  @ScopedReads() // the page is one read in the team's scope (AuditRepository.pageRows); an actor's email is looked up on the system path
+  @ScopedReads() // the page is one read in the team's scope (AuditRepository.pageRows); an actor's email is looked up in that read
   async list(
     @CurrentTeam() team: TeamContext,
     @Query(new ZodPipe(auditQuerySchema, 'query')) q: AuditQuery,
     @Res({ passthrough: true }) reply: MantisReply,
   ): Promise<string> {
-    return this.page(reply, { ...(await this.filter(q)), teamId: team.id }, q);
+    return this.page(reply, { ...(await this.filter(q, true)), teamId: team.id }, q);
   }
 
   @Get('api/v1/teams/:team/audit-events/export')
@@ -76,7 +76,7 @@ export class AuditController {
   @ZodQuery(adminAuditQuerySchema)
   @ZodResponse(200, auditPageSchema)
   async listAll(@Query(new ZodPipe(adminAuditQuerySchema, 'query')) q: AdminAuditQuery, @Res({ passthrough: true }) reply: MantisReply): Promise<string> {
-    return this.page(reply, { ...(await this.filter(q)), ...teamFilter(q.team) }, q);
+    return this.page(reply, { ...(await this.filter(q, true)), ...teamFilter(q.team) }, q);
   }
 
   @Get('api/v1/audit-events/export')
@@ -103,9 +103,11 @@ export class AuditController {
     return body;
   }
 
-  private async filter(q: Pick<AuditQuery, 'actor' | 'action' | 'outcome' | 'since' | 'until'>): Promise<AuditFilter> {
+  /** `forPage`: an actor's email is looked up in the page's own query (`AuditFilter.actorByEmail`), not first. */
+  private async filter(q: Pick<AuditQuery, 'actor' | 'action' | 'outcome' | 'since' | 'until'>, forPage = false): Promise<AuditFilter> {
     const f: AuditFilter = { action: q.action, outcome: q.outcome, since: q.since, until: q.until };
-    if (q.actor?.includes('@')) {
+    if (q.actor?.includes('@') && forPage) f.actorByEmail = q.actor.toLowerCase();
+    else if (q.actor?.includes('@')) {
       const email = q.actor.toLowerCase();
       const id = await this.audit.userIdByEmail(email);
       if (id) f.actorId = id;

@@ -24,6 +24,12 @@ export interface AuditFilter {
   outcome?: string;
   actorId?: string;
   actorEmail?: string;
+  /**
+   * Pages only: an actor named by email, looked up in the page's own query:
+   * the user with that email (any team's) by id, else the events that carry
+   * the email (`actorId` / `actorEmail` as the exports resolve it first).
+   */
+  actorByEmail?: string;
   actorPrefix?: string;
   since?: Date;
   until?: Date;
@@ -217,10 +223,24 @@ export class AuditRepository {
     const values: unknown[] = [];
     const param = (v: string, type: string) => `$${values.push(v)}::${type}`;
     const keyset = cursor ? { ts: cursor.ts.toISOString(), seq: String(cursor.seq), after: direction === 'asc' } : undefined;
-    const where = conditions(filter, param, keyset);
+    const { actorByEmail, ...rest } = filter;
+    const where = conditions(rest, param, keyset);
     // The table's columns in ORDER BY: output columns of the same names are their texts.
     const order = direction === 'asc' ? 'audit_events.ts, audit_events.seq' : 'audit_events.ts DESC, audit_events.seq DESC';
-    const sql = `SELECT ${PAGE_COLUMNS.join(', ')} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(String(limit), 'int4')}`;
+    const bound = param(String(limit), 'int4');
+    const select = (conds: string[]) => `SELECT * FROM audit_events${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${bound}`;
+    let from = 'audit_events';
+    if (actorByEmail) {
+      // Two branches, of which only one can hold rows, each an index scan of its own (one query with
+      // an OR between them could not use the actor index in page order): the user's events by id, or,
+      // when no user has the email, the events that carry it. `users` has no team rows: the lookup
+      // sees every user from any scope, as the exports' lookup on the system path does.
+      const email = param(actorByEmail, 'text');
+      from =
+        `((${select([...where, `actor_id = (SELECT id::text FROM users WHERE email = ${email})`])}) UNION ALL ` +
+        `(${select([...where, `actor_email = ${email}`, `NOT EXISTS (SELECT 1 FROM users WHERE email = ${email})`])})) audit_events`;
+    } else if (where.length) from = `audit_events WHERE ${where.join(' AND ')}`;
+    const sql = `SELECT ${PAGE_COLUMNS.join(', ')} FROM ${from} ORDER BY ${order} LIMIT ${bound}`;
     return this.prisma.readRows(typeof filter.teamId === 'string' ? filter.teamId : null, sql, values);
   }
 
