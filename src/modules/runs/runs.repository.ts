@@ -203,7 +203,9 @@ export class RunsRepository {
     // writer taking the same sequence number is retried inside the statement (migration 20261203200000),
     // so the caller's transaction survives it.
     const insert = (db: Tx) =>
-      db.$queryRaw<{ seq: number }[]>`SELECT mantis_append_run_event(${runId}, ${teamId}::uuid, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb) AS seq`;
+      db.$queryRaw<
+        { seq: number }[]
+      >`SELECT mantis_append_run_event(${runId}, ${teamId}::uuid, ${event.type}, ${JSON.stringify(event.data ?? {})}::jsonb) AS seq`;
     const [row] = await (tx ? insert(tx) : this.prisma.withTeam(teamId, insert));
     return row.seq;
   }
